@@ -1,0 +1,71 @@
+"""Shared fixtures: the repository's paths, and terraform run offline through a provider mirror.
+
+Under CI=true a missing terraform binary or provider mirror fails the run with a clear message;
+elsewhere the terraform tests are skipped with that message.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tfgen.terraform import Terraform, find_provider_mirror
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+# Dropped beside a root module by the tests only: a local backend and fake credentials, so
+# `terraform plan -refresh=false` needs no AWS account. Never part of generated code.
+OFFLINE_OVERRIDE = """\
+terraform {
+  backend "local" {}
+}
+
+provider "aws" {
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+"""
+OVERRIDE_NAME = "zz_test_override.tf"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the terraform tests are required, not skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def provider_mirror() -> Path:
+    if not shutil.which("terraform"):
+        _unavailable("terraform is not on PATH")
+    mirror = find_provider_mirror()
+    if mirror is None:
+        _unavailable(
+            "no local mirror of registry.terraform.io/hashicorp/aws found "
+            "(set TFGEN_PROVIDER_MIRROR to a folder laid out as registry.terraform.io/hashicorp/aws/VERSION/OS_ARCH/)"
+        )
+    return mirror
+
+
+@pytest.fixture(scope="session")
+def plugin_cache() -> Path:
+    return Path(os.environ.get("TF_PLUGIN_CACHE_DIR") or Path.home() / ".cache" / "tfgen-tests" / "plugin-cache")
+
+
+@pytest.fixture(scope="session")
+def offline_terraform(provider_mirror: Path, plugin_cache: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A factory: offline_terraform(dir) -> Terraform for that root module, with the override in place."""
+    scratch = tmp_path_factory.mktemp("tfcli")
+
+    def make(root: Path) -> Terraform:
+        (root / OVERRIDE_NAME).write_text(OFFLINE_OVERRIDE)
+        return Terraform.offline(root, provider_mirror, scratch, plugin_cache)
+
+    return make

@@ -1,0 +1,57 @@
+"""`tfgen new`: gather answers (wizard, file or defaults), render the stack, write it safely."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("new")
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="YAML or JSON answers file: no questions; keys left out take their defaults.",
+)
+@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="Override one answer (repeatable), e.g. services[0].cpu=512.")
+@click.option("--defaults", is_flag=True, help="No questions, every default: a working Fargate + ALB stack named 'app'.")
+@click.option("--force", is_flag=True, help="Overwrite files in OUTDIR that differ from what tfgen renders.")
+def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, ...], defaults: bool, force: bool) -> int:
+    """Render a Terraform stack for Amazon ECS into OUTDIR.
+
+    Without --answers or --defaults, a wizard asks what the service needs, explaining each
+    choice, and saves the answers as OUTDIR/.tfgen-answers.yaml for CI to replay.
+    Files in OUTDIR that differ from what would be written are never overwritten without --force.
+    """
+    from tfgen.answers import apply_overrides, build_answers, defaults_data, load_answers_file
+    from tfgen.render.stack import render_stack
+    from tfgen.render.write import write_stack
+
+    if answers_file and defaults:
+        raise click.UsageError("give --answers FILE or --defaults, not both")
+    if answers_file:
+        answers = load_answers_file(answers_file, list(overrides))
+    elif defaults:
+        data = defaults_data()
+        apply_overrides(data, list(overrides))
+        answers = build_answers(data, source="--defaults")
+    else:
+        if not sys.stdin.isatty():
+            raise click.UsageError("the wizard needs a terminal; without one use --answers FILE or --defaults")
+        from tfgen.wizard import run_wizard
+
+        answers = run_wizard(list(overrides))
+        if answers is None:
+            click.echo("cancelled; nothing was written", err=True)
+            return 130
+    files = render_stack(answers)
+    changed = write_stack(outdir, files, force=force)
+    if changed:
+        click.echo(f"wrote {len(changed)} file(s) to {outdir} ({len(files) - len(changed)} already up to date)")
+    else:
+        click.echo(f"{outdir} is already up to date ({len(files)} files)")
+    click.echo(f"next: cd {outdir} && terraform init && terraform plan   (see {outdir}/README.md)")
+    return 0

@@ -1,0 +1,166 @@
+"""Render an `Answers` into the files of a Terraform stack, in memory.
+
+Values reach Terraform through `terraform.tfvars` (written by `hcl.py`, escaped); the templates
+decide only the shape of the root module (which modules it calls). Nothing here touches the disk
+outside the package's own templates and modules: `write.py` puts the result in place.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from tfgen import __version__
+from tfgen.answers.model import Answers, Service
+from tfgen.render.hcl import hcl_assignments, hcl_string, hcl_value
+from tfgen.resources import modules_dir, templates_dir
+
+# Root-module files every stack has, and the template each comes from.
+ROOT_TEMPLATES = {
+    "versions.tf": "versions.tf.j2",
+    "providers.tf": "providers.tf.j2",
+    "variables.tf": "variables.tf.j2",
+    "main.tf": "main.tf.j2",
+    "outputs.tf": "outputs.tf.j2",
+    "README.md": "README.md.j2",
+}
+ANSWERS_FILE = ".tfgen-answers.yaml"
+
+
+@cache
+def jinja_env() -> jinja2.Environment:
+    """The one Jinja environment, with every filter the templates use."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["hcl"] = hcl_value
+    env.filters["hcl_string"] = hcl_string
+    return env
+
+
+def modules_used(a: Answers) -> list[str]:
+    """The modules this stack calls, in the order the README describes them."""
+    used = ["network"] if a.network.create_vpc else []
+    used.append("cluster")
+    if a.launch_type == "ec2":
+        used.append("ec2_capacity")
+    if a.load_balancer.type in ("alb", "nlb"):
+        used.append(a.load_balancer.type)
+    if a.efs.enabled:
+        used.append("efs")
+    used.append("service")
+    return used
+
+
+def render_stack(a: Answers) -> dict[str, bytes]:
+    """Every file of the stack: relative path -> content."""
+    context = {"a": a, "version": __version__, "modules": modules_used(a), "tfvars": root_variables(a)}
+    files: dict[str, bytes] = {}
+    for out, template in ROOT_TEMPLATES.items():
+        files[out] = jinja_env().get_template(template).render(context).encode()
+    if a.state.backend == "s3":
+        files["backend.tf"] = jinja_env().get_template("backend.tf.j2").render(context).encode()
+    files["terraform.tfvars"] = (TFVARS_HEADER + hcl_assignments(context["tfvars"])).encode()
+    files[ANSWERS_FILE] = answers_yaml(a).encode()
+    for module in context["modules"]:
+        root = modules_dir() / module
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and _is_module_file(p)):
+            files[f"modules/{module}/{path.relative_to(root).as_posix()}"] = path.read_bytes()
+    return files
+
+
+TFVARS_HEADER = "# Values from .tfgen-answers.yaml, written by tfgen. Edit here or re-render with `tfgen new`.\n\n"
+
+
+def _is_module_file(path: Path) -> bool:
+    # A developer may have run terraform inside modules/ in a checkout; never ship its debris.
+    parts = path.parts
+    return not any(p.startswith(".") for p in parts[len(modules_dir().parts) :]) and not path.name.endswith(
+        (".tfstate", ".tfstate.backup", ".lock.hcl")
+    )
+
+
+def answers_yaml(a: Answers) -> str:
+    """The answers file as saved beside the stack: every key, defaults included, replayable."""
+    header = (
+        f"# tfgen {__version__} answers: replay with `tfgen new DIR --answers .tfgen-answers.yaml`.\n"
+        "# Keys and meanings: see the answers contract in tfgen's documentation.\n"
+    )
+    return header + yaml.safe_dump(a.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100)
+
+
+def root_variables(a: Answers) -> dict[str, Any]:
+    """The root module's variable values: what terraform.tfvars holds."""
+    out: dict[str, Any] = {
+        "name": a.name,
+        "environment": a.environment,
+        "region": a.region,
+        "tags": dict(a.tags),
+    }
+    n = a.network
+    if n.create_vpc:
+        out |= {"vpc_cidr": n.vpc_cidr, "azs": list(n.azs or []), "single_nat_gateway": n.single_nat_gateway}
+    else:
+        out |= {"vpc_id": n.vpc_id, "public_subnet_ids": n.public_subnet_ids, "private_subnet_ids": n.private_subnet_ids}
+    if a.launch_type == "ec2":
+        out["ec2"] = a.ec2.model_dump()
+    lb = a.load_balancer
+    if lb.type != "none":
+        out["load_balancer"] = {"internal": lb.internal, "certificate_arn": lb.certificate_arn}
+        if lb.type == "nlb":
+            out["load_balancer"]["privatelink"] = lb.privatelink
+    if a.efs.enabled:
+        out["efs"] = {"performance_mode": a.efs.performance_mode, "throughput_mode": a.efs.throughput_mode}
+    priorities = listener_priorities(a)
+    out["services"] = {s.name: _service_variables(a, s, priorities.get(s.name)) for s in a.services}
+    return out
+
+
+def _service_variables(a: Answers, s: Service, priority: int | None) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "image": s.image,
+        "port": s.port,
+        "cpu": s.cpu,
+        "memory": s.memory,
+        "desired_count": s.desired_count,
+        "autoscaling": s.autoscaling.model_dump() if s.autoscaling else None,
+        "expose": s.name in {e.name for e in a.exposed_services},
+    }
+    if a.load_balancer.type == "alb":
+        values |= {"health_check_path": s.health_check_path, "path_pattern": s.path_pattern, "listener_priority": priority}
+    if a.efs.enabled:
+        values |= {"efs_mount": s.efs_mount, "efs_read_only": s.efs_read_only}
+    values |= {
+        "environment": dict(s.environment),
+        "secrets": dict(s.secrets),
+        "permissions": s.permissions.model_dump(),
+    }
+    return values
+
+
+def listener_priorities(a: Answers) -> dict[str, int]:
+    """ALB listener rule priorities: the most specific path pattern is matched first.
+
+    ALB evaluates rules by ascending priority, so `/api/*` must come before the catch-all `/*`.
+    Longer literal prefixes are more specific; ties keep the answers' order.
+    """
+    if a.load_balancer.type != "alb":
+        return {}
+    exposed = a.exposed_services
+
+    def specificity(item: tuple[int, Service]) -> tuple[int, int]:
+        index, service = item
+        literal = service.path_pattern.split("*")[0].split("?")[0]
+        return (-len(literal), index)
+
+    ordered = sorted(enumerate(exposed), key=specificity)
+    return {service.name: 10 * (rank + 1) for rank, (_, service) in enumerate(ordered)}
