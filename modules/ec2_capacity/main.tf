@@ -9,24 +9,6 @@ data "aws_ssm_parameter" "ecs_ami" {
 
 locals {
   ami_id = var.ami_id != null ? var.ami_id : one(data.aws_ssm_parameter.ecs_ami[*].insecure_value)
-
-  # ECS_AWSVPC_BLOCK_IMDS keeps awsvpc tasks away from the instance role's credentials;
-  # they get their own through the task role (ECS_ENABLE_TASK_IAM_ROLE).
-  user_data = <<-EOT
-    #!/bin/bash
-    set -euo pipefail
-    cat >> /etc/ecs/ecs.config <<'EOF'
-    ECS_CLUSTER=${var.cluster_name}
-    ECS_ENABLE_TASK_IAM_ROLE=true
-    ECS_AWSVPC_BLOCK_IMDS=true
-    EOF
-  EOT
-
-  instance_policies = {
-    ecs_agent = "service-role/AmazonEC2ContainerServiceforEC2Role"
-    # Shell access through Session Manager, so no SSH key or inbound port is needed.
-    ssm_core = "AmazonSSMManagedInstanceCore"
-  }
 }
 
 ################################################################################
@@ -54,11 +36,16 @@ resource "aws_iam_role" "instance" {
   tags = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "instance" {
-  for_each = local.instance_policies
-
+# The policy names are spelled out (not looped over) so that static checkers see them.
+resource "aws_iam_role_policy_attachment" "ecs_agent" {
   role       = aws_iam_role.instance.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/${each.value}"
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+}
+
+# Shell access through Session Manager, so no SSH key or inbound port is needed.
+resource "aws_iam_role_policy_attachment" "ssm_core" {
+  role       = aws_iam_role.instance.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
 }
 
 resource "aws_iam_instance_profile" "this" {
@@ -108,7 +95,20 @@ resource "aws_launch_template" "this" {
   image_id               = local.ami_id
   instance_type          = var.instance_type
   update_default_version = true
-  user_data              = base64encode(local.user_data)
+
+  # Written inline (not through a local) so the ECS_CLUSTER line is visible to static
+  # checkers. ECS_AWSVPC_BLOCK_IMDS keeps awsvpc tasks away from the instance role's
+  # credentials; they get their own through the task role (ECS_ENABLE_TASK_IAM_ROLE).
+  user_data = base64encode(<<-EOT
+    #!/bin/bash
+    set -euo pipefail
+    cat >> /etc/ecs/ecs.config <<'EOF'
+    ECS_CLUSTER=${var.cluster_name}
+    ECS_ENABLE_TASK_IAM_ROLE=true
+    ECS_AWSVPC_BLOCK_IMDS=true
+    EOF
+  EOT
+  )
 
   iam_instance_profile {
     arn = aws_iam_instance_profile.this.arn
@@ -216,7 +216,10 @@ resource "aws_autoscaling_group" "this" {
   }
 
   # Instances launched before the agent policy is attached would fail to register.
-  depends_on = [aws_iam_role_policy_attachment.instance]
+  depends_on = [
+    aws_iam_role_policy_attachment.ecs_agent,
+    aws_iam_role_policy_attachment.ssm_core,
+  ]
 }
 
 resource "aws_ecs_capacity_provider" "this" {
