@@ -261,6 +261,7 @@ resource "aws_iam_role_policy" "task" {
 ################################################################################
 
 resource "aws_ecs_task_definition" "this" {
+  #checkov:skip=CKV_AWS_336:Many images (nginx among them) write to their root filesystem; set readonlyRootFilesystem in the container definition when yours does not
   family                   = var.name
   network_mode             = "awsvpc"
   requires_compatibilities = [var.launch_type]
@@ -317,6 +318,7 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "from_load_balancer" {
+  #checkov:skip=CKV_AWS_260:The source is the load balancer's security group, not 0.0.0.0/0
   count = var.load_balancer == null ? 0 : 1
 
   security_group_id            = aws_security_group.this.id

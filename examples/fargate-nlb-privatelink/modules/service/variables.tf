@@ -99,23 +99,8 @@ variable "cpu" {
 }
 
 variable "memory" {
-  description = "Task-level memory in MiB; on Fargate it must be a valid combination with cpu."
+  description = "Task-level memory in MiB; on Fargate it must pair validly with cpu (tfgen validates the pair and `tfgen check` rule TFG102 reports an invalid one)."
   type        = number
-
-  validation {
-    # Fargate rejects any other pair at apply time.
-    condition = var.launch_type != "FARGATE" || (
-      var.cpu == 256 ? contains([512, 1024, 2048], var.memory) :
-      var.cpu == 512 ? var.memory >= 1024 && var.memory <= 4096 && var.memory % 1024 == 0 :
-      var.cpu == 1024 ? var.memory >= 2048 && var.memory <= 8192 && var.memory % 1024 == 0 :
-      var.cpu == 2048 ? var.memory >= 4096 && var.memory <= 16384 && var.memory % 1024 == 0 :
-      var.cpu == 4096 ? var.memory >= 8192 && var.memory <= 30720 && var.memory % 1024 == 0 :
-      var.cpu == 8192 ? var.memory >= 16384 && var.memory <= 61440 && var.memory % 4096 == 0 :
-      var.cpu == 16384 ? var.memory >= 32768 && var.memory <= 122880 && var.memory % 8192 == 0 :
-      false
-    )
-    error_message = "cpu/memory is not a valid Fargate combination (256: 512/1024/2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps; 8192: 16-60 GiB in 4 GiB steps; 16384: 32-120 GiB in 8 GiB steps)."
-  }
 
   validation {
     condition     = var.memory >= 128 && floor(var.memory) == var.memory
