@@ -140,7 +140,7 @@ resource "aws_route_table_association" "private" {
 
 #trivy:ignore:AVD-AWS-0017
 resource "aws_cloudwatch_log_group" "flow_log" {
-  #checkov:skip=CKV_AWS_158:CloudWatch Logs already encrypts at rest with a service key; the brief's interface has no KMS key input and a CMK needs an account-specific key policy.
+  #checkov:skip=CKV_AWS_158:CloudWatch Logs already encrypts at rest with a service key; a customer managed key needs an account-specific key policy, an account-level choice.
   name              = local.flow_log_group_name
   retention_in_days = var.flow_log_retention_days
 
