@@ -12,27 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from stacks import OFFLINE_OVERRIDE, OVERRIDE_NAME  # noqa: F401  (re-exported for helpers run as scripts)
 from tfgen.terraform import Terraform, find_provider_mirror
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "examples"
-
-# Dropped beside a root module by the tests only: a local backend and fake credentials, so
-# `terraform plan -refresh=false` needs no AWS account. Never part of generated code.
-OFFLINE_OVERRIDE = """\
-terraform {
-  backend "local" {}
-}
-
-provider "aws" {
-  access_key                  = "AKIAIOSFODNN7EXAMPLE"
-  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-}
-"""
-OVERRIDE_NAME = "zz_test_override.tf"
 
 
 def _unavailable(reason: str) -> None:

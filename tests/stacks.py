@@ -6,7 +6,24 @@ import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
-from conftest import EXAMPLES
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+# Dropped beside a root module by the tests only: a local backend and fake credentials, so
+# `terraform plan -refresh=false` needs no AWS account. Never part of generated code.
+OFFLINE_OVERRIDE = """\
+terraform {
+  backend "local" {}
+}
+
+provider "aws" {
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+"""
+OVERRIDE_NAME = "zz_test_override.tf"
 
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "answers.yaml").is_file())
 

@@ -192,3 +192,18 @@ def test_set_overrides_keys_lists_and_types():
 def test_malformed_set_is_an_input_error(bad):
     with pytest.raises(InputError):
         apply_overrides({"name": "shop", "services": []}, [bad])
+
+
+def test_field_problem_handles_fields_without_constraints():
+    from tfgen.answers.model import Answers, LoadBalancer, Network, field_problem
+
+    assert field_problem(Network, "create_vpc", True) is None
+    assert field_problem(Network, "vpc_id", None) is None
+    assert "VPC id" in field_problem(Network, "vpc_id", "vpc-x")
+    assert field_problem(LoadBalancer, "certificate_arn", None) is None
+    assert field_problem(Answers, "launch_type", "lambda") is not None
+
+
+def test_ec2_min_above_max_is_named():
+    data = {"name": "shop", "launch_type": "ec2", "ec2": {"min_size": 5, "max_size": 3, "desired_capacity": 4}}
+    assert problems(data) == ["ec2.min_size: must not exceed max_size (3), got 5"]

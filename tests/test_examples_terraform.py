@@ -10,8 +10,7 @@ import json
 
 import pytest
 
-from conftest import EXAMPLES
-from stacks import EXAMPLE_NAMES, copy_stack, of_type, planned_resources
+from stacks import EXAMPLE_NAMES, EXAMPLES, copy_stack, of_type, planned_resources
 
 pytestmark = pytest.mark.terraform
 

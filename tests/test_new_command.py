@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLES, REPO
-from stacks import EXAMPLE_NAMES, committed_files
+from stacks import EXAMPLE_NAMES, EXAMPLES, REPO, committed_files
 from tfgen.answers import load_answers_file
 from tfgen.render.stack import render_stack
 
@@ -147,3 +146,11 @@ def test_wheel_ships_templates_and_modules(tmp_path):
     assert "tfgen/_data/templates/main.tf.j2" in names
     for module in ("network", "cluster", "ec2_capacity", "alb", "nlb", "efs", "service"):
         assert f"tfgen/_data/modules/{module}/main.tf" in names
+
+
+def test_saved_answers_of_a_stack_without_load_balancer_replay(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert tfgen("new", str(first), "--defaults", "--set", "load_balancer.type=none").returncode == 0
+    replay = tfgen("new", str(second), "--answers", str(first / ".tfgen-answers.yaml"))
+    assert replay.returncode == 0, replay.stderr
+    assert snapshot(first) == snapshot(second)

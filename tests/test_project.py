@@ -1,6 +1,6 @@
 """The project's own promises: CI runs exactly the README's test command."""
 
-from conftest import REPO
+from stacks import REPO
 
 
 def readme_commands() -> list[str]:

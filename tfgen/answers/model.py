@@ -251,6 +251,8 @@ def _ec2_problems(a: Answers) -> list[Problem]:
     if a.launch_type != "ec2":
         return []
     e = a.ec2
+    if e.min_size > e.max_size:
+        return [("ec2.min_size", f"must not exceed max_size ({e.max_size}), got {e.min_size}")]
     if e.min_size <= e.desired_capacity <= e.max_size:
         return []
     return [
@@ -411,8 +413,9 @@ def field_problem(model: type[BaseModel], field: str, value: object) -> str | No
     """Why `value` is not valid for `model.field`, or None: the wizard's per-question check,
     so it validates with the model's own rules rather than rules of its own."""
     info = model.model_fields[field]
+    annotation = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
     try:
-        TypeAdapter(Annotated[info.annotation, *info.metadata]).validate_python(value)
+        TypeAdapter(annotation).validate_python(value)
     except ValidationError as err:
         msg = err.errors()[0]["msg"]
         return msg.removeprefix("Value error, ")

@@ -43,7 +43,7 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
             raise click.UsageError("the wizard needs a terminal; without one use --answers FILE or --defaults")
         from tfgen.wizard import run_wizard
 
-        answers = run_wizard(list(overrides))
+        answers = run_wizard(list(overrides), initial=_saved_answers(outdir))
         if answers is None:
             click.echo("cancelled; nothing was written", err=True)
             return 130
@@ -55,3 +55,21 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
         click.echo(f"{outdir} is already up to date ({len(files)} files)")
     click.echo(f"next: cd {outdir} && terraform init && terraform plan   (see {outdir}/README.md)")
     return 0
+
+
+def _saved_answers(outdir: Path) -> dict | None:
+    """The answers an earlier run saved in OUTDIR, to start the wizard from; None if none or unreadable."""
+    from tfgen.answers.load import read_answers_file
+    from tfgen.errors import InputError
+    from tfgen.render.stack import ANSWERS_FILE
+
+    saved = outdir / ANSWERS_FILE
+    if not saved.is_file():
+        return None
+    try:
+        data, _ = read_answers_file(saved)
+    except InputError as err:
+        click.echo(f"note: ignoring {saved}: {err}", err=True)
+        return None
+    click.echo(f"Starting from the answers saved in {saved}; Enter keeps each one.", err=True)
+    return data

@@ -95,7 +95,13 @@ def answers_yaml(a: Answers) -> str:
         f"# tfgen {__version__} answers: replay with `tfgen new DIR --answers .tfgen-answers.yaml`.\n"
         "# Keys and meanings: see the answers contract in tfgen's documentation.\n"
     )
-    return header + yaml.safe_dump(a.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100)
+    data = a.model_dump(mode="json")
+    # Save what is in effect: with no load balancer no service is exposed, whatever the default
+    # says, and the saved file must replay without the "nothing to expose to" refusal.
+    exposed = {s.name for s in a.exposed_services}
+    for service in data["services"]:
+        service["expose"] = service["name"] in exposed
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 def root_variables(a: Answers) -> dict[str, Any]:

@@ -1,0 +1,662 @@
+"""The wizard behind `tfgen new OUTDIR`: the real command in a pseudo-terminal, and the question
+flow with a scripted prompter.
+
+The pty tests drive `python -m tfgen new` exactly as a person would (arrow keys, Enter, y/n,
+Ctrl-C) and judge the result on disk: `.tfgen-answers.yaml` must hold what was answered.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+import yaml
+
+from tfgen import fargate
+from tfgen.answers import build_answers
+from tfgen.answers.model import DEFAULT_IMAGE, Answers, field_problem
+from tfgen.errors import AnswersError
+from tfgen.wizard import keys, run_wizard
+from tfgen.wizard.questions import SECTIONS, Ctx, Group, Repeat, _cpu_choices, _memory_choices
+
+REPO = Path(__file__).resolve().parent.parent
+DOWN = "\x1b[B"
+CLEAR = "\x15"  # Ctrl-U: empty the line (text prompts start with the default filled in)
+
+
+# --- the real command in a pseudo-terminal ----------------------------------------------------
+
+
+class Terminal:
+    """`tfgen new OUTDIR ...` in a pty, with helpers that wait for a question before answering."""
+
+    def __init__(self, out: Path, *args: str):
+        env = dict(os.environ, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", PYTHONPATH=str(REPO))
+        self.transcript = io.StringIO()
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "tfgen", "new", str(out), *args],
+            env=env,
+            cwd=str(REPO),
+            dimensions=(50, 120),
+            encoding="utf-8",
+            timeout=20,
+        )
+        self.child.logfile_read = self.transcript
+
+    def wait(self, text: str) -> None:
+        self.child.expect_exact(text)
+
+    def text(self, question: str, value: str | None = None) -> None:
+        """Answer a text question: `value` replaces the default; None keeps it."""
+        self.wait(question)
+        self.child.send((CLEAR + value if value is not None else "") + "\r")
+
+    def confirm(self, question: str, yes: bool) -> None:
+        self.wait(question)
+        self.child.send("y" if yes else "n")
+
+    def select(self, question: str, down: int = 0) -> None:
+        self.wait(question)
+        self.child.send(DOWN * down + "\r")
+
+    def finish(self) -> int:
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        return self.child.exitstatus
+
+    @property
+    def output(self) -> str:
+        return self.transcript.getvalue()
+
+
+def answers_on_disk(out: Path) -> dict[str, Any]:
+    return yaml.safe_load((out / ".tfgen-answers.yaml").read_text())
+
+
+def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    t = Terminal(out)
+    t.text("Stack name?", "shop")
+    t.text("Environment?", "prod")
+    t.text("AWS region?", "eu-west-1")
+    t.confirm("Do you want to manage servers yourself?", False)
+    t.select("What traffic do the services take?")  # ALB, the first choice
+    t.confirm("Internal only", False)
+    t.text("ACM certificate ARN for HTTPS?")
+    t.confirm("Do tasks share data", True)
+    # Service 1: web, 0.5 vCPU / 2 GiB, autoscaling 2-6, an S3 grant, EFS at /data
+    t.text("Service name?", "web")
+    t.text("Container image?")
+    t.text("Port the container listens on?", "8080")
+    t.select("CPU per task?", down=1)  # 0.5 vCPU
+    t.select("Memory per task?", down=1)  # 2 GiB
+    t.confirm("Scale the number of tasks with CPU load?", True)
+    t.text("Fewest tasks?", "2")
+    t.text("Most tasks?", "6")
+    t.text("Target average CPU, in percent?", "70")
+    t.text("How many tasks to start with?", "3")
+    t.confirm("Does web read or write S3 buckets?", True)
+    t.text("Bucket name?", "shop-assets")
+    t.select("Access to it?", down=1)  # read and write
+    t.confirm("Another S3 bucket?", False)
+    t.confirm("Does web read or write DynamoDB tables?", False)
+    t.confirm("Put it behind the load balancer?", True)
+    t.text("Which request paths go to it?")  # /*
+    t.text("Health check path?", "/health")
+    t.text("Mount the shared file system at?", "/data")
+    t.confirm("Mount it read-only?", False)
+    t.confirm("Add another service?", True)
+    # Service 2: api, default size, a DynamoDB table, EFS read-only
+    t.text("Service name?", "api")
+    t.text("Container image?", "public.ecr.aws/docker/library/httpd:2.4")
+    t.text("Port the container listens on?")
+    t.select("CPU per task?")
+    t.select("Memory per task?")
+    t.confirm("Scale the number of tasks with CPU load?", False)
+    t.text("How many tasks should run?", "2")
+    t.confirm("Does api read or write S3 buckets?", False)
+    t.confirm("Does api read or write DynamoDB tables?", True)
+    t.text("Table name?", "orders")
+    t.select("Access to it?")  # read only
+    t.confirm("Another DynamoDB table?", False)
+    t.confirm("Put it behind the load balancer?", True)
+    t.text("Which request paths go to it?")  # suggested /api/*
+    t.text("Health check path?")
+    t.text("Mount the shared file system at?", "/data")
+    t.confirm("Mount it read-only?", True)
+    t.confirm("Add another service?", False)
+    t.select("Which network?")  # a new VPC
+    t.text("VPC address range (CIDR)?", "10.20.0.0/16")
+    t.text("Availability zones?")  # eu-west-1a, eu-west-1b from the region
+    t.confirm("One shared NAT gateway?", False)
+    t.select("Where should Terraform keep its state?")  # local
+    t.wait("What will be written")
+    t.confirm("Write the stack?", True)
+    assert t.finish() == 0, t.output
+    assert "Traceback" not in t.output
+
+    a = answers_on_disk(out)
+    assert (a["name"], a["environment"], a["region"], a["launch_type"]) == ("shop", "prod", "eu-west-1", "fargate")
+    assert a["load_balancer"] == {"type": "alb", "internal": False, "certificate_arn": None, "privatelink": False}
+    assert a["efs"]["enabled"] is True
+    assert a["network"]["create_vpc"] is True
+    assert a["network"]["vpc_cidr"] == "10.20.0.0/16"
+    assert a["network"]["azs"] == ["eu-west-1a", "eu-west-1b"]
+    assert a["network"]["single_nat_gateway"] is False
+    assert a["state"]["backend"] == "local"
+    web, api = a["services"]
+    assert (web["name"], web["image"], web["port"], web["cpu"], web["memory"]) == ("web", DEFAULT_IMAGE, 8080, 512, 2048)
+    assert web["autoscaling"] == {"min": 2, "max": 6, "cpu_target": 70}
+    assert web["desired_count"] == 3
+    assert web["permissions"] == {"s3_buckets": [{"name": "shop-assets", "access": "read_write"}], "dynamodb_tables": []}
+    assert (web["expose"], web["path_pattern"], web["health_check_path"]) == (True, "/*", "/health")
+    assert (web["efs_mount"], web["efs_read_only"]) == ("/data", False)
+    assert (api["name"], api["image"], api["port"], api["cpu"], api["memory"]) == (
+        "api",
+        "public.ecr.aws/docker/library/httpd:2.4",
+        80,
+        256,
+        512,
+    )
+    assert api["autoscaling"] is None and api["desired_count"] == 2
+    assert api["permissions"] == {"s3_buckets": [], "dynamodb_tables": [{"name": "orders", "access": "read"}]}
+    assert (api["path_pattern"], api["efs_mount"], api["efs_read_only"]) == ("/api/*", "/data", True)
+    assert (out / "main.tf").is_file()
+    assert 'module "efs"' in (out / "main.tf").read_text()
+
+
+def test_ec2_nlb_privatelink_s3_state(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    t = Terminal(out)
+    t.text("Stack name?", "tcpsvc")
+    t.text("Environment?")
+    t.text("AWS region?", "eu-central-1")
+    t.confirm("Do you want to manage servers yourself?", True)
+    t.text("EC2 instance type?", "m6i.large")
+    t.text("Fewest instances", "2")
+    t.text("Most instances", "4")
+    t.text("Instances to start with", "3")
+    t.text("AMI id?", "ami-0123456789abcdef0")
+    t.select("What traffic do the services take?", down=1)  # NLB
+    t.confirm("Internal only", True)
+    t.text("ACM certificate ARN for TLS?")
+    t.confirm("Publish the services through AWS PrivateLink", True)
+    t.confirm("Do tasks share data", False)
+    t.text("Service name?", "broker")
+    t.text("Container image?")
+    t.text("Port the container listens on?", "5672")
+    t.text("CPU units per task?", "512")
+    t.text("Memory per task, in MiB?", "1536")
+    t.confirm("Scale the number of tasks with CPU load?", False)
+    t.text("How many tasks should run?")
+    t.confirm("Does broker read or write S3 buckets?", False)
+    t.confirm("Does broker read or write DynamoDB tables?", False)
+    t.confirm("Put it behind the load balancer?", True)
+    t.confirm("Add another service?", False)
+    t.select("Which network?")
+    t.text("VPC address range (CIDR)?")
+    t.text("Availability zones?", "eu-central-1a, eu-central-1b, eu-central-1c")
+    t.confirm("One shared NAT gateway?", True)
+    t.select("Where should Terraform keep its state?", down=1)  # s3
+    t.text("State bucket name?", "acme-tf-state")
+    t.text("State object key?")  # suggested from name and environment
+    t.confirm("Write the stack?", True)
+    assert t.finish() == 0, t.output
+    # An NLB routes by port, not path: the ALB-only questions never came up.
+    assert "Which request paths go to it?" not in t.output
+    assert "Health check path?" not in t.output
+    assert "Mount the shared file system" not in t.output
+
+    a = answers_on_disk(out)
+    assert a["launch_type"] == "ec2"
+    assert a["ec2"] == {
+        "instance_type": "m6i.large",
+        "min_size": 2,
+        "max_size": 4,
+        "desired_capacity": 3,
+        "ami_id": "ami-0123456789abcdef0",
+    }
+    assert a["load_balancer"] == {"type": "nlb", "internal": True, "certificate_arn": None, "privatelink": True}
+    assert a["efs"]["enabled"] is False
+    (svc,) = a["services"]
+    assert (svc["name"], svc["port"], svc["cpu"], svc["memory"], svc["desired_count"]) == ("broker", 5672, 512, 1536, 2)
+    assert a["network"]["azs"] == ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
+    assert a["state"] == {"backend": "s3", "bucket": "acme-tf-state", "key": "tcpsvc/dev/terraform.tfstate", "region": None}
+    assert (out / "main.tf").is_file() and (out / "backend.tf").is_file()
+
+
+def _answer_defaults_after_name(t: Terminal) -> None:
+    """Every question after the stack name, each left at its default (a Fargate + ALB stack)."""
+    t.text("Environment?")
+    t.text("AWS region?")
+    t.confirm("Do you want to manage servers yourself?", False)
+    t.select("What traffic do the services take?")
+    t.confirm("Internal only", False)
+    t.text("ACM certificate ARN")
+    t.confirm("Do tasks share data", False)
+    t.text("Service name?")
+    t.text("Container image?")
+    t.text("Port the container listens on?")
+    t.select("CPU per task?")
+    t.select("Memory per task?")
+    t.confirm("Scale the number of tasks with CPU load?", False)
+    t.text("How many tasks should run?")
+    t.confirm("read or write S3 buckets?", False)
+    t.confirm("read or write DynamoDB tables?", False)
+    t.confirm("Put it behind the load balancer?", True)
+    t.text("Which request paths go to it?")
+    t.text("Health check path?")
+    t.confirm("Add another service?", False)
+    t.select("Which network?")
+    t.text("VPC address range (CIDR)?")
+    t.text("Availability zones?")
+    t.confirm("One shared NAT gateway?", True)
+    t.select("Where should Terraform keep its state?")
+
+
+def test_set_presets_a_key_and_it_is_not_asked(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    t = Terminal(out, "--set", "name=preset")
+    t.wait("name = preset")
+    _answer_defaults_after_name(t)
+    t.confirm("Write the stack?", True)
+    assert t.finish() == 0, t.output
+    assert "Stack name?" not in t.output
+    a = answers_on_disk(out)
+    assert a["name"] == "preset"
+    # Every other answer was the default, so the result is what --defaults renders for that name.
+    assert a == build_answers({"name": "preset"}).model_dump(mode="json")
+
+
+def test_ctrl_c_mid_way_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    t = Terminal(out)
+    t.text("Stack name?", "shop")
+    t.text("Environment?")
+    t.text("AWS region?")
+    t.confirm("Do you want to manage servers yourself?", False)
+    t.wait("What traffic do the services take?")
+    t.child.send("\x03")
+    assert t.finish() == 130
+    assert not out.exists()
+    assert "nothing was written" in t.output
+    assert "Traceback" not in t.output
+
+
+def test_ctrl_c_leaves_an_existing_outdir_unchanged(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine\n")
+    t = Terminal(out)
+    t.text("Stack name?", "shop")
+    t.wait("Environment?")
+    t.child.send("\x03")
+    assert t.finish() == 130
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    assert "Traceback" not in t.output
+
+
+def test_declining_the_final_confirm_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    t = Terminal(out)
+    t.text("Stack name?", "shop")
+    _answer_defaults_after_name(t)
+    t.wait("What will be written")
+    t.confirm("Write the stack?", False)
+    assert t.finish() != 0
+    assert not out.exists()
+    assert "nothing was written" in t.output
+    assert "Traceback" not in t.output
+
+
+def test_invalid_name_shows_the_models_message_and_asks_again(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    expected = field_problem(Answers, "name", "Bad Name")
+    assert expected  # the model refuses it; the wizard must show exactly why
+    t = Terminal(out)
+    t.text("Stack name?", "Bad Name")
+    t.wait(expected[:60])  # the message is wrapped to the terminal; its start is on one line
+    t.text("Stack name?", "good-name")  # asked again
+    t.text("Environment?", "Prod!")
+    t.wait(field_problem(Answers, "environment", "Prod!")[:40])
+    t.text("Environment?", "prod")
+    t.wait("AWS region?")
+    t.child.send("\x03")
+    assert t.finish() == 130
+    assert not out.exists()
+
+
+def test_wizard_needs_a_terminal(tmp_path: Path) -> None:
+    import subprocess
+
+    run = subprocess.run(
+        [sys.executable, "-m", "tfgen", "new", str(tmp_path / "x")],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "--answers FILE or --defaults" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+# --- the question flow, with a scripted prompter -----------------------------------------------
+
+
+class Script:
+    """A prompter that answers by key path from a script, and the default for anything else.
+
+    Text answers are what a person would type; a list gives successive attempts. Every scripted
+    key must be asked, so a test cannot pass by its questions silently never coming up.
+    """
+
+    def __init__(self, answers: dict[str, Any] | None = None, interrupt_at: str | None = None):
+        self.answers = dict(answers or {})
+        self.used: set[str] = set()
+        self.asked: list[str] = []
+        self.problems: list[str] = []
+        self.presets: dict[str, Any] = {}
+        self.choices: dict[str, list[tuple[str, Any]]] = {}
+        self.summary_rows: list[tuple[str, str]] = []
+        self.interrupt_at = interrupt_at
+
+    def _answer(self, key: str, default: Any) -> Any:
+        self.asked.append(key)
+        if key == self.interrupt_at:
+            raise KeyboardInterrupt
+        if key not in self.answers:
+            return default
+        self.used.add(key)
+        value = self.answers[key]
+        if isinstance(value, list) and value and isinstance(value[0], Attempt):
+            attempt = value.pop(0) if len(value) > 1 else value[0]
+            return attempt.value
+        return value
+
+    def heading(self, title: str, intro: str) -> None:
+        pass
+
+    def subheading(self, title: str) -> None:
+        pass
+
+    def why(self, text: str) -> None:
+        assert text.strip()
+
+    def preset(self, key: str, value: Any) -> None:
+        self.presets[key] = value
+
+    def problem(self, text: str) -> None:
+        self.problems.append(text)
+
+    def text(self, key: str, message: str, default: str) -> str:
+        assert isinstance(default, str)
+        return self._answer(key, default)
+
+    def confirm(self, key: str, message: str, default: bool) -> bool:
+        return self._answer(key, default)
+
+    def select(self, key: str, message: str, choices: list[tuple[str, Any]], default: Any) -> Any:
+        self.choices[key] = choices
+        assert default in [v for _, v in choices]
+        value = self._answer(key, default)
+        assert value in [v for _, v in choices], f"{key}: {value!r} is not a choice"
+        return value
+
+    def summary(self, rows: list[tuple[str, str]]) -> None:
+        self.summary_rows = rows
+
+    def unused(self) -> set[str]:
+        return set(self.answers) - self.used
+
+
+class Attempt:
+    def __init__(self, value: Any):
+        self.value = value
+
+
+def run(script: Script, overrides: list[str] = (), sent_back: bool = False) -> Answers | None:
+    """Run the wizard on `script`. Unless `sent_back`, every problem must have been caught at its
+    own question, never by the final check that sends the person back to a section."""
+    result = run_wizard(list(overrides), prompter=script)
+    assert not script.unused(), f"scripted but never asked: {sorted(script.unused())}"
+    assert sent_back == ("fix" in script.asked), script.problems
+    return result
+
+
+def _paths(nodes, base: keys.Path):
+    """Every (question, key path) under `nodes`, list items taken at index 0."""
+    for node in nodes:
+        path = base + keys.parse(node.key)
+        yield node, path
+        if isinstance(node, Repeat):
+            yield from _paths(node.items, path + (0,))
+        elif isinstance(node, Group):
+            yield from _paths(node.items, base)
+
+
+def test_every_question_names_a_model_field() -> None:
+    """Questions are data over the model: each key must land on a field, so its type, default and
+    validation come from the model."""
+    for section in SECTIONS:
+        for node, path in _paths(section.items, ()):
+            assert keys.field_at(path) is not None, f"{section.name}: {keys.show(path)} is not a model field"
+            assert node.why or isinstance(node, Repeat), f"{keys.show(path)}: every question says why"
+            why = node.why(Ctx({}, ("services", 0))) if callable(node.why) else node.why
+            assert len(why) <= 110, f"{keys.show(path)}: the why should fit on one line"
+        assert section.intro
+
+
+def test_fargate_choices_are_exactly_the_valid_pairs() -> None:
+    offered = set()
+    for _, cpu in _cpu_choices(Ctx({}, ("services", 0))):
+        data = {"services": [{"cpu": cpu}]}
+        for label, memory in _memory_choices(Ctx(data, ("services", 0))):
+            assert label == fargate.describe_pair(cpu, memory)
+            offered.add((cpu, memory))
+    assert offered == {(c, m) for c, ms in fargate.VALID_MEMORY.items() for m in ms}
+
+
+def test_all_defaults_give_the_models_defaults() -> None:
+    script = Script({"name": "shop"})
+    answers = run(script)
+    assert answers == build_answers({"name": "shop"})
+    assert script.summary_rows and script.summary_rows[0] == ("Stack", "shop-dev in us-east-1")
+    # Fargate + ALB: no EC2, NLB-only, existing-VPC or S3-state questions.
+    for skipped in ("ec2.instance_type", "load_balancer.privatelink", "network.vpc_id", "state.bucket", "services[0].efs_mount"):
+        assert skipped not in script.asked
+
+
+def test_questions_follow_the_guidance_order() -> None:
+    script = Script({"name": "shop"})
+    run(script)
+    firsts = [script.asked.index(k) for k in ("name", "launch_type", "load_balancer.type", "efs.enabled", "services[0].name", "network.create_vpc", "state.backend", "confirm")]
+    assert firsts == sorted(firsts)
+
+
+def test_ec2_asks_instance_questions_and_numbers_for_size() -> None:
+    script = Script(
+        {
+            "name": "shop",
+            "launch_type": True,  # yes, manage servers
+            "ec2.instance_type": "c7g.large",
+            "ec2.ami_id": "",
+            "services[0].cpu": "300",
+            "services[0].memory": "700",
+        }
+    )
+    answers = run(script)
+    assert answers.launch_type == "ec2" and answers.ec2.instance_type == "c7g.large" and answers.ec2.ami_id is None
+    assert (answers.services[0].cpu, answers.services[0].memory) == (300, 700)
+    assert "services[0].cpu" not in script.choices  # a number on EC2, not the Fargate select
+
+
+def test_ec2_desired_capacity_outside_min_max_is_refused_at_the_question() -> None:
+    script = Script({"name": "shop", "launch_type": True, "ec2.desired_capacity": [Attempt("9"), Attempt("2")]})
+    answers = run(script)
+    assert answers.ec2.desired_capacity == 2
+    assert any("between min_size" in p for p in script.problems)
+
+
+def test_nlb_asks_privatelink_not_paths() -> None:
+    script = Script({"name": "shop", "load_balancer.type": "nlb", "load_balancer.privatelink": True})
+    answers = run(script)
+    assert answers.load_balancer.type == "nlb" and answers.load_balancer.privatelink
+    assert "services[0].path_pattern" not in script.asked
+    assert "services[0].expose" in script.asked
+
+
+def test_no_load_balancer_asks_nothing_about_one() -> None:
+    script = Script({"name": "shop", "load_balancer.type": "none"})
+    answers = run(script)
+    assert answers.load_balancer.type == "none"
+    for key in ("load_balancer.internal", "load_balancer.certificate_arn", "services[0].expose", "services[0].path_pattern"):
+        assert key not in script.asked
+
+
+def test_existing_vpc_asks_public_subnets_only_for_an_internet_facing_lb() -> None:
+    ids = "subnet-0123456789abcdef0, subnet-0123456789abcdef1"
+    base = {"name": "shop", "network.create_vpc": False, "network.vpc_id": "vpc-0123456789abcdef0", "network.private_subnet_ids": ids}
+    public = run(Script(base | {"network.public_subnet_ids": "subnet-0123456789abcdef2, subnet-0123456789abcdef3"}))
+    assert public.network.create_vpc is False
+    assert public.network.private_subnet_ids == ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+    assert len(public.network.public_subnet_ids) == 2
+    internal = Script(base | {"load_balancer.internal": True})
+    run(internal)
+    assert "network.public_subnet_ids" not in internal.asked
+
+
+def test_a_single_az_is_refused_with_the_guidance_and_asked_again() -> None:
+    script = Script({"name": "shop", "network.azs": [Attempt("us-east-1a"), Attempt("us-east-1a, us-east-1c")]})
+    answers = run(script)
+    assert answers.network.azs == ["us-east-1a", "us-east-1c"]
+    assert any("at least two availability zones" in p and "guidance" in p for p in script.problems)
+
+
+def test_second_service_gets_a_distinct_default_path_and_a_clash_is_refused() -> None:
+    script = Script(
+        {
+            "name": "shop",
+            "services[1]": True,
+            "services[1].name": [Attempt("web"), Attempt("api")],
+            "services[1].path_pattern": [Attempt("/*"), Attempt("/v2/*")],
+        }
+    )
+    answers = run(script)
+    assert [s.name for s in answers.services] == ["web", "api"]
+    assert answers.services[1].path_pattern == "/v2/*"
+    assert any("used twice" in p for p in script.problems)
+    assert any("already routed to service 'web'" in p for p in script.problems)
+    default_path = Script({"name": "shop", "services[1]": True, "services[1].name": "api"})
+    assert run(default_path).services[1].path_pattern == "/api/*"
+
+
+def test_autoscaling_max_below_min_is_refused_at_the_question() -> None:
+    script = Script(
+        {"name": "shop", "services[0].autoscaling": True, "services[0].autoscaling.min": "3", "services[0].autoscaling.max": [Attempt("2"), Attempt("5")]}
+    )
+    answers = run(script)
+    assert answers.services[0].autoscaling.model_dump() == {"min": 3, "max": 5, "cpu_target": 60}
+    assert answers.services[0].desired_count == 3  # the default follows the minimum
+    assert any("must not exceed max" in p for p in script.problems)
+
+
+def test_set_presets_are_not_asked_and_shown() -> None:
+    script = Script()
+    answers = run(script, ["name=preset", "services[0].cpu=1024", "load_balancer.type=nlb"])
+    assert answers.name == "preset" and answers.load_balancer.type == "nlb"
+    for key in ("name", "services[0].cpu", "load_balancer.type"):
+        assert key not in script.asked
+    assert script.presets == {"name": "preset", "services[0].cpu": 1024, "load_balancer.type": "nlb"}
+    # The memory offered pairs with the preset CPU only.
+    assert [m for _, m in script.choices["services[0].memory"]] == list(fargate.VALID_MEMORY[1024])
+    assert answers.services[0].memory == fargate.VALID_MEMORY[1024][0]
+
+
+def test_set_on_a_second_service_adds_it_without_asking_another() -> None:
+    script = Script({"services[1].image": "public.ecr.aws/docker/library/redis:7", "services[1].port": "6379", "services[1].expose": False})
+    answers = run(script, ["name=shop", "services[1].name=cache"])
+    assert [s.name for s in answers.services] == ["web", "cache"]
+    assert "services[1]" not in script.asked  # the preset says there is a second service
+    assert "services[1].name" not in script.asked and script.asked.count("services[2]") == 1
+
+
+def test_set_of_the_whole_services_list_skips_the_service_questions() -> None:
+    script = Script()
+    answers = run(script, ["name=shop", "services=[{name: api, image: 'nginx:1', port: 8080}]"])
+    assert [(s.name, s.port) for s in answers.services] == [("api", 8080)]
+    assert not [k for k in script.asked if k.startswith("services")]
+    assert "services" in script.presets
+
+
+def test_a_preset_the_model_refuses_is_an_answers_error_before_any_question() -> None:
+    script = Script()
+    with pytest.raises(AnswersError) as err:
+        run_wizard(["name=Bad Name", "nmae=x"], prompter=script)
+    assert script.asked == []
+    text = "\n".join(err.value.problems)
+    assert "name: 'Bad Name' is not valid" in text and "nmae: unknown key" in text
+
+
+def test_cross_field_problem_sends_back_to_a_section_then_succeeds() -> None:
+    # EFS preset on, but the service mounts nothing: the model refuses; the person picks the
+    # services section, mounts it, and the stack is accepted.
+    script = Script({"fix": "services", "services[0].efs_mount": [Attempt(""), Attempt("/data")]})
+    answers = run(script, ["name=shop", "efs.enabled=true"], sent_back=True)
+    assert answers.services[0].efs_mount == "/data"
+    assert any(p.startswith("efs.enabled: no service sets efs_mount") for p in script.problems)
+    assert script.asked.count("services[0].efs_mount") == 2
+    offered = [v for _, v in script.choices["fix"]]
+    assert "storage" not in offered  # all preset: asking it again would change nothing
+    assert offered[0] == "services"  # the problem names efs_mount, which the services section asks
+
+
+def test_cross_field_problem_can_be_cancelled() -> None:
+    script = Script({"fix": "cancel"})
+    assert run(script, ["name=shop", "efs.enabled=true"], sent_back=True) is None
+
+
+def test_going_back_drops_answers_that_no_longer_apply() -> None:
+    # Every service unexposed: the ALB would have no targets. Going back to traffic and choosing
+    # no load balancer must not leave `expose` behind (the model refuses expose with type none).
+    script = Script(
+        {"name": "shop", "services[0].expose": False, "fix": "traffic", "load_balancer.type": [Attempt("alb"), Attempt("none")]}
+    )
+    answers = run(script, sent_back=True)
+    assert answers.load_balancer.type == "none"
+    assert any(p.startswith("load_balancer.type: no service has expose") for p in script.problems)
+    assert "expose" not in answers.services[0].model_fields_set
+
+
+@pytest.mark.parametrize("signal", [KeyboardInterrupt, EOFError])
+def test_interrupt_anywhere_returns_none(signal: type[BaseException]) -> None:
+    class Interrupting(Script):
+        def select(self, key, message, choices, default):
+            if key == "services[0].cpu":
+                raise signal
+            return super().select(key, message, choices, default)
+
+    assert run(Interrupting({"name": "shop"})) is None
+
+
+def test_declining_confirm_returns_none() -> None:
+    assert run(Script({"name": "shop", "confirm": False})) is None
+
+
+def test_saved_answers_are_the_defaults_of_a_rerun() -> None:
+    """Re-running the wizard on a stack keeps every earlier answer the person does not change."""
+    earlier = build_answers({"name": "shop", "region": "eu-west-1", "efs": {"enabled": True},
+                             "services": [{"name": "api", "image": "nginx:1", "cpu": 512, "memory": 2048, "efs_mount": "/data"}]})
+    saved = earlier.model_dump(mode="json")
+    script = Script({"services[0].desired_count": "3"})
+    answers = run_wizard([], prompter=script, initial=saved)
+    assert answers.services[0].desired_count == 3
+    assert (answers.name, answers.region, answers.services[0].name, answers.services[0].memory) == ("shop", "eu-west-1", "api", 2048)
+    assert answers.services[0].efs_mount == "/data" and answers.efs.enabled

@@ -1,0 +1,346 @@
+"""Walking the questions over the raw answers dict: asking, skipping presets, validating.
+
+The wizard builds the same dict an answers file holds, then hands it to `build_answers`. Every
+check it makes comes from the model: `field_problem` for one key, and the model's cross-field
+rules (through `build_answers` on the answers so far) for the keys a question names in `check`.
+How a question is put to the person is the `Prompter`'s business (terminal.py; a script in tests).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import typing
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from tfgen.answers import apply_overrides, build_answers
+from tfgen.answers.model import Answers, field_problem
+from tfgen.errors import AnswersError
+from tfgen.wizard import keys
+from tfgen.wizard.keys import MISSING, Path
+from tfgen.wizard.questions import SECTIONS, Ask, Ctx, Group, Node, Repeat, Section, section_of
+from tfgen.wizard.summary import summary_rows
+
+CANCEL = "cancel"
+
+
+class Prompter(Protocol):
+    """How questions reach a person. `key` is the answers key path being asked ("services[1].port")."""
+
+    def heading(self, title: str, intro: str) -> None: ...
+    def subheading(self, title: str) -> None: ...
+    def why(self, text: str) -> None: ...
+    def preset(self, key: str, value: Any) -> None: ...
+    def problem(self, text: str) -> None: ...
+    def text(self, key: str, message: str, default: str) -> str: ...
+    def confirm(self, key: str, message: str, default: bool) -> bool: ...
+    def select(self, key: str, message: str, choices: list[tuple[str, Any]], default: Any) -> Any: ...
+    def summary(self, rows: list[tuple[str, str]]) -> None: ...
+
+
+class Wizard:
+    def __init__(self, prompter: Prompter, data: dict[str, Any], presets: list[Path]):
+        self.p = prompter
+        self.data = data
+        self.presets = presets
+
+    # --- the whole run ---------------------------------------------------------------------
+
+    def run(self) -> Answers | None:
+        self.p.heading(
+            "tfgen new: a Terraform stack for Amazon ECS",
+            "Questions in the order the ECS guidance thinks about a stack, each with why it matters. "
+            "Enter keeps the default shown; Ctrl-C stops without writing anything.",
+        )
+        for number, section in enumerate(SECTIONS, 1):
+            self.ask_section(section, number)
+        while True:
+            self.prune()
+            try:
+                answers = build_answers(copy.deepcopy(self.data), source="wizard")
+            except AnswersError as err:
+                if not self.offer_fix(err.problems):
+                    return None
+                continue
+            self.p.summary(summary_rows(answers))
+            self.p.why(
+                "Not asked: tags, environment variables and secrets; add them to .tfgen-answers.yaml "
+                "and re-render with --answers."
+            )
+            return answers if self.p.confirm("confirm", "Write the stack?", True) else None
+
+    def ask_section(self, section: Section, number: int | None = None) -> None:
+        where = f"{number}/{len(SECTIONS)} " if number else ""
+        self.p.heading(f"{where}{section.title}", section.intro)
+        self.walk(section.items, (), ask=True)
+
+    def offer_fix(self, problems: list[str]) -> bool:
+        """Show what the model refused and re-ask the section of the person's choice: first the
+        sections the problems sit in, then those whose keys they mention. False: cancel."""
+        self.p.heading("These answers do not fit together", "")
+        named: list[Section] = []
+        mentioned: list[Section] = []
+        for text in problems:
+            self.p.problem(text)
+            where, _, message = text.partition(":")
+            section = section_of(keys.parse(where))
+            if section and section not in named:
+                named.append(section)
+            words = {w.strip(".") for w in re.findall(r"[a-z_][a-z0-9_.]*", message)}
+            mentioned += [s for s in SECTIONS if words & s.asked_keys and s not in mentioned]
+        order = named + [s for s in mentioned if s not in named] + [s for s in SECTIONS if s not in named + mentioned]
+        choices = [(f"Answer the {s.name} questions again", s.name) for s in order if self.askable(s)]
+        choices.append(("Cancel: write nothing", CANCEL))
+        chosen = self.p.select("fix", "What do you want to do?", choices, choices[0][1])
+        if chosen == CANCEL:
+            return False
+        self.ask_section(next(s for s in SECTIONS if s.name == chosen))
+        return True
+
+    def askable(self, section: Section) -> bool:
+        """False when --set preset every key of the section, so asking again would change nothing."""
+        return not all(self.is_preset(keys.parse(node.key)) for node in section.items)
+
+    def prune(self) -> None:
+        """Drop answers to questions that no longer apply (an existing VPC's ids after choosing a new VPC)."""
+        for section in SECTIONS:
+            self.walk(section.items, (), ask=False)
+
+    # --- one node at a time ----------------------------------------------------------------
+
+    def walk(self, nodes: tuple[Node, ...], base: Path, ask: bool) -> None:
+        active: set[Path] = set()
+        inactive: set[Path] = set()
+        for node in nodes:
+            path = base + keys.parse(node.key)
+            ctx = Ctx(self.data, base)
+            if node.when and not node.when(ctx):
+                inactive.add(path)
+                continue
+            active.add(path)
+            if isinstance(node, Ask):
+                if ask:
+                    self.ask(node, path, ctx)
+            elif isinstance(node, Group):
+                self.group(node, path, base, ctx, ask)
+            else:
+                self.repeat(node, path, ctx, ask)
+        # One key may be asked two ways (Fargate's CPU select, EC2's CPU number): keep it if either applies.
+        for path in inactive - active:
+            if not self.is_preset(path):
+                keys.drop(self.data, path)
+
+    def ask(self, node: Ask, path: Path, ctx: Ctx) -> None:
+        shown = keys.show(path)
+        if self.is_preset(path):
+            self.p.preset(shown, keys.get(self.data, path, None))
+            return
+        kind = _kind(node, path)
+        message = _text(node.message, ctx)
+        default = self.default(node, path, ctx)
+        if node.why:
+            self.p.why(_text(node.why, ctx))
+        typed: str | None = None
+        while True:
+            if kind == "confirm":
+                yes, no = node.values or (True, False)
+                value = yes if self.p.confirm(shown, message, default == yes) else no
+            elif kind == "select":
+                choices = _choices(node, path, ctx)
+                values = [v for _, v in choices]
+                value = self.p.select(shown, message, choices, default if default in values else values[0])
+            else:
+                typed = self.p.text(shown, message, typed if typed is not None else _as_text(default))
+                value = _parse(kind, typed)
+            problem = self.problem(node, path, value)
+            if problem is None:
+                keys.put(self.data, path, value)
+                return
+            self.p.problem(problem)
+            default = value
+
+    def group(self, node: Group, path: Path, base: Path, ctx: Ctx, ask: bool) -> None:
+        current = keys.get(self.data, path, None)
+        if ask and not self.is_preset(path) and not self.presets_under(path):
+            self.p.why(_text(node.why, ctx))
+            wanted = self.p.confirm(keys.show(path), _text(node.message, ctx), isinstance(current, dict))
+            if not wanted:
+                keys.put(self.data, path, None)
+                return
+            if not isinstance(current, dict):
+                keys.put(self.data, path, {})
+        elif self.is_preset(path):
+            if ask:
+                self.p.preset(keys.show(path), current)
+            return
+        if isinstance(keys.get(self.data, path, None), dict):
+            self.walk(node.items, base, ask)
+
+    def repeat(self, node: Repeat, path: Path, ctx: Ctx, ask: bool) -> None:
+        items = keys.get(self.data, path, None)
+        if not ask or self.is_preset(path):
+            if ask:
+                self.p.preset(keys.show(path), items)
+            for i in range(len(items) if isinstance(items, list) else 0):
+                self.walk(node.items, path + (i,), ask=False)
+            return
+        existing = len(items) if isinstance(items, list) else 0
+        preset_count = 1 + max((p[len(path)] for p in self.presets_under(path) if isinstance(p[len(path)], int)), default=-1)
+        if node.first is not None and not preset_count:
+            if node.why:
+                self.p.why(_text(node.why, ctx))
+            if not self.p.confirm(keys.show(path), _text(node.first, ctx), existing > 0):
+                keys.put(self.data, path, [])
+                return
+        count = 0
+        while True:
+            if not isinstance(keys.get(self.data, path, None), list):
+                keys.put(self.data, path, [])
+            if len(keys.get(self.data, path)) <= count:
+                keys.get(self.data, path).append({})
+            self.p.subheading(node.label.format(n=count + 1))
+            self.walk(node.items, path + (count,), ask=True)
+            count += 1
+            if count < preset_count:
+                continue  # --set gave keys of a later item: it exists
+            if not self.p.confirm(f"{keys.show(path)}[{count}]", _text(node.another, ctx), count < existing):
+                break
+        del keys.get(self.data, path)[count:]
+
+    # --- defaults, presets, checks ---------------------------------------------------------
+
+    def default(self, node: Ask, path: Path, ctx: Ctx) -> Any:
+        """What was answered before (going back to a section), else the question's own default,
+        else the model's."""
+        value = keys.get(self.data, path)
+        if value is MISSING and node.default is not None:
+            value = node.default(ctx)
+        if value is MISSING:
+            value = keys.model_default(path)
+        return None if value is MISSING else value
+
+    def is_preset(self, path: Path) -> bool:
+        return any(keys.within(path, p) for p in self.presets)
+
+    def presets_under(self, path: Path) -> list[Path]:
+        return [p for p in self.presets if keys.within(p, path) and p != path]
+
+    def problem(self, node: Ask, path: Path, value: Any) -> str | None:
+        """Why the model refuses `value` at `path`: the field's own rule first, then the
+        cross-field rules on the keys the question names, judged with the answers so far."""
+        found = keys.field_at(path)
+        if found is not None:
+            message = field_problem(*found, value)
+            if message:
+                return message
+        if not node.check:
+            return None
+        trial = copy.deepcopy(self.data)
+        keys.put(trial, path, value)
+        base = path[: len(path) - len(keys.parse(node.key))]
+        watched = [base + keys.parse(k) for k in node.check]
+        try:
+            build_answers(trial, source="wizard")
+        except AnswersError as err:
+            for text in err.problems:
+                where, _, message = text.partition(": ")
+                at = keys.parse(where)
+                if any(keys.within(at, w) for w in watched):
+                    return message if at == path else text
+        return None
+
+
+def _kind(node: Ask, path: Path) -> str:
+    if node.kind:
+        return node.kind
+    if node.choices:
+        return "select"
+    base = keys.base_type(path)
+    if base is bool:
+        return "confirm"
+    if base is int:
+        return "int"
+    if base is list:
+        return "list"
+    if typing.get_origin(base) is typing.Literal:
+        return "select"
+    return "optional" if keys.is_optional(path) else "text"
+
+
+def _choices(node: Ask, path: Path, ctx: Ctx) -> list[tuple[str, Any]]:
+    if node.choices:
+        return node.choices(ctx)
+    return [(str(v), v) for v in typing.get_args(keys.base_type(path))]
+
+
+def _text(text: Any, ctx: Ctx) -> str:
+    return text(ctx) if callable(text) else text
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _parse(kind: str, typed: str) -> Any:
+    """The typed text as the value the answers file would hold; the model judges it."""
+    text = typed.strip()
+    if kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            return text  # the model says why it is not a number
+    if kind == "list":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if kind == "optional":
+        return text or None
+    return text
+
+
+def start(overrides: list[str], prompter: Prompter | None = None, initial: dict[str, Any] | None = None) -> Answers | None:
+    """Preset the `--set` keys, ask the rest. None when the person cancels (Ctrl-C / Ctrl-D / no).
+
+    `initial` (answers saved by an earlier run) supplies the defaults shown, so re-running the
+    wizard on a stack changes what the person changes and keeps the rest.
+    """
+    data: dict[str, Any] = copy.deepcopy(initial) if initial else {}
+    apply_overrides(data, overrides)
+    presets = [keys.parse(item.split("=", 1)[0]) for item in overrides]
+    problems = preset_problems(data, presets)
+    if problems:
+        raise AnswersError(problems)  # not askable, so not fixable here: exit 2 like an answers file
+    if prompter is None:
+        from tfgen.wizard.terminal import TerminalPrompter
+
+        prompter = TerminalPrompter()
+    try:
+        return Wizard(prompter, data, presets).run()
+    except (KeyboardInterrupt, EOFError):
+        return None
+
+
+def preset_problems(data: dict[str, Any], presets: list[Path]) -> list[str]:
+    """Problems the model finds in the `--set` values themselves: unknown keys, values a field refuses.
+
+    A preset is never asked, so the wizard could not fix them; cross-field problems are left
+    for later, since the questions may still resolve them.
+    """
+    bad: list[Path] = []
+    for path in presets:
+        cut = next((n for n in range(len(path), 0, -1) if keys.field_at(path[:n])), 0)
+        if cut == 0 or field_problem(*keys.field_at(path[:cut]), keys.get(data, path[:cut], None)):
+            bad.append(path[: cut or 1])
+    if not bad:
+        return []
+    try:
+        build_answers(copy.deepcopy(data), source="--set")
+    except AnswersError as err:
+        found = [p for p in err.problems if any(keys.within(keys.parse(p.split(":", 1)[0]), b) for b in bad)]
+        if found:
+            return found
+    return [f"{keys.show(b)}: not a valid value for this key" for b in bad]
