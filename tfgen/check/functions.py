@@ -1,0 +1,383 @@
+"""Terraform's built-in functions, as far as they can run on known values.
+
+A function that meets an unknown argument returns an unknown (the evaluator checks that before
+calling, except for the few functions that can look inside: `try`, `can`, `coalesce`, `merge`,
+`concat`, `jsonencode`, `length`, ...). A function not listed here yields an unknown.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+from typing import Any, Callable
+
+from tfgen.check.model import PartialJson, Unknown, is_known
+
+
+class EvalError(Exception):
+    """An expression that Terraform itself would reject (a missing key, a bad type)."""
+
+
+def _num(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise EvalError("a bool is not a number")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            raise EvalError(f"{value!r} is not a number") from None
+        return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
+    raise EvalError(f"{value!r} is not a number")
+
+
+def to_string(value: Any) -> str:
+    """Terraform's string conversion of a primitive (for templates, join, format)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, str):
+        return value
+    if value is None:
+        raise EvalError("null value in a string")
+    raise EvalError(f"cannot use a {type(value).__name__} as a string")
+
+
+def json_encode(value: Any) -> str | PartialJson:
+    if not is_known(value):
+        return PartialJson("jsonencode() of a value not fully known", data=value)
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _jsondecode(text: Any) -> Any:
+    if isinstance(text, PartialJson):
+        return text.data
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError) as err:
+        raise EvalError(f"jsondecode: {err}") from None
+
+
+def _flatten(value: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in value:
+        if isinstance(item, list):
+            out.extend(_flatten(item))
+        else:
+            out.append(item)
+    return out
+
+
+def _lookup(mapping: dict[str, Any], key: str, *default: Any) -> Any:
+    if key in mapping:
+        return mapping[key]
+    if default:
+        return default[0]
+    raise EvalError(f"lookup: no key {key!r}")
+
+
+def _element(items: list[Any], index: Any) -> Any:
+    if not items:
+        raise EvalError("element: empty list")
+    return items[int(_num(index)) % len(items)]
+
+
+def _format(fmt: str, *args: Any) -> str:
+    values = iter(args)
+
+    def repl(match: re.Match[str]) -> str:
+        spec = match.group(0)
+        if spec == "%%":
+            return "%"
+        verb = spec[-1]
+        value = next(values)
+        if verb == "s":
+            return to_string(value)
+        if verb == "d":
+            return str(int(_num(value)))
+        if verb in "fFeEgG":
+            return ("%" + spec[1:]) % _num(value)
+        if verb == "v":
+            return to_string(value) if not isinstance(value, (list, dict)) else json.dumps(value)
+        if verb == "q":
+            return json.dumps(to_string(value))
+        if verb == "t":
+            return "true" if value else "false"
+        raise EvalError(f"format: unsupported verb {spec}")
+
+    return re.sub(r"%%|%[-+ #0-9.]*[a-zA-Z]", repl, fmt)
+
+
+def _merge(*maps: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in maps:
+        if item is None:
+            continue
+        if isinstance(item, Unknown):
+            raise _Unknown(item)
+        if not isinstance(item, dict):
+            raise EvalError("merge: arguments must be maps or objects")
+        out.update(item)
+    return out
+
+
+def _concat(*lists: Any) -> list[Any]:
+    out: list[Any] = []
+    for item in lists:
+        if isinstance(item, Unknown):
+            raise _Unknown(item)
+        if not isinstance(item, list):
+            raise EvalError("concat: arguments must be lists")
+        out.extend(item)
+    return out
+
+
+def _coalesce(*values: Any) -> Any:
+    for value in values:
+        if isinstance(value, Unknown):
+            raise _Unknown(value)
+        if value is not None and value != "":
+            return value
+    raise EvalError("coalesce: no non-null argument")
+
+
+def _coalescelist(*values: Any) -> Any:
+    for value in values:
+        if isinstance(value, Unknown):
+            raise _Unknown(value)
+        if value:
+            return value
+    raise EvalError("coalescelist: no non-empty argument")
+
+
+def _one(items: Any) -> Any:
+    if len(items) > 1:
+        raise EvalError("one: more than one element")
+    return items[0] if items else None
+
+
+def _distinct(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _keys(mapping: dict[str, Any]) -> list[str]:
+    return sorted(mapping)
+
+
+def _values(mapping: dict[str, Any]) -> list[Any]:
+    return [mapping[k] for k in sorted(mapping)]
+
+
+def _range(*args: Any) -> list[int | float]:
+    nums = [_num(a) for a in args]
+    if len(nums) == 1:
+        start, stop, step = 0, nums[0], 1
+    elif len(nums) == 2:
+        start, stop, step = nums[0], nums[1], 1 if nums[1] >= nums[0] else -1
+    else:
+        start, stop, step = nums
+    out = []
+    value = start
+    while (step > 0 and value < stop) or (step < 0 and value > stop):
+        out.append(value)
+        value += step
+        if len(out) > 10000:
+            raise EvalError("range: too many elements")
+    return out
+
+
+def _tomap(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise EvalError("tomap: not a map")
+    return value
+
+
+def _tolist(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise EvalError("tolist: not a list")
+    return value
+
+
+def _tostring(value: Any) -> str | None:
+    return None if value is None else to_string(value)
+
+
+def _tonumber(value: Any) -> int | float | None:
+    return None if value is None else _num(value)
+
+
+def _tobool(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise EvalError("tobool: not a bool")
+
+
+def _base64decode(text: str) -> str:
+    try:
+        return base64.b64decode(text).decode("utf-8")
+    except ValueError as err:
+        raise EvalError(f"base64decode: {err}") from None
+
+
+def _zipmap(keys: list[str], values: list[Any]) -> dict[str, Any]:
+    return dict(zip(keys, values))
+
+
+def _setproduct(*sets: list[Any]) -> list[list[Any]]:
+    out: list[list[Any]] = [[]]
+    for items in sets:
+        out = [prefix + [item] for prefix in out for item in items]
+    return out
+
+
+def _chunklist(items: list[Any], size: Any) -> list[list[Any]]:
+    n = int(_num(size))
+    return [items[i : i + n] for i in range(0, len(items), n)] if n > 0 else [items]
+
+
+def _cidrsubnet(*_: Any) -> Any:
+    raise _Unknown(Unknown("cidrsubnet() is not computed statically"))
+
+
+class _Unknown(Exception):
+    """Raised by a function that met an unknown inside a structure it had to look into."""
+
+    def __init__(self, value: Unknown):
+        super().__init__(value.reason)
+        self.value = value
+
+
+# name -> (function, whether it may receive unknowns nested inside its arguments)
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "abs": lambda x: abs(_num(x)),
+    "ceil": lambda x: math.ceil(_num(x)),
+    "floor": lambda x: math.floor(_num(x)),
+    "max": lambda *xs: max(_num(x) for x in xs),
+    "min": lambda *xs: min(_num(x) for x in xs),
+    "parseint": lambda s, base: int(s, int(_num(base))),
+    "pow": lambda a, b: _num(a) ** _num(b),
+    "signum": lambda x: (_num(x) > 0) - (_num(x) < 0),
+    "chomp": lambda s: s.rstrip("\r\n"),
+    "format": _format,
+    "formatlist": lambda fmt, *lists: [_format(fmt, *args) for args in zip(*lists)],
+    "indent": lambda n, s: s.replace("\n", "\n" + " " * int(_num(n))),
+    "join": lambda sep, *lists: sep.join(to_string(v) for items in lists for v in items),
+    "lower": lambda s: s.lower(),
+    "upper": lambda s: s.upper(),
+    "title": lambda s: s.title(),
+    "replace": lambda s, old, new: re.sub(old[1:-1], re.sub(r"\$(\d)", r"\\\1", new), s)
+    if len(old) > 1 and old.startswith("/") and old.endswith("/")
+    else s.replace(old, new),
+    "split": lambda sep, s: s.split(sep),
+    "startswith": lambda s, prefix: s.startswith(prefix),
+    "endswith": lambda s, suffix: s.endswith(suffix),
+    "strcontains": lambda s, sub: sub in s,
+    "substr": lambda s, offset, length: s[int(_num(offset)) :][: int(_num(length)) if int(_num(length)) >= 0 else None],
+    "trim": lambda s, chars: s.strip(chars),
+    "trimprefix": lambda s, p: s[len(p) :] if s.startswith(p) else s,
+    "trimsuffix": lambda s, p: s[: -len(p)] if p and s.endswith(p) else s,
+    "trimspace": lambda s: s.strip(),
+    "regex": lambda pattern, s: _regex(pattern, s),
+    "can_regex": lambda pattern, s: re.search(pattern, s) is not None,
+    "alltrue": lambda items: all(items),
+    "anytrue": lambda items: any(items),
+    "chunklist": _chunklist,
+    "coalesce": _coalesce,
+    "coalescelist": _coalescelist,
+    "compact": lambda items: [i for i in items if i not in (None, "")],
+    "concat": _concat,
+    "contains": lambda items, value: value in items,
+    "distinct": _distinct,
+    "element": _element,
+    "flatten": _flatten,
+    "index": lambda items, value: items.index(value),
+    "keys": _keys,
+    "length": lambda v: len(v),
+    "lookup": _lookup,
+    "merge": _merge,
+    "one": _one,
+    "range": _range,
+    "reverse": lambda items: list(reversed(items)),
+    "setintersection": lambda first, *rest: [i for i in first if all(i in r for r in rest)],
+    "setproduct": _setproduct,
+    "setsubtract": lambda a, b: [i for i in a if i not in b],
+    "setunion": lambda *sets: _distinct([i for s in sets for i in s]),
+    "slice": lambda items, start, end: items[int(_num(start)) : int(_num(end))],
+    "sort": lambda items: sorted(to_string(i) for i in items),
+    "sum": lambda items: sum(_num(i) for i in items),
+    "transpose": lambda m: {v: sorted(k for k in m if v in m[k]) for vs in m.values() for v in vs},
+    "values": _values,
+    "zipmap": _zipmap,
+    "base64decode": _base64decode,
+    "base64encode": lambda s: base64.b64encode(s.encode("utf-8")).decode("ascii"),
+    "jsondecode": _jsondecode,
+    "jsonencode": json_encode,
+    "urlencode": lambda s: __import__("urllib.parse").parse.quote(s, safe=""),
+    "yamlencode": lambda v: __import__("yaml").safe_dump(v, sort_keys=False),
+    "yamldecode": lambda s: __import__("yaml").safe_load(s),
+    "tobool": _tobool,
+    "tolist": _tolist,
+    "tomap": _tomap,
+    "tonumber": _tonumber,
+    "toset": lambda items: _distinct(list(items)),
+    "tostring": _tostring,
+    "type": lambda v: type(v).__name__,
+    "cidrsubnet": _cidrsubnet,
+    "cidrhost": _cidrsubnet,
+    "cidrsubnets": _cidrsubnet,
+}
+
+# Functions that can work with unknowns nested in their arguments (they only move values
+# around). Every other function gets an unknown result if any argument is not fully known.
+STRUCTURAL = {
+    "coalesce", "coalescelist", "compact", "concat", "element", "flatten", "jsonencode", "keys",
+    "length", "lookup", "merge", "one", "reverse", "slice", "tolist", "tomap", "toset", "values",
+    "zipmap",
+}
+
+
+def _regex(pattern: str, text: str) -> Any:
+    match = re.search(pattern, text)
+    if not match:
+        raise EvalError("regex: no match")
+    if match.groupdict():
+        return match.groupdict()
+    if match.groups():
+        return list(match.groups())
+    return match.group(0)
+
+
+def call(name: str, args: list[Any]) -> Any:
+    """Run function `name` on evaluated `args`; unknown in, unknown out."""
+    short = name.split("::")[-1] if name.startswith("provider::") else name
+    func = FUNCTIONS.get(short)
+    if func is None:
+        return Unknown(f"{name}() is not evaluated statically")
+    if short not in STRUCTURAL:
+        for arg in args:
+            if not is_known(arg):
+                return Unknown(f"{name}() of a value not known statically")
+    else:
+        for arg in args:
+            if isinstance(arg, Unknown) and short not in ("coalesce", "jsonencode", "compact"):
+                return Unknown(f"{name}() of a value not known statically")
+    try:
+        return func(*args)
+    except _Unknown as err:
+        return err.value
+    except EvalError:
+        raise
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, OverflowError, re.error) as err:
+        raise EvalError(f"{name}(): {err}") from None

@@ -1,0 +1,449 @@
+"""The HCL loader: the one module that imports python-hcl2.
+
+It turns `.tf` and `.tfvars` text into `tfgen.check.source` blocks whose attribute values are
+`tfgen.check.expr` trees. python-hcl2's dict output (`hcl2.loads`) loses line numbers and keeps
+quotes, so this walks the Lark parse tree from `hcl2.parses_to_tree`, whose nodes carry
+positions (the parser is built with `propagate_positions`).
+
+Tested with python-hcl2 8.1.4; the supported range is `>=8.1.4,<8.2` because the grammar's rule
+names are this module's contract with the library (tests/check/test_loader.py pins them).
+Parsing stays behind `load_file` so a cache can wrap it later.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedInput
+
+from tfgen.check import expr as E
+from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile
+from tfgen.errors import InputError
+
+SUPPORTED_HCL2 = ">=8.1.4,<8.2"
+
+_IGNORE = re.compile(r"(?:#|//)\s*tfgen:ignore=(TFG\d{3}(?:\s*,\s*TFG\d{3})*)[ \t]*(.*)")
+
+
+def load_file(path: str | Path) -> SourceFile:
+    """Read and parse one `.tf` file. Raises InputError (with file and line) when it cannot."""
+    path = Path(path)
+    text = _read(path)
+    tree = _parse(text, str(path))
+    lines = text.splitlines()
+    blocks = [_block(child, str(path), lines) for child in _body_items(tree.children[0]) if child.data == "block"]
+    return SourceFile(path=str(path), blocks=blocks)
+
+
+def load_tfvars(path: str | Path) -> dict[str, E.Expr]:
+    """Variable assignments from a `.tfvars` (HCL) or `.tfvars.json` file, as expressions."""
+    path = Path(path)
+    text = _read(path)
+    if path.name.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{path}:{err.lineno}: cannot parse JSON: {err.msg}") from None
+        if not isinstance(data, dict):
+            raise InputError(f"{path}:1: a .tfvars.json file must hold one JSON object")
+        return {k: E.Literal(v) if not isinstance(v, (dict, list)) else _json_expr(v) for k, v in data.items()}
+    tree = _parse(text, str(path))
+    out: dict[str, E.Expr] = {}
+    for child in _body_items(tree.children[0]):
+        if child.data == "block":
+            raise InputError(f"{path}:{child.meta.line}: a .tfvars file holds only assignments, not blocks")
+        name, value = _attribute(child)
+        out[name] = value.expr
+    return out
+
+
+def parse_expression(text: str, where: str = "<expression>") -> E.Expr:
+    """One HCL expression from text (used for `${...}` inside heredocs and template files)."""
+    tree = _parse(f"x = {text}\n", where)
+    items = _body_items(tree.children[0])
+    return _expr(_rules(items[0].children)[1])
+
+
+def parse_template(text: str, where: str = "<template>") -> E.Template:
+    """A string template (`${...}` interpolations, `%{if}`/`%{for}` directives) from raw text."""
+    return E.Template(_assemble(_scan_template(text, where), where))
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read: {err}") from None
+
+
+def _parse(text: str, where: str) -> Tree:
+    try:
+        return hcl2.parses_to_tree(text)
+    except UnexpectedInput as err:
+        line = getattr(err, "line", "?")
+        column = getattr(err, "column", "?")
+        snippet = text.splitlines()[line - 1].strip() if isinstance(line, int) and 0 < line <= len(text.splitlines()) else ""
+        detail = f": {snippet}" if snippet else ""
+        raise InputError(f"{where}:{line}:{column}: cannot parse HCL{detail}") from None
+    except (LarkError, RecursionError) as err:
+        raise InputError(f"{where}: cannot parse HCL: {type(err).__name__}") from None
+
+
+# --- tree walking ----------------------------------------------------------------------------
+
+
+def _rules(children: list[Any]) -> list[Tree]:
+    """Children that are rules, without layout (newlines, comments)."""
+    return [c for c in children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+def _body_items(body: Tree) -> list[Tree]:
+    return [c for c in _rules(body.children) if c.data in ("attribute", "block")]
+
+
+def _name(node: Tree | Token) -> str:
+    """An identifier, keyword, literal or quoted label as plain text."""
+    if isinstance(node, Token):
+        return str(node)
+    if node.data == "string":
+        return "".join(_unescape(str(p.children[0])) for p in node.children if isinstance(p, Tree) and isinstance(p.children[0], Token))
+    return str(node.children[0])
+
+
+def _attribute(node: Tree) -> tuple[str, SourceAttribute]:
+    parts = _rules(node.children)
+    name = _name(parts[0])
+    return name, SourceAttribute(name=name, expr=_expr(parts[1]), line=node.meta.line)
+
+
+def _block(node: Tree, file: str, lines: list[str]) -> SourceBlock:
+    parts = _rules(node.children)
+    body = parts[-1]
+    labels = tuple(_name(p) for p in parts[:-1])
+    attributes: dict[str, SourceAttribute] = {}
+    blocks: list[SourceBlock] = []
+    for item in _body_items(body):
+        if item.data == "attribute":
+            name, attribute = _attribute(item)
+            attributes[name] = attribute
+        else:
+            blocks.append(_block(item, file, lines))
+    line, end_line = node.meta.line, node.meta.end_line
+    return SourceBlock(
+        type=labels[0],
+        labels=labels[1:],
+        attributes=attributes,
+        blocks=blocks,
+        file=file,
+        line=line,
+        end_line=end_line,
+        ignores=_ignores(lines[line - 1 : end_line]),
+    )
+
+
+def _ignores(lines: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for text in lines:
+        match = _IGNORE.search(text)
+        if match:
+            for rule_id in re.split(r"\s*,\s*", match.group(1)):
+                found[rule_id] = match.group(2).strip()
+    return found
+
+
+_BINARY = {"||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
+
+
+def _expr(node: Tree | Token) -> E.Expr:
+    kind = node.data
+    kids = node.children
+    if kind == "expr_term":  # also `( expression )`: parentheses only group
+        return _expr(_rules(kids)[0])
+    if kind == "int_lit":
+        return E.Literal(int(str(kids[0])))
+    if kind == "float_lit":
+        return E.Literal(float(str(kids[0])))
+    if kind == "literal_value":
+        return E.Literal({"true": True, "false": False, "null": None}[str(kids[0])])
+    if kind in ("identifier", "keyword"):
+        return E.Variable(str(kids[0]))
+    if kind == "string":
+        return E.Template(_assemble(_string_parts(kids), "string"))
+    if kind == "template_string":
+        return E.Literal(_unescape(str(kids[0])[2:-2]))
+    if kind in ("heredoc_template", "heredoc_template_trim"):
+        return _heredoc(str(kids[0]), kind == "heredoc_template_trim")
+    if kind == "tuple":
+        return E.TupleExpr(tuple(_expr(k) for k in _rules(kids)))
+    if kind == "object":
+        items = []
+        for elem in _rules(kids):
+            key_node, value_node = _rules(elem.children)
+            items.append((_object_key(key_node), _expr(value_node)))
+        return E.ObjectExpr(tuple(items))
+    if kind == "function_call":
+        names = [str(k.children[0]) for k in kids if isinstance(k, Tree) and k.data == "identifier"]
+        args_node = next((k for k in kids if isinstance(k, Tree) and k.data == "arguments"), None)
+        args: tuple[E.Expr, ...] = ()
+        expand = False
+        if args_node is not None:
+            args = tuple(_expr(a) for a in _rules(args_node.children))
+            expand = any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in args_node.children)
+        return E.Call("::".join(names), args, expand)
+    if kind == "get_attr_expr_term":
+        obj, attr = _rules(kids)
+        return E.GetAttr(_expr(obj), _name(_rules(attr.children)[0]))
+    if kind == "index_expr_term":
+        obj, index = _rules(kids)
+        return _index(_expr(obj), index)
+    if kind in ("attr_splat_expr_term", "full_splat_expr_term"):
+        obj, splat = _rules(kids)
+        ops: list[E.Expr] = []
+        current: E.Expr = E.SplatItem()
+        for op in _rules(splat.children):
+            current = E.GetAttr(current, _name(_rules(op.children)[0])) if op.data == "get_attr" else _index(current, op)
+            ops.append(current)
+        return E.Splat(_expr(obj), (current,) if ops else ())
+    if kind == "conditional":
+        cond, then, other = _rules(kids)
+        return E.Conditional(_expr(cond), _expr(then), _expr(other))
+    if kind == "binary_op":
+        left, term = _rules(kids)[:2]
+        operator, right = _rules(term.children)
+        return E.BinOp(str(operator.children[0]), _expr(left), _expr(right))
+    if kind == "unary_op":
+        return E.UnaryOp(str(kids[0]), _expr(_rules(kids)[0]))
+    if kind in ("for_tuple_expr", "for_object_expr"):
+        return _for(kind, kids)
+    return E.Unparsed(kind)
+
+
+def _index(obj: E.Expr, index: Tree) -> E.Expr:
+    if index.data == "short_index":
+        return E.Index(obj, E.Literal(int(str(index.children[-1]))))
+    return E.Index(obj, _expr(_rules(index.children)[0]))
+
+
+def _object_key(node: Tree) -> E.Expr:
+    inner = _rules(node.children)[0]
+    if inner.data == "keyword":
+        return E.Literal(str(inner.children[0]))
+    # A bare identifier key names itself; parentheses make it an expression.
+    if inner.data == "expr_term" and not any(isinstance(k, Token) and k.type == "LPAR" for k in inner.children):
+        first = _rules(inner.children)[0]
+        if first.data == "identifier":
+            return E.Literal(str(first.children[0]))
+    return _expr(inner)
+
+
+def _for(kind: str, kids: list[Any]) -> E.Expr:
+    intro = next(k for k in kids if isinstance(k, Tree) and k.data == "for_intro")
+    names = [str(k.children[0]) for k in intro.children if isinstance(k, Tree) and k.data == "identifier"]
+    collection = _expr(_rules(intro.children)[-1])
+    key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+    cond_node = next((k for k in kids if isinstance(k, Tree) and k.data == "for_cond"), None)
+    cond = _expr(_rules(cond_node.children)[0]) if cond_node is not None else None
+    body = [k for k in _rules(kids) if k.data not in ("for_intro", "for_cond")]
+    if kind == "for_tuple_expr":
+        return E.ForExpr(key_var, value_var, collection, _expr(body[0]), cond=cond)
+    grouping = any(isinstance(k, Token) and k.type == "ELLIPSIS" for k in kids)
+    return E.ForExpr(key_var, value_var, collection, _expr(body[1]), key=_expr(body[0]), cond=cond, grouping=grouping)
+
+
+# --- templates -------------------------------------------------------------------------------
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    def repl(match: re.Match[str]) -> str:
+        body = match.group(1)
+        if body[0] in "uU":
+            return chr(int(body[1:], 16))
+        return _ESCAPES.get(body, body)
+
+    return re.sub(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", repl, text)
+
+
+def _string_parts(kids: list[Any]) -> list[Any]:
+    """Flat template items of a quoted string: text, expressions and directive markers."""
+    items: list[Any] = []
+    for part in kids:
+        if not isinstance(part, Tree):
+            continue
+        inner = part.children[0]
+        if isinstance(inner, Token):
+            if inner.type == "ESCAPED_INTERPOLATION":
+                items.append(str(inner)[1:])
+            elif inner.type == "ESCAPED_DIRECTIVE":
+                items.append(str(inner)[1:])
+            else:
+                items.append(_unescape(str(inner)))
+        elif inner.data == "interpolation":
+            items.append(_expr(_rules(inner.children)[0]))
+        elif inner.data == "template_if_start":
+            items.append(("if", _expr(_rules(inner.children)[0])))
+        elif inner.data == "template_else":
+            items.append(("else",))
+        elif inner.data == "template_endif":
+            items.append(("endif",))
+        elif inner.data == "template_for_start":
+            names = [str(k.children[0]) for k in inner.children if isinstance(k, Tree) and k.data == "identifier"]
+            items.append(("for", names, _expr(_rules(inner.children)[-1])))
+        elif inner.data == "template_endfor":
+            items.append(("endfor",))
+    return items
+
+
+def _assemble(items: list[Any], where: str) -> tuple[E.TemplatePart, ...]:
+    """Nest the flat `if/else/endif` and `for/endfor` markers into TemplateIf/TemplateFor parts."""
+    stack: list[tuple[Any, list[Any], list[Any] | None]] = [(None, [], None)]
+    for item in items:
+        if isinstance(item, tuple):
+            tag = item[0]
+            if tag in ("if", "for"):
+                stack.append((item, [], None))
+                continue
+            head, body, other = stack[-1]
+            if tag == "else" and head is not None and head[0] == "if" and other is None:
+                stack[-1] = (head, body, [])
+                continue
+            if (tag == "endif" and head and head[0] == "if") or (tag == "endfor" and head and head[0] == "for"):
+                stack.pop()
+                if head[0] == "if":
+                    then, rest = (body, other) if other is not None else (body, [])
+                    node: Any = E.TemplateIf(head[1], _merge(then), _merge(rest))
+                else:
+                    names = head[1]
+                    key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+                    node = E.TemplateFor(key_var, value_var, head[2], _merge(body))
+                _append(stack, node)
+                continue
+            raise InputError(f"{where}: unbalanced template directive %{{{tag}}}")
+        _append(stack, item)
+    if len(stack) != 1:
+        raise InputError(f"{where}: template directive %{{{stack[-1][0][0]}}} is never closed")
+    return _merge(stack[0][1])
+
+
+def _append(stack: list[Any], item: Any) -> None:
+    head, body, other = stack[-1]
+    (other if other is not None else body).append(item)
+
+
+def _merge(parts: list[Any]) -> tuple[E.TemplatePart, ...]:
+    merged: list[Any] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        elif part != "":
+            merged.append(part)
+    return tuple(merged)
+
+
+def _heredoc(token: str, trim: bool) -> E.Expr:
+    first_newline = token.index("\n")
+    body = token[first_newline + 1 :]
+    body = body[: body.rstrip("\n").rfind("\n") + 1] if "\n" in body.rstrip("\n") else ""
+    if trim:
+        lines = body.split("\n")
+        indents = [len(l) - len(l.lstrip(" \t")) for l in lines if l.strip()]
+        cut = min(indents) if indents else 0
+        body = "\n".join(l[cut:] for l in lines)
+    return parse_template(body, "heredoc")
+
+
+def _scan_template(text: str, where: str) -> list[Any]:
+    """Split raw template text into literal text, `${expr}` and `%{directive}` items."""
+    items: list[Any] = []
+    i = 0
+    literal: list[str] = []
+    while i < len(text):
+        if text.startswith("$${", i) or text.startswith("%%{", i):
+            literal.append(text[i + 1 : i + 3])
+            i += 3
+            continue
+        if text.startswith("${", i) or text.startswith("%{", i):
+            end = _closing_brace(text, i + 2)
+            if end < 0:
+                raise InputError(f"{where}: unterminated template sequence")
+            inner = text[i + 2 : end]
+            strip_left = inner.startswith("~")
+            strip_right = inner.endswith("~")
+            inner = inner.strip("~").strip()
+            text_so_far = "".join(literal)
+            if strip_left:
+                text_so_far = text_so_far.rstrip()
+            items.append(text_so_far)
+            literal = []
+            if text[i] == "$":
+                items.append(parse_expression(inner, where))
+            else:
+                items.append(_directive(inner, where))
+            i = end + 1
+            if strip_right:
+                while i < len(text) and text[i] in " \t\r\n":
+                    i += 1
+            continue
+        literal.append(text[i])
+        i += 1
+    items.append("".join(literal))
+    return items
+
+
+def _directive(inner: str, where: str) -> tuple[Any, ...]:
+    words = inner.split(None, 1)
+    tag = words[0] if words else ""
+    if tag == "if":
+        return ("if", parse_expression(words[1], where))
+    if tag in ("else", "endif", "endfor"):
+        return (tag,)
+    if tag == "for":
+        match = re.match(r"for\s+(\w+)\s*(?:,\s*(\w+))?\s+in\s+(.*)$", inner, re.S)
+        if not match:
+            raise InputError(f"{where}: cannot read template directive %{{{inner}}}")
+        names = [n for n in match.group(1, 2) if n]
+        return ("for", names, parse_expression(match.group(3), where))
+    raise InputError(f"{where}: unknown template directive %{{{inner}}}")
+
+
+def _closing_brace(text: str, start: int) -> int:
+    depth = 1
+    i = start
+    quote = False
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == '"':
+                quote = False
+        elif ch == '"':
+            quote = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _json_expr(value: Any) -> E.Expr:
+    if isinstance(value, dict):
+        return E.ObjectExpr(tuple((E.Literal(k), _json_expr(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return E.TupleExpr(tuple(_json_expr(v) for v in value))
+    return E.Literal(value)

@@ -1,0 +1,185 @@
+"""The typed model that rules read: resources with evaluated attributes, and the values in them.
+
+Two loaders fill it: the HCL evaluator (`tfgen.check.evaluator`) and, later, a reader of
+`terraform show -json` plans. Rules never see parser output, only this.
+
+Values are plain Python (str, int, float, bool, None, list, dict) where known. Nested blocks are
+lists of dicts under their block name, the shape of a plan's `values`. Anything that cannot be
+known statically is an `Unknown`; a `Computed` is an unknown that still knows which resource
+attribute it stands for (`aws_iam_role.task.arn`), so rules can follow references even when the
+value itself is only known after apply.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value the checker cannot know. `reason` says why, for --show-unknown."""
+
+    reason: str = "not known statically"
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+
+@dataclass(frozen=True)
+class Computed(Unknown):
+    """The value of `address`'s `attribute`, known only after apply (an ARN, an id)."""
+
+    address: str = ""
+    attribute: str = ""
+
+    def __repr__(self) -> str:
+        return f"Computed({self.address}.{self.attribute})"
+
+
+@dataclass(frozen=True)
+class PartialString(Unknown):
+    """A string template with unknown parts: `pattern` has `*` where those parts go.
+
+    `"arn:${data.aws_partition.current.partition}:iam::aws:policy/X"` gives the pattern
+    `arn:*:iam::aws:policy/X`, enough to tell which managed policy it names.
+    """
+
+    pattern: str = "*"
+    parts: tuple[Any, ...] = ()  # the known strings and the Unknowns, in order
+
+
+@dataclass(frozen=True)
+class PartialJson(Unknown):
+    """`jsonencode(data)` where `data` holds unknowns: the string is unknown, its structure is not."""
+
+    data: Any = None
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def is_known(value: Any) -> bool:
+    """True when `value` contains no unknown anywhere inside it."""
+    if isinstance(value, Unknown):
+        return False
+    if isinstance(value, dict):
+        return all(is_known(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(is_known(v) for v in value)
+    return True
+
+
+@dataclass
+class Resource:
+    """One resource (or data source) instance.
+
+    `address` is Terraform's full address (`module.web.aws_ecs_service.this["a"]`), `module`
+    the module part of it (`module.web`, "" at the root). `attributes` holds evaluated values:
+    an attribute left out of the configuration is absent (rules apply the provider's default);
+    a nested block type whose `dynamic` block could not be expanded maps to an Unknown.
+    `file`/`line` locate the block in the configuration when known (None for plan-only data).
+    """
+
+    type: str
+    name: str
+    address: str
+    module: str = ""
+    mode: str = "managed"  # or "data"
+    index: Any = None  # count index or for_each key of this instance
+    attributes: dict[str, Any] = field(default_factory=dict)
+    file: str | None = None
+    line: int | None = None
+    # False when count/for_each could not be evaluated: this stands for "zero or more instances".
+    instances_known: bool = True
+    prevent_destroy: bool = False
+    # rule id -> reason from `# tfgen:ignore=` comments in this block or the module calls above it.
+    ignores: dict[str, str] = field(default_factory=dict)
+    # For plans: the actions Terraform will take (("create",), ("delete", "create"), ...).
+    actions: tuple[str, ...] = ()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.attributes.get(name, default)
+
+    def blocks(self, name: str) -> list[dict[str, Any]] | Unknown:
+        """A nested block type as a list of dicts ([] when absent; Unknown when not expandable)."""
+        value = self.attributes.get(name)
+        if value is None:
+            return []
+        if isinstance(value, Unknown):
+            return value
+        if isinstance(value, dict):
+            return [value]
+        return [v for v in value if isinstance(v, (dict, Unknown))]
+
+    def __repr__(self) -> str:
+        return f"<Resource {self.address}>"
+
+
+# Attributes a reference to a resource is commonly made through, in the order tried when a
+# rule holds a plain string and wants the resource it names.
+_NAMING_ATTRIBUTES = ("arn", "id", "name", "family")
+
+
+@dataclass
+class Model:
+    """Everything one root module yields: its resources (its local modules' included)."""
+
+    root: str  # the root module's folder (or file) as given
+    resources: list[Resource] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    # Module calls whose insides could not be read (registry module not fetched): address -> why.
+    unknown_modules: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_address: dict[str, Resource] | None = None
+
+    def managed(self, *types: str) -> list[Resource]:
+        """Managed resources of the given types, in configuration order."""
+        return [r for r in self.resources if r.mode == "managed" and (not types or r.type in types)]
+
+    def data(self, *types: str) -> list[Resource]:
+        return [r for r in self.resources if r.mode == "data" and (not types or r.type in types)]
+
+    def get(self, address: str) -> Resource | None:
+        if self._by_address is None:
+            self._by_address = {r.address: r for r in self.resources}
+        return self._by_address.get(address)
+
+    def resolve(self, value: Any, *types: str, attributes: Iterable[str] = _NAMING_ATTRIBUTES) -> Resource | Unknown | None:
+        """The resource `value` refers to, among `types`.
+
+        A `Computed` leads straight to its resource. A known string is matched against the
+        resources' ARN, id, name or family (a task definition's `family:revision` too). Returns
+        None when no resource in the configuration matches (the value names something made
+        elsewhere), and an Unknown when the value cannot be known.
+        """
+        if isinstance(value, Computed):
+            found = self.get(value.address)
+            if found is not None and (not types or found.type in types):
+                return found
+            return value
+        if isinstance(value, Unknown):
+            return value
+        if not isinstance(value, str) or not value:
+            return None
+        candidates = self.managed(*types) if types else self.resources
+        names = list(attributes)
+        for attr in names:
+            for res in candidates:
+                have = res.attributes.get(attr)
+                if isinstance(have, str) and have == value:
+                    return res
+        if "family" in names and ":" in value and not value.startswith("arn:"):
+            family = value.split(":", 1)[0]
+            for res in candidates:
+                if res.attributes.get("family") == family:
+                    return res
+        return None
+
+
+def glob_match(pattern: str, value: str) -> bool:
+    """IAM-style wildcard match (`*`, `?`), case-insensitive as IAM action names are."""
+    return fnmatch.fnmatchcase(value.lower(), pattern.lower())

@@ -1,0 +1,44 @@
+"""The rule registry: every rule tfgen checks, listed explicitly, in ID order.
+
+A new rule is a `Rule` value beside its check function in its family's module
+(`launch` 1xx, `roles` 2xx, `load_balancing` 3xx, `efs` 4xx), a good and a bad example under
+`examples/<ID>/`, and one line here.
+"""
+
+from __future__ import annotations
+
+from tfgen.check.rules import efs, launch, load_balancing, roles
+from tfgen.check.rules.base import Rule
+
+RULES: tuple[Rule, ...] = (
+    launch.TFG101,
+    launch.TFG102,
+    launch.TFG103,
+    launch.TFG104,
+    launch.TFG105,
+    roles.TFG201,
+    roles.TFG202,
+    roles.TFG203,
+    roles.TFG204,
+    roles.TFG205,
+    roles.TFG206,
+    roles.TFG207,
+    roles.TFG208,
+    roles.TFG209,
+    load_balancing.TFG301,
+    load_balancing.TFG302,
+    load_balancing.TFG303,
+    load_balancing.TFG304,
+    load_balancing.TFG305,
+    load_balancing.TFG306,
+    load_balancing.TFG307,
+    efs.TFG401,
+    efs.TFG402,
+    efs.TFG403,
+    efs.TFG404,
+    efs.TFG405,
+    efs.TFG406,
+    efs.TFG407,
+)
+
+BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -1,0 +1,29 @@
+# The agent gets its credentials from the instance profile.
+resource "aws_iam_role" "ecs_instance" {
+  name = "app-ecs-instance"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "ecs_agent" {
+  role       = aws_iam_role.ecs_instance.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+}
+
+resource "aws_iam_instance_profile" "ecs" {
+  name = "app-ecs-instance"
+  role = aws_iam_role.ecs_instance.name
+}
+
+resource "aws_launch_template" "ecs" {
+  name_prefix   = "app-ecs-"
+  image_id      = "ami-0123456789abcdef0"
+  instance_type = "t3.medium"
+  user_data     = base64encode("#!/bin/bash\necho ECS_CLUSTER=app >> /etc/ecs/ecs.config\n")
+
+  iam_instance_profile {
+    arn = aws_iam_instance_profile.ecs.arn
+  }
+}

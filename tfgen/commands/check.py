@@ -1,0 +1,125 @@
+"""`tfgen check`, `tfgen rules` and `tfgen explain`: the conformance checker's command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+_FORMATS = ("text", "json", "sarif", "junit")
+_FAIL_ON = ("error", "warning", "info", "never")
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True, help="Report format.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
+@click.option("--fail-on", type=click.Choice(_FAIL_ON), default="error", show_default=True, help="Exit 1 when a finding is at or above this severity.")
+@click.option("--skip", multiple=True, metavar="ID,...", help="Do not run these rules (repeatable, comma-separated).")
+@click.option("--only", multiple=True, metavar="ID,...", help="Run only these rules (repeatable, comma-separated).")
+@click.option("--var-file", "var_files", multiple=True, metavar="FILE", help="A .tfvars file for every root module (repeatable; after terraform.tfvars and *.auto.tfvars).")
+@click.option("--show-unknown", is_flag=True, help="List the checks that could not decide because a value is not known statically.")
+@click.option("--show-suppressed", is_flag=True, help="List findings suppressed by tfgen:ignore comments or .tfgen.yaml.")
+@click.option("--color/--no-color", default=None, help="Color the text report (default: only on a terminal, never with NO_COLOR).")
+def check_command(paths, fmt, output, fail_on, skip, only, var_files, show_unknown, show_suppressed, color) -> int:
+    """Report where Terraform for ECS departs from the guidance.
+
+    PATH is a .tf file or a folder, searched recursively: each folder of .tf files that no other
+    folder calls as a local module is checked as a root module, together with the local modules
+    it calls, its terraform.tfvars / *.auto.tfvars and --var-file files. A value that cannot be
+    known statically never produces a finding: it is counted as unknown.
+
+    \b
+    Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+                2 the input could not be read (bad HCL, missing path, bad option).
+    Suppress one block's finding with a comment inside it:
+        # tfgen:ignore=TFG203,TFG208 reason
+    or project-wide in .tfgen.yaml:  skip: [{id: TFG105, reason: "..."}]
+    """
+    from pathlib import Path
+
+    from tfgen.check.policy import Policy, find_config, load_config, parse_ids, select_rules
+    from tfgen.check.rules import BY_ID
+    from tfgen.check.runner import run
+    from tfgen.report import Options, render
+
+    known = list(BY_ID)
+    selected = select_rules(known, parse_ids(only, "--only", known), parse_ids(skip, "--skip", known))
+    skips = []
+    configs_seen = set()
+    for given in paths:
+        start = Path(given)
+        config = find_config(start if start.is_dir() else start.parent)
+        if config is not None and config not in configs_seen:
+            configs_seen.add(config)
+            skips.extend(load_config(config, known))
+    report = run(paths, Policy(selected, skips), var_files)
+    if color is None:
+        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = render(report, fmt, Options(fail_on, show_unknown, show_suppressed, bool(color) and fmt == "text"))
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as err:
+            from tfgen.errors import InputError
+
+            raise InputError(f"--output {output}: cannot write: {err}") from None
+    else:
+        click.echo(text, nl=False, color=bool(color))
+    return report.exit_code(fail_on)
+
+
+@click.command("rules")
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "markdown")), default="text", show_default=True)
+def rules_command(fmt) -> int:
+    """List the rules: ID, severity and title (markdown: the table in the README)."""
+    from tfgen.check.rules import RULES
+
+    if fmt == "markdown":
+        click.echo("| ID | severity | rule |\n|---|---|---|")
+        for rule in RULES:
+            click.echo(f"| [{rule.id}]({rule.url}) | {rule.severity} | {rule.title} |")
+        return 0
+    if fmt == "json":
+        import json
+
+        rows = [{"id": r.id, "severity": r.severity, "title": r.title, "url": r.url} for r in RULES]
+        click.echo(json.dumps(rows, indent=2))
+        return 0
+    for rule in RULES:
+        click.echo(f"{rule.id}  {rule.severity:<7}  {rule.title}")
+    return 0
+
+
+@click.command("explain")
+@click.argument("rule_id")
+def explain_command(rule_id) -> int:
+    """Print one rule in full: guidance, why, how to fix, and its bad and good examples."""
+    from tfgen.check.rules import BY_ID
+    from tfgen.errors import InputError
+
+    rule = BY_ID.get(rule_id.strip().upper())
+    if rule is None:
+        raise InputError(f"no rule {rule_id!r} (see `tfgen rules`)")
+    parts = [
+        f"{rule.id} ({rule.severity}): {rule.title}",
+        "",
+        "Guidance:",
+        f"  {rule.guidance}",
+        "",
+        "Why:",
+        f"  {rule.why}",
+        "",
+        "How to fix:",
+        f"  {rule.fix}",
+        "",
+        f"AWS documentation: {rule.url}",
+    ]
+    for kind, label in (("bad", "Fires on"), ("good", "Passes")):
+        example = rule.example(kind)
+        if example:
+            parts += ["", f"{label} ({kind} example):", "", *("    " + line if line else "" for line in example.rstrip().splitlines())]
+    parts += ["", f"Suppress on one block: # tfgen:ignore={rule.id} <reason>"]
+    click.echo("\n".join(parts))
+    return 0

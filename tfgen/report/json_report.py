@@ -1,0 +1,39 @@
+"""`--format json`: the document of the spec's output contract (version 1)."""
+
+from __future__ import annotations
+
+import json
+
+from tfgen.check.runner import Finding, Report
+
+
+def _finding(finding: Finding) -> dict:
+    return {
+        "rule_id": finding.rule_id,
+        "severity": finding.severity,
+        "message": finding.message,
+        "file": finding.file,
+        "line": finding.line,
+        "address": finding.address,
+    }
+
+
+def _order(finding: Finding) -> tuple:
+    return (finding.file or "", finding.line or 0, finding.rule_id, finding.address)
+
+
+def render(report: Report, options) -> str:
+    document: dict = {
+        "version": 1,
+        "findings": [_finding(f) for f in sorted(report.active, key=_order)],
+        "summary": report.summary(),
+    }
+    # Only on request, so the default document is exactly the contract.
+    if options.show_suppressed:
+        document["suppressed"] = [{**_finding(f), "reason": f.suppressed} for f in sorted(report.suppressed, key=_order)]
+    if options.show_unknown:
+        document["unknown"] = [
+            {"rule_id": u.rule_id, "file": u.file, "line": u.line, "address": u.address, "reason": u.reason}
+            for u in report.unknowns
+        ]
+    return json.dumps(document, indent=2) + "\n"

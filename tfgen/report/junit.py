@@ -1,0 +1,53 @@
+"""`--format junit`: one test case per rule per root module; findings at or above --fail-on fail it."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from tfgen.check.rules import RULES
+from tfgen.check.rules.base import SEVERITY_RANK
+from tfgen.check.runner import Finding, Report
+
+
+def _line(finding: Finding) -> str:
+    where = f"{finding.file}:{finding.line}" if finding.file else "(no file)"
+    return f"{where}: {finding.severity}: {finding.address}: {finding.message}"
+
+
+def render(report: Report, options) -> str:
+    ran = {rule.id for rule in report.rules}
+    threshold = SEVERITY_RANK.get(options.fail_on, 99)
+    suites = ET.Element("testsuites", name="tfgen check")
+    total = failed = skipped_total = 0
+    for root in report.roots:
+        suite = ET.SubElement(suites, "testsuite", name=root)
+        tests = failures = skipped = 0
+        for rule in RULES:
+            tests += 1
+            case = ET.SubElement(suite, "testcase", classname=f"tfgen.{root}", name=f"{rule.id} {rule.title}")
+            if rule.id not in ran:
+                skipped += 1
+                ET.SubElement(case, "skipped", message="not selected (--skip/--only)")
+                continue
+            found = [f for f in report.active if f.root == root and f.rule_id == rule.id]
+            failing = [f for f in found if SEVERITY_RANK[f.severity] >= threshold]
+            if failing:
+                failures += 1
+                failure = ET.SubElement(
+                    case, "failure", type=rule.severity, message=f"{len(failing)} finding(s): {rule.title}"
+                )
+                failure.text = "\n".join(_line(f) for f in failing) + f"\nfix: {rule.fix}\n"
+            rest = [f for f in found if f not in failing]
+            if rest:
+                ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in rest) + "\n"
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", str(skipped))
+        total, failed, skipped_total = total + tests, failed + failures, skipped_total + skipped
+    suites.set("tests", str(total))
+    suites.set("failures", str(failed))
+    suites.set("errors", "0")
+    suites.set("skipped", str(skipped_total))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -1,0 +1,84 @@
+"""`--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from tfgen import __version__
+from tfgen.check.rules import RULES
+from tfgen.check.runner import Finding, Report
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+# GitHub ranks security results by this score (0-10).
+_SECURITY_SEVERITY = {"error": "7.0", "warning": "4.0", "info": "1.0"}
+
+
+def _rule(rule) -> dict:
+    help_text = f"Guidance: {rule.guidance}\n\nWhy: {rule.why}\n\nHow to fix: {rule.fix}\n\nAWS documentation: {rule.url}"
+    help_markdown = (
+        f"**{rule.title}**\n\n> {rule.guidance}\n\n**Why:** {rule.why}\n\n**How to fix:** {rule.fix}\n\n"
+        f"[AWS documentation]({rule.url})"
+    )
+    return {
+        "id": rule.id,
+        "name": rule.id,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.why},
+        "help": {"text": help_text, "markdown": help_markdown},
+        "helpUri": rule.url,
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {
+            "tags": ["terraform", "aws", "ecs"],
+            "precision": "high",
+            "security-severity": _SECURITY_SEVERITY[rule.severity],
+        },
+    }
+
+
+def _result(finding: Finding, index: dict[str, int]) -> dict:
+    location: dict = {"physicalLocation": {"artifactLocation": {"uri": finding.file or "", "uriBaseId": "%SRCROOT%"}}}
+    if finding.line:
+        location["physicalLocation"]["region"] = {"startLine": finding.line}
+    location["logicalLocations"] = [{"fullyQualifiedName": finding.address, "kind": "resource"}]
+    fingerprint = hashlib.sha256(f"{finding.rule_id}|{finding.address}|{finding.file}".encode()).hexdigest()
+    result = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": index[finding.rule_id],
+        "level": LEVELS[finding.severity],
+        "message": {"text": f"{finding.message} ({finding.address})"},
+        "locations": [location],
+        "partialFingerprints": {"tfgenFinding/v1": fingerprint},
+    }
+    if finding.suppressed:
+        kind = "inSource" if finding.suppressed.startswith("inline") else "external"
+        result["suppressions"] = [{"kind": kind, "justification": finding.suppressed}]
+    return result
+
+
+def render(report: Report, options) -> str:
+    index = {rule.id: i for i, rule in enumerate(RULES)}
+    findings = report.active + (report.suppressed if options.show_suppressed else [])
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "tfgen",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/Welcome.html",
+                        "rules": [_rule(rule) for rule in RULES],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+                "results": [_result(f, index) for f in findings],
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"

@@ -1,0 +1,73 @@
+"""Human-readable report: findings grouped by file, then a summary line."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from tfgen.check.rules import BY_ID
+from tfgen.check.runner import Finding, Report
+
+_COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1"}
+
+
+def _paint(text: str, style: str, on: bool) -> str:
+    return f"\033[{_COLORS[style]}m{text}\033[0m" if on else text
+
+
+def _sort_key(finding: Finding) -> tuple:
+    return (finding.file or "", finding.line or 0, finding.rule_id, finding.address)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 or word == 'info' else 's'}"
+
+
+def _finding_lines(finding: Finding, color: bool, detail: bool) -> list[str]:
+    rule = BY_ID[finding.rule_id]
+    where = f"{finding.line or '?':>5}"
+    lines = [
+        f"{where}  {_paint(f'{finding.severity:<7}', finding.severity, color)}  {_paint(finding.rule_id, 'bold', color)}  {finding.address}",
+        f"         {finding.message}",
+    ]
+    if finding.suppressed:
+        lines.append(_paint(f"         suppressed ({finding.suppressed})", "dim", color))
+    elif detail:
+        lines.append(_paint(f"         why: {rule.guidance}  ({rule.title})", "dim", color))
+        lines.append(_paint(f"         fix: {rule.fix}", "dim", color))
+    return lines
+
+
+def _grouped(findings: list[Finding], color: bool, detail: bool) -> list[str]:
+    out: list[str] = []
+    for file, group in groupby(sorted(findings, key=_sort_key), key=lambda f: f.file or "(no file)"):
+        out.append(_paint(file, "bold", color))
+        for finding in group:
+            out.extend(_finding_lines(finding, color, detail))
+        out.append("")
+    return out
+
+
+def render(report: Report, options) -> str:
+    color = options.color
+    lines = _grouped(report.active, color, detail=True)
+    if options.show_suppressed and report.suppressed:
+        lines.append(_paint("Suppressed findings:", "bold", color))
+        lines.append("")
+        lines.extend(_grouped(report.suppressed, color, detail=False))
+    if options.show_unknown and report.unknowns:
+        lines.append(_paint("Not decided (a value is not known statically):", "bold", color))
+        for item in sorted(report.unknowns, key=lambda u: (u.file or "", u.line or 0, u.rule_id)):
+            location = f"{item.file}:{item.line}" if item.file else "(no file)"
+            lines.append(f"  {item.rule_id}  {location}  {item.address}: {item.reason}")
+        lines.append("")
+    summary = report.summary()
+    counts = ", ".join(
+        _paint(_plural(summary[s], s), s, color and summary[s] > 0) for s in ("error", "warning", "info")
+    )
+    lines.append(
+        f"{counts}; {summary['suppressed']} suppressed, {summary['unknown']} unknown; "
+        f"{_plural(summary['files'], 'file')}, {_plural(summary['resources'], 'resource')} "
+        f"in {_plural(len(report.roots), 'root module')}"
+        + ("" if options.show_unknown or not summary["unknown"] else " (--show-unknown lists what was not decided)")
+    )
+    return "\n".join(lines) + "\n"
