@@ -9,6 +9,7 @@ import click
 from tfgen import __version__
 from tfgen.commands.check import check_command, explain_command, rules_command
 from tfgen.commands.new import new_command
+from tfgen.commands.plan import plan_command
 from tfgen.errors import TfgenError
 
 
@@ -26,6 +27,7 @@ def cli() -> None:
 
 cli.add_command(new_command)
 cli.add_command(check_command)
+cli.add_command(plan_command)
 cli.add_command(rules_command)
 cli.add_command(explain_command)
 

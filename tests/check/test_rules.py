@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import example_path, expected_markers
-from tfgen.check.rules import RULES
+from tfgen.check.rules import CONFIG_RULES as RULES  # the 5xx rules judge plans: tests/test_plan_analyzer.py
 from tfgen.check.runner import display_path
 
 RULE_IDS = [rule.id for rule in RULES]

@@ -97,8 +97,10 @@ class Resource:
     prevent_destroy: bool = False
     # rule id -> reason from `# tfgen:ignore=` comments in this block or the module calls above it.
     ignores: dict[str, str] = field(default_factory=dict)
-    # For plans: the actions Terraform will take (("create",), ("delete", "create"), ...).
+    # For plans: the actions Terraform will take (("create",), ("delete", "create"), ...), and
+    # for a replacement the attributes whose change forces it.
     actions: tuple[str, ...] = ()
+    replaced_because: tuple[str, ...] = ()
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.attributes.get(name, default)
@@ -132,21 +134,52 @@ class Model:
     files: list[str] = field(default_factory=list)
     # Module calls whose insides could not be read (registry module not fetched): address -> why.
     unknown_modules: dict[str, str] = field(default_factory=dict)
+    # Plans only: resources the plan deletes outright (their values before), and every resource
+    # as it stands before the change (prior state). Conformance rules read `resources` alone,
+    # which is what will exist after apply; the change rules (5xx) read these too.
+    deleted: list[Resource] = field(default_factory=list)
+    prior: list[Resource] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._by_address: dict[str, Resource] | None = None
+        self._indexes: dict[Any, Any] = {}
+        self._indexed_count = -1
+
+    def memo(self, key: Any, build: Any) -> Any:
+        """A lookup table built once per key: rules ask the same questions for every resource,
+        and scanning every resource each time made large configurations quadratic. Resources
+        are only ever appended, so a change in their count is what makes the tables stale."""
+        if self._indexed_count != len(self.resources):
+            self._indexes.clear()
+            self._indexed_count = len(self.resources)
+        if key not in self._indexes:
+            self._indexes[key] = build()
+        return self._indexes[key]
 
     def managed(self, *types: str) -> list[Resource]:
         """Managed resources of the given types, in configuration order."""
-        return [r for r in self.resources if r.mode == "managed" and (not types or r.type in types)]
+        found = self.memo(
+            ("managed", types), lambda: [r for r in self.resources if r.mode == "managed" and (not types or r.type in types)]
+        )
+        return list(found)
 
     def data(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.mode == "data" and (not types or r.type in types)]
 
     def get(self, address: str) -> Resource | None:
-        if self._by_address is None:
-            self._by_address = {r.address: r for r in self.resources}
-        return self._by_address.get(address)
+        return self.memo("address", lambda: {r.address: r for r in self.resources}).get(address)
+
+    def _by_value(self, types: tuple[str, ...], attribute: str) -> dict[str, Resource]:
+        """String value of `attribute` -> the first resource (of `types`) holding it."""
+
+        def build() -> dict[str, Resource]:
+            table: dict[str, Resource] = {}
+            for res in self.managed(*types) if types else self.resources:
+                have = res.attributes.get(attribute)
+                if isinstance(have, str):
+                    table.setdefault(have, res)
+            return table
+
+        return self.memo(("value", types, attribute), build)
 
     def resolve(self, value: Any, *types: str, attributes: Iterable[str] = _NAMING_ATTRIBUTES) -> Resource | Unknown | None:
         """The resource `value` refers to, among `types`.
@@ -165,18 +198,13 @@ class Model:
             return value
         if not isinstance(value, str) or not value:
             return None
-        candidates = self.managed(*types) if types else self.resources
         names = list(attributes)
         for attr in names:
-            for res in candidates:
-                have = res.attributes.get(attr)
-                if isinstance(have, str) and have == value:
-                    return res
+            found = self._by_value(types, attr).get(value)
+            if found is not None:
+                return found
         if "family" in names and ":" in value and not value.startswith("arn:"):
-            family = value.split(":", 1)[0]
-            for res in candidates:
-                if res.attributes.get("family") == family:
-                    return res
+            return self._by_value(types, "family").get(value.split(":", 1)[0])
         return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from tfgen.check import expr as E
 from tfgen.check.evaluator import evaluate_root
@@ -54,6 +54,8 @@ class Report:
     unknowns: list[UnknownResult] = field(default_factory=list)
     files: int = 0
     resources: int = 0
+    # Set for `--plan` runs: what the plan changes (tfgen.plan.summary.PlanSummary).
+    plan: Any = None
 
     @property
     def active(self) -> list[Finding]:
@@ -204,7 +206,8 @@ def run(paths: Iterable[str], policy: Policy, var_files: Iterable[str] = ()) -> 
     for var_file in var_files:
         if not Path(var_file).is_file():
             raise InputError(f"--var-file {var_file}: no such file")
-    rules = tuple(BY_ID[i] for i in policy.rule_ids)
+    # The change rules (5xx) need a plan's actions; on HCL alone they have nothing to judge.
+    rules = tuple(BY_ID[i] for i in policy.rule_ids if not BY_ID[i].plan_only)
     report = Report(rules=rules)
     files_read: list[str] = []
     for root in discover(paths):

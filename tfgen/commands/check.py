@@ -11,50 +11,50 @@ _FORMATS = ("text", "json", "sarif", "junit")
 _FAIL_ON = ("error", "warning", "info", "never")
 
 
-@click.command("check")
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True, help="Report format.")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
-@click.option("--fail-on", type=click.Choice(_FAIL_ON), default="error", show_default=True, help="Exit 1 when a finding is at or above this severity.")
-@click.option("--skip", multiple=True, metavar="ID,...", help="Do not run these rules (repeatable, comma-separated).")
-@click.option("--only", multiple=True, metavar="ID,...", help="Run only these rules (repeatable, comma-separated).")
-@click.option("--var-file", "var_files", multiple=True, metavar="FILE", help="A .tfvars file for every root module (repeatable; after terraform.tfvars and *.auto.tfvars).")
-@click.option("--show-unknown", is_flag=True, help="List the checks that could not decide because a value is not known statically.")
-@click.option("--show-suppressed", is_flag=True, help="List findings suppressed by tfgen:ignore comments or .tfgen.yaml.")
-@click.option("--color/--no-color", default=None, help="Color the text report (default: only on a terminal, never with NO_COLOR).")
-def check_command(paths, fmt, output, fail_on, skip, only, var_files, show_unknown, show_suppressed, color) -> int:
-    """Report where Terraform for ECS departs from the guidance.
+def report_options(command):
+    """The options every reporting command shares (check, plan): format, output, policy."""
+    options = [
+        click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True, help="Report format."),
+        click.option("--output", "-o", "output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout."),
+        click.option("--fail-on", type=click.Choice(_FAIL_ON), default="error", show_default=True, help="Exit 1 when a finding is at or above this severity."),
+        click.option("--skip", multiple=True, metavar="ID,...", help="Do not run these rules (repeatable, comma-separated)."),
+        click.option("--only", multiple=True, metavar="ID,...", help="Run only these rules (repeatable, comma-separated)."),
+        click.option("--var-file", "var_files", multiple=True, metavar="FILE", help="A .tfvars file for every root module (repeatable; after terraform.tfvars and *.auto.tfvars)."),
+        click.option("--show-unknown", is_flag=True, help="List the checks that could not decide because a value is not known statically."),
+        click.option("--show-suppressed", is_flag=True, help="List findings suppressed by tfgen:ignore comments or .tfgen.yaml."),
+        click.option("--color/--no-color", default=None, help="Color the text report (default: only on a terminal, never with NO_COLOR)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
-    PATH is a .tf file or a folder, searched recursively: each folder of .tf files that no other
-    folder calls as a local module is checked as a root module, together with the local modules
-    it calls, its terraform.tfvars / *.auto.tfvars and --var-file files. A value that cannot be
-    known statically never produces a finding: it is counted as unknown.
 
-    \b
-    Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
-                2 the input could not be read (bad HCL, missing path, bad option).
-    Suppress one block's finding with a comment inside it:
-        # tfgen:ignore=TFG203,TFG208 reason
-    or project-wide in .tfgen.yaml:  skip: [{id: TFG105, reason: "..."}]
-    """
+def policy_for(places: list[str], only, skip):
+    """The rules to run and the project-wide skips from the .tfgen.yaml nearest each place."""
     from pathlib import Path
 
     from tfgen.check.policy import Policy, find_config, load_config, parse_ids, select_rules
     from tfgen.check.rules import BY_ID
-    from tfgen.check.runner import run
-    from tfgen.report import Options, render
 
     known = list(BY_ID)
     selected = select_rules(known, parse_ids(only, "--only", known), parse_ids(skip, "--skip", known))
     skips = []
     configs_seen = set()
-    for given in paths:
+    for given in places:
         start = Path(given)
         config = find_config(start if start.is_dir() else start.parent)
         if config is not None and config not in configs_seen:
             configs_seen.add(config)
             skips.extend(load_config(config, known))
-    report = run(paths, Policy(selected, skips), var_files)
+    return Policy(selected, skips)
+
+
+def emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color) -> int:
+    """Write the report where asked and return the exit code --fail-on gives it."""
+    from pathlib import Path
+
+    from tfgen.report import Options, render
+
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = render(report, fmt, Options(fail_on, show_unknown, show_suppressed, bool(color) and fmt == "text"))
@@ -68,6 +68,45 @@ def check_command(paths, fmt, output, fail_on, skip, only, var_files, show_unkno
     else:
         click.echo(text, nl=False, color=bool(color))
     return report.exit_code(fail_on)
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1)
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False), help="A plan from `terraform show -json PLANFILE`: judge its changes and planned values; PATH, if given, is its configuration (for files and lines).")
+@report_options
+def check_command(paths, plan_file, fmt, output, fail_on, skip, only, var_files, show_unknown, show_suppressed, color) -> int:
+    """Report where Terraform for ECS departs from the guidance.
+
+    PATH is a .tf file or a folder, searched recursively: each folder of .tf files that no other
+    folder calls as a local module is checked as a root module, together with the local modules
+    it calls, its terraform.tfvars / *.auto.tfvars and --var-file files. A value that cannot be
+    known statically never produces a finding: it is counted as unknown.
+
+    With --plan, the plan's planned values are checked (variables resolved) and its changes
+    too: data at risk (an EFS file system, mount target or access point deleted or replaced),
+    downtime and address changes (a service or load balancer replaced, a task role removed).
+
+    \b
+    Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+                2 the input could not be read (bad HCL or JSON, missing path, bad option).
+    Suppress one block's finding with a comment inside it:
+        # tfgen:ignore=TFG203,TFG208 reason
+    or project-wide in .tfgen.yaml:  skip: [{id: TFG105, reason: "..."}]
+    """
+    from pathlib import Path
+
+    if not paths and not plan_file:
+        raise click.UsageError("give a PATH to check, or --plan PLAN_JSON")
+    policy = policy_for(list(paths) or [str(Path(plan_file).parent)], only, skip)
+    if plan_file:
+        from tfgen.plan.analyze import analyze
+
+        report = analyze(Path(plan_file), paths, policy, var_files)
+    else:
+        from tfgen.check.runner import run
+
+        report = run(paths, policy, var_files)
+    return emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color)
 
 
 @click.command("rules")

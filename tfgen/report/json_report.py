@@ -28,6 +28,8 @@ def render(report: Report, options) -> str:
         "findings": [_finding(f) for f in sorted(report.active, key=_order)],
         "summary": report.summary(),
     }
+    if report.plan is not None:
+        document["changes"] = report.plan.as_json()
     # Only on request, so the default document is exactly the contract.
     if options.show_suppressed:
         document["suppressed"] = [{**_finding(f), "reason": f.suppressed} for f in sorted(report.suppressed, key=_order)]

@@ -47,9 +47,60 @@ def _grouped(findings: list[Finding], color: bool, detail: bool) -> list[str]:
     return out
 
 
+# A plan report leads with what the reviewer must not miss, in this order.
+_PLAN_SECTIONS = (
+    ("Data at risk", ("TFG501", "TFG502")),
+    ("Downtime and address changes", ("TFG503", "TFG504")),
+)
+
+
+def _plan_sections(report: Report, color: bool) -> tuple[list[str], list[Finding]]:
+    """The change sections and table, and the findings left for the conformance part."""
+    lines: list[str] = []
+    shown: set[Finding] = set()
+    for title, rule_ids in _PLAN_SECTIONS:
+        found = [f for f in report.active if f.rule_id in rule_ids]
+        lines.append(_paint(f"{title}: {len(found) or 'none'}", "bold", color))
+        for rule_id in rule_ids:
+            mine = sorted((f for f in found if f.rule_id == rule_id), key=lambda f: f.address)
+            if not mine:
+                continue
+            rule = BY_ID[rule_id]
+            lines.append(f"  {_paint(f'{rule.severity:<7}', rule.severity, color)}  {_paint(rule_id, 'bold', color)}  {rule.title}")
+            for finding in mine:
+                where = f"{finding.file}:{finding.line}" if finding.file else "no file: give the configuration folder to locate it"
+                lines.append(f"    {finding.address}  ({where})")
+                lines.append(f"      {finding.message}")
+            lines.append(_paint(f"    fix: {rule.fix}", "dim", color))
+        shown.update(found)
+        lines.append("")
+    lines.extend(_change_table(report.plan, color))
+    lines.append(_paint("Conformance with the guidance (planned values)", "bold", color))
+    lines.append("")
+    return lines, [f for f in report.active if f not in shown]
+
+
+def _change_table(plan, color: bool) -> list[str]:
+    kinds = ("create", "update", "replace", "delete")
+    totals = ", ".join(f"{plan.counts[k]} to {k}" for k in kinds)
+    lines = [_paint(f"Changes: {totals}", "bold", color)]
+    if plan.by_type:
+        width = max(len(t) for t in plan.by_type)
+        lines.append("  " + "resource type".ljust(width) + "".join(f"{k:>9}" for k in kinds))
+        for rtype, row in plan.by_type.items():
+            cells = "".join(f"{(row[k] or '-'):>9}" for k in kinds)
+            lines.append("  " + rtype.ljust(width) + cells)
+    lines.append("")
+    return lines
+
+
 def render(report: Report, options) -> str:
     color = options.color
-    lines = _grouped(report.active, color, detail=True)
+    lines: list[str] = []
+    findings = report.active
+    if report.plan is not None:
+        lines, findings = _plan_sections(report, color)
+    lines += _grouped(findings, color, detail=True)
     if options.show_suppressed and report.suppressed:
         lines.append(_paint("Suppressed findings:", "bold", color))
         lines.append("")

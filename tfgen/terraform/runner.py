@@ -84,8 +84,10 @@ class Terraform:
             raise TerraformError(f"terraform {' '.join(args)} failed in {self.workdir}:\n{proc.stdout}{proc.stderr}")
         return proc
 
-    def init(self) -> None:
-        self.run("init", "-input=false", "-no-color", "-backend=true")
+    def init(self, plugin_dir: Path | None = None) -> None:
+        """`terraform init`; with `plugin_dir`, providers come from that folder only (air-gapped)."""
+        extra = [f"-plugin-dir={plugin_dir}"] if plugin_dir else []
+        self.run("init", "-input=false", "-no-color", *extra)
 
     def validate(self) -> None:
         self.run("validate", "-no-color")
@@ -94,7 +96,7 @@ class Terraform:
         self.run("fmt", "-check", "-recursive", "-diff", "-no-color")
 
     def plan(self, out: str = "tfplan", *extra: str) -> None:
-        self.run("plan", "-input=false", "-no-color", "-lock=false", f"-out={out}", *extra)
+        self.run("plan", "-input=false", "-no-color", f"-out={out}", *extra)
 
     def show_json(self, plan_file: str = "tfplan") -> dict[str, Any]:
         return json.loads(self.run("show", "-json", plan_file).stdout)

@@ -1,16 +1,17 @@
 """The rule registry: every rule tfgen checks, listed explicitly, in ID order.
 
 A new rule is a `Rule` value beside its check function in its family's module
-(`launch` 1xx, `roles` 2xx, `load_balancing` 3xx, `efs` 4xx), a good and a bad example under
+(`launch` 1xx, `roles` 2xx, `load_balancing` 3xx, `efs` 4xx, `changes` 5xx), a good and a bad example under
 `examples/<ID>/`, and one line here.
 """
 
 from __future__ import annotations
 
-from tfgen.check.rules import efs, launch, load_balancing, roles
+from tfgen.check.rules import changes, efs, launch, load_balancing, roles
 from tfgen.check.rules.base import Rule
 
-RULES: tuple[Rule, ...] = (
+# Rules on configuration values: they run on HCL and on a plan's planned values.
+CONFIG_RULES: tuple[Rule, ...] = (
     launch.TFG101,
     launch.TFG102,
     launch.TFG103,
@@ -40,5 +41,15 @@ RULES: tuple[Rule, ...] = (
     efs.TFG406,
     efs.TFG407,
 )
+
+# Rules on what a plan changes: they run only with --plan.
+PLAN_RULES: tuple[Rule, ...] = (
+    changes.TFG501,
+    changes.TFG502,
+    changes.TFG503,
+    changes.TFG504,
+)
+
+RULES: tuple[Rule, ...] = CONFIG_RULES + PLAN_RULES
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -50,6 +50,8 @@ class Rule:
     fix: str
     url: str
     check: Callable[[Model], Iterable[Hit]]
+    # True for the 5xx rules: they judge what a plan changes, so only `--plan` runs them.
+    plan_only: bool = False
 
     @property
     def examples(self) -> Path:

@@ -86,38 +86,58 @@ def role_policies(model: Model, role: Resource) -> RolePolicies:
     else:
         out.managed_arns.extend(managed)
 
-    def targets(value: Any) -> Iterator[Resource | Unknown | None]:
-        for item in as_list(value) if not isinstance(as_list(value), Unknown) else [value]:
-            yield role_of(model, item)
-
-    for policy in model.managed("aws_iam_role_policy"):
-        for target in targets(policy.get("role")):
-            if target is role:
-                out.documents.append((policy, policy.get("policy")))
-            elif isinstance(target, Unknown):
-                out.unknown.append(target)
-    attachments = [(a, a.get("role"), a.get("policy_arn")) for a in model.managed("aws_iam_role_policy_attachment")]
-    attachments += [(a, a.get("roles"), a.get("policy_arn")) for a in model.managed("aws_iam_policy_attachment")]
-    for attachment, role_value, arn in attachments:
-        for target in targets(role_value):
-            if target is role:
-                _add_policy_arn(model, out, attachment, arn)
-            elif isinstance(target, Unknown):
-                out.unknown.append(target)
-    for exclusive in model.managed("aws_iam_role_policy_attachments_exclusive"):
-        target = role_of(model, exclusive.get("role_name"))
-        if target is role:
-            arns = as_list(exclusive.get("policy_arns"))
-            for arn in [arns] if isinstance(arns, Unknown) else arns:
-                _add_policy_arn(model, out, exclusive, arn)
-        elif isinstance(target, Unknown):
-            out.unknown.append(target)
+    links = _role_links(model)
+    for kind, source, payload in links.known.get(id(role), []):
+        if kind == "inline":
+            out.documents.append((source, payload))
+        else:
+            _add_policy_arn(model, out, source, payload)
+    out.unknown.extend(links.unknown)
     for arn in list(out.managed_arns):
         policy = model.resolve(arn, "aws_iam_policy", attributes=("arn", "id"))
         if isinstance(policy, Resource):
             out.managed_arns.remove(arn)
             out.documents.append((policy, policy.get("policy")))
     return out
+
+
+@dataclass
+class _RoleLinks:
+    """Which role each role policy and attachment in a model belongs to."""
+
+    known: dict[int, list[tuple[str, Resource, Any]]] = field(default_factory=dict)  # id(role) -> (kind, source, policy or ARN)
+    unknown: list[Unknown] = field(default_factory=list)  # attachments whose role cannot be known
+
+
+def _role_links(model: Model) -> _RoleLinks:
+    """Resolved once per model: every role asks for its policies, and resolving each policy's
+    role again for every role made large configurations quadratic."""
+
+    def build() -> _RoleLinks:
+        links = _RoleLinks()
+
+        def link(kind: str, source: Resource, role_value: Any, payload: Any) -> None:
+            items = as_list(role_value)
+            for item in [role_value] if isinstance(items, Unknown) else items:
+                target = role_of(model, item)
+                if isinstance(target, Resource):
+                    links.known.setdefault(id(target), []).append((kind, source, payload))
+                elif isinstance(target, Unknown):
+                    links.unknown.append(target)
+
+        for policy in model.managed("aws_iam_role_policy"):
+            link("inline", policy, policy.get("role"), policy.get("policy"))
+        for attachment in model.managed("aws_iam_role_policy_attachment"):
+            link("arn", attachment, attachment.get("role"), attachment.get("policy_arn"))
+        for attachment in model.managed("aws_iam_policy_attachment"):
+            link("arn", attachment, attachment.get("roles"), attachment.get("policy_arn"))
+        for exclusive in model.managed("aws_iam_role_policy_attachments_exclusive"):
+            arns = as_list(exclusive.get("policy_arns"))
+            for arn in [arns] if isinstance(arns, Unknown) else arns:
+                link("arn", exclusive, exclusive.get("role_name"), arn)
+        return links
+
+    return model.memo("iam.role-links", build)
 
 
 def _add_policy_arn(model: Model, out: RolePolicies, attachment: Resource, arn: Any) -> None:
