@@ -16,6 +16,9 @@ from stacks import OFFLINE_OVERRIDE, OVERRIDE_NAME  # noqa: F401  (re-exported f
 from tfgen.terraform import Terraform, find_provider_mirror
 
 
+# The plan-scenario fixtures (scenario_plan, scenario_planner) live with their planner.
+pytest_plugins = ("plans",)
+
 
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":

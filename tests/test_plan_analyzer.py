@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from plans import SCENARIOS_DIR, scenario_plan, scenario_planner  # noqa: F401 (fixtures)
+from plans import SCENARIOS_DIR
 from stacks import EXAMPLES, REPO, copy_stack
 
 pytestmark = pytest.mark.terraform

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from plans import changed, resource_actions, scenario_plan, scenario_planner  # noqa: F401 (fixtures)
+from plans import changed, resource_actions
 
 pytestmark = pytest.mark.terraform
 

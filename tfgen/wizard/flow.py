@@ -13,7 +13,6 @@ import re
 import typing
 from typing import Any, Protocol
 
-from pydantic import BaseModel
 
 from tfgen.answers import apply_overrides, build_answers
 from tfgen.answers.model import Answers, field_problem

@@ -15,7 +15,7 @@ from tfgen.check.rules.helpers import (
     task_definition_of,
 )
 from tfgen.check.rules.iam import allows, role_of, role_policies
-from tfgen.check.rules.network import open_ingress, security_groups
+from tfgen.check.rules.network import open_groups
 
 _ECS_EFS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html"
 _EFS = "https://docs.aws.amazon.com/efs/latest/ug"
@@ -294,17 +294,14 @@ TFG405 = Rule(
 def check_mount_target_ingress(model: Model) -> Iterator[Hit]:
     reported: set[str] = set()
     for target in model.managed("aws_efs_mount_target"):
-        for group in security_groups(model, target.get("security_groups")):
-            if isinstance(group, Unknown):
-                yield Undecided(target, group.reason)
-                continue
-            found, unknown = open_ingress(model, group, port=2049)
-            for owner, text in found:
-                if owner.address not in reported:
-                    reported.add(owner.address)
-                    yield Fail(owner, f"{text}: NFS (TCP 2049) to EFS mount target {target.address} is open to the internet")
-            if unknown is not None and not found:
-                yield Undecided(group, unknown.reason)
+        yield from open_groups(
+            model,
+            target,
+            target.get("security_groups"),
+            reported,
+            lambda text, target=target: f"{text}: NFS (TCP 2049) to EFS mount target {target.address} is open to the internet",
+            port=2049,
+        )
 
 
 TFG406 = Rule(

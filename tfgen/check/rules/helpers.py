@@ -108,24 +108,16 @@ _MEM_GB = re.compile(r"^\s*([0-9.]+)\s*gb\s*$", re.I)
 
 def parse_cpu(value: Any) -> int | Unknown | None:
     """Task CPU in units; the API also accepts '1 vCPU'."""
-    if value is None or isinstance(value, Unknown):
-        return value
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return int(value)
-    text = str(value)
-    match = _CPU_VCPU.match(text)
-    if match:
-        return int(float(match.group(1)) * 1024)
-    try:
-        return int(float(text))
-    except ValueError:
-        return None
+    return _parse_size(value, _CPU_VCPU)
 
 
 def parse_memory(value: Any) -> int | Unknown | None:
     """Task memory in MiB; the API also accepts '2 GB'."""
+    return _parse_size(value, _MEM_GB)
+
+
+def _parse_size(value: Any, in_thousand_units: re.Pattern[str]) -> int | Unknown | None:
+    """A task size as a number: plain ('512'), or in vCPU / GB, which are 1024 units each."""
     if value is None or isinstance(value, Unknown):
         return value
     if isinstance(value, bool):
@@ -133,7 +125,7 @@ def parse_memory(value: Any) -> int | Unknown | None:
     if isinstance(value, (int, float)):
         return int(value)
     text = str(value)
-    match = _MEM_GB.match(text)
+    match = in_thousand_units.match(text)
     if match:
         return int(float(match.group(1)) * 1024)
     try:

@@ -13,8 +13,7 @@ from tfgen.check.rules.network import (
     TARGET_GROUP_TYPES,
     lb_type,
     listener_target_groups,
-    open_ingress,
-    security_groups,
+    open_groups,
 )
 
 _ECS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide"
@@ -255,17 +254,13 @@ def check_tasks_open_to_world(model: Model) -> Iterator[Hit]:
             continue
         if network is None:
             continue
-        for group in security_groups(model, network.get("security_groups")):
-            if isinstance(group, Unknown):
-                yield Undecided(service, group.reason)
-                continue
-            found, unknown = open_ingress(model, group)
-            for owner, text in found:
-                if owner.address not in reported:
-                    reported.add(owner.address)
-                    yield Fail(owner, f"{text}, but it guards the tasks of {service.address}, which sit behind a load balancer")
-            if unknown is not None and not found:
-                yield Undecided(group, unknown.reason)
+        yield from open_groups(
+            model,
+            service,
+            network.get("security_groups"),
+            reported,
+            lambda text, service=service: f"{text}, but it guards the tasks of {service.address}, which sit behind a load balancer",
+        )
 
 
 TFG306 = Rule(

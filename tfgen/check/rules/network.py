@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from tfgen.check.model import Model, Resource, Unknown
+from tfgen.check.rules.base import Fail, Hit, Undecided
 from tfgen.check.rules.helpers import as_list
 
 WORLD = ("0.0.0.0/0", "::/0")
@@ -131,3 +132,22 @@ def listener_target_groups(model: Model, listener: Resource) -> list[Any]:
         if model.resolve(rule.get("listener_arn"), *LISTENER_TYPES, attributes=("arn", "id")) is listener:
             from_actions(rule.get("action"))
     return refs
+
+
+def open_groups(
+    model: Model, subject: Resource, groups: Any, reported: set[str], describe: Callable[[str], str], port: int | None = None
+) -> Iterator[Hit]:
+    """Fail each rule (once per rule, across calls sharing `reported`) that opens one of
+    `subject`'s security groups to the internet; `describe` turns the rule's text into the
+    finding's message. Groups or rules that cannot be known make the check undecided."""
+    for group in security_groups(model, groups):
+        if isinstance(group, Unknown):
+            yield Undecided(subject, group.reason)
+            continue
+        found, unknown = open_ingress(model, group, port=port)
+        for owner, text in found:
+            if owner.address not in reported:
+                reported.add(owner.address)
+                yield Fail(owner, describe(text))
+        if unknown is not None and not found:
+            yield Undecided(group, unknown.reason)
