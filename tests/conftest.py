@@ -16,6 +16,15 @@ from stacks import OFFLINE_OVERRIDE, OVERRIDE_NAME  # noqa: F401  (re-exported f
 from tfgen.terraform import Terraform, find_provider_mirror
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the tests' parse cache out of the user's: one fresh folder per test session
+    (subprocesses inherit it through the environment)."""
+    if "TFGEN_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        os.environ["TFGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="tfgen-test-cache-")
+
+
 # The plan-scenario fixtures (scenario_plan, scenario_planner) live with their planner.
 pytest_plugins = ("plans",)
 

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable
 
 from tfgen.check import expr as E
 from tfgen.check.functions import STRUCTURAL, EvalError, call, json_encode, to_string
-from tfgen.check.loader import load_file, parse_template
+from tfgen.check import cache
 from tfgen.check.model import Computed, Model, PartialJson, PartialString, Resource, Unknown, is_known
 from tfgen.check.source import SourceBlock, SourceFile
 from tfgen.errors import InputError
@@ -160,13 +160,11 @@ class Run:
         self.depth = 0
 
     def load_dir(self, directory: Path) -> list[SourceFile]:
-        files = []
-        for path in sorted(directory.glob("*.tf")):
-            if path.is_file():
-                files.append(load_file(path))
-                if str(path) not in self.files_read:
-                    self.files_read.append(str(path))
-        return files
+        paths = sorted(p for p in directory.glob("*.tf") if p.is_file())
+        for path in paths:
+            if str(path) not in self.files_read:
+                self.files_read.append(str(path))
+        return cache.load_many(paths)
 
 
 def _registry_modules(root_dir: Path) -> dict[str, Path]:
@@ -1027,6 +1025,8 @@ def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
     if not isinstance(variables, dict):
         return Unknown("templatefile() variables not known")
     try:
+        from tfgen.check.loader import parse_template  # the parser loads only when a template needs it
+
         template = parse_template(text, str(path))
     except InputError as err:
         return Unknown(f"templatefile(): {err}")

@@ -7,7 +7,7 @@ positions (the parser is built with `propagate_positions`).
 
 Tested with python-hcl2 8.1.4; the supported range is `>=8.1.4,<8.2` because the grammar's rule
 names are this module's contract with the library (tests/check/test_loader.py pins them).
-Parsing stays behind `load_file` so a cache can wrap it later.
+Callers go through `tfgen.check.cache`, which keeps parsed files across runs.
 """
 
 from __future__ import annotations
@@ -33,7 +33,18 @@ _IGNORE = re.compile(r"(?:#|//)\s*tfgen:ignore=(TFG\d{3}(?:\s*,\s*TFG\d{3})*)[ \
 def load_file(path: str | Path) -> SourceFile:
     """Read and parse one `.tf` file. Raises InputError (with file and line) when it cannot."""
     path = Path(path)
-    text = _read(path)
+    return parse_source(_read(path), path)
+
+
+def parse_source(source: str | bytes, path: str | Path) -> SourceFile:
+    """Parse the text of the `.tf` file at `path` (bytes are decoded as UTF-8)."""
+    path = Path(path)
+    if isinstance(source, bytes):
+        try:
+            source = source.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputError(f"{path}: cannot read: {err}") from None
+    text = source
     tree = _parse(text, str(path))
     lines = text.splitlines()
     blocks = [_block(child, str(path), lines) for child in _body_items(tree.children[0]) if child.data == "block"]

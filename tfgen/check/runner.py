@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from tfgen.check import expr as E
 from tfgen.check.evaluator import evaluate_root
-from tfgen.check.loader import load_file, load_tfvars
+from tfgen.check import cache
 from tfgen.check.model import Model, Resource
 from tfgen.check.policy import Policy
 from tfgen.check.rules import BY_ID
@@ -130,12 +130,15 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
         if path.is_file():
             if not path.name.endswith(".tf"):
                 raise InputError(f"{given}: not a .tf file or a directory")
-            roots.append(RootModule(path.parent, [load_file(path)], display_path(path) or given))
+            roots.append(RootModule(path.parent, [cache.load(path)], display_path(path) or given))
             continue
         folders = _tf_folders(path)
         if not folders:
             raise InputError(f"{given}: no .tf files found (hidden folders and .terraform/ are skipped)")
-        parsed = {folder.resolve(): (folder, [load_file(f) for f in sorted(folder.glob("*.tf")) if f.is_file()]) for folder in folders}
+        # All files at once: what is not cached yet can be parsed in parallel.
+        files_of = {folder: sorted(f for f in folder.glob("*.tf") if f.is_file()) for folder in folders}
+        loaded = iter(cache.load_many(f for files in files_of.values() for f in files))
+        parsed = {folder.resolve(): (folder, [next(loaded) for _ in files]) for folder, files in files_of.items()}
         called: set[Path] = set()
         for folder, files in parsed.values():
             for source in files:
@@ -162,7 +165,7 @@ def _tfvars_files(directory: Path) -> list[Path]:
 def evaluate(root: RootModule, var_files: Iterable[str], files_read: list[str]) -> Model:
     overrides: dict[str, E.Expr] = {}
     for path in [*_tfvars_files(root.directory), *(Path(v) for v in var_files)]:
-        overrides.update(load_tfvars(path))
+        overrides.update(cache.load_tfvars(path))
     return evaluate_root(root.directory, root.files, overrides, root.label, files_read)
 
 

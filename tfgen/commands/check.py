@@ -23,6 +23,7 @@ def report_options(command):
         click.option("--show-unknown", is_flag=True, help="List the checks that could not decide because a value is not known statically."),
         click.option("--show-suppressed", is_flag=True, help="List findings suppressed by tfgen:ignore comments or .tfgen.yaml."),
         click.option("--color/--no-color", default=None, help="Color the text report (default: only on a terminal, never with NO_COLOR)."),
+        click.option("--no-cache", is_flag=True, help="Parse every file afresh, without the parse cache ($TFGEN_CACHE_DIR, default ~/.cache/tfgen)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -74,7 +75,7 @@ def emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color) -> 
 @click.argument("paths", nargs=-1)
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False), help="A plan from `terraform show -json PLANFILE`: judge its changes and planned values; PATH, if given, is its configuration (for files and lines).")
 @report_options
-def check_command(paths, plan_file, fmt, output, fail_on, skip, only, var_files, show_unknown, show_suppressed, color) -> int:
+def check_command(paths, plan_file, fmt, output, fail_on, skip, only, var_files, show_unknown, show_suppressed, color, no_cache) -> int:
     """Report where Terraform for ECS departs from the guidance.
 
     PATH is a .tf file or a folder, searched recursively: each folder of .tf files that no other
@@ -95,8 +96,11 @@ def check_command(paths, plan_file, fmt, output, fail_on, skip, only, var_files,
     """
     from pathlib import Path
 
+    from tfgen.check import cache
+
     if not paths and not plan_file:
         raise click.UsageError("give a PATH to check, or --plan PLAN_JSON")
+    cache.configure(enabled=not no_cache)
     policy = policy_for(list(paths) or [str(Path(plan_file).parent)], only, skip)
     if plan_file:
         from tfgen.plan.analyze import analyze

@@ -18,7 +18,7 @@ from tfgen.commands.check import emit, policy_for, report_options
 @click.option("--keep-plan", type=click.Path(dir_okay=False, path_type=Path), help="Keep the binary plan at FILE (for `terraform apply FILE`); its JSON is kept beside it as FILE.json.")
 @click.option("--terraform", "terraform_bin", default="terraform", show_default=True, help="The terraform binary to run.")
 @report_options
-def plan_command(directory, terraform_args, plugin_dir, keep_plan, terraform_bin, fmt, output, fail_on, skip, only, var_files, show_unknown, show_suppressed, color) -> int:
+def plan_command(directory, terraform_args, plugin_dir, keep_plan, terraform_bin, fmt, output, fail_on, skip, only, var_files, show_unknown, show_suppressed, color, no_cache) -> int:
     """Plan DIR with terraform and report what the change does.
 
     Runs `terraform init`, `terraform plan -out` and `terraform show -json` in DIR (with the
@@ -35,12 +35,14 @@ def plan_command(directory, terraform_args, plugin_dir, keep_plan, terraform_bin
     """
     import json
 
+    from tfgen.check import cache
     from tfgen.plan.analyze import analyze
     from tfgen.terraform import Terraform
     from tfgen.terraform.progress import progress
 
     if not any(directory.glob("*.tf")):
         raise click.UsageError(f"{directory}: no .tf files here")
+    cache.configure(enabled=not no_cache)
     var_files = [str(Path(v).resolve()) for v in var_files]
     for var_file in var_files:
         if not Path(var_file).is_file():
