@@ -44,7 +44,17 @@ def jinja_env() -> jinja2.Environment:
     )
     env.filters["hcl"] = hcl_value
     env.filters["hcl_string"] = hcl_string
+    env.globals["grants"] = describe_grants
     return env
+
+
+def describe_grants(s: Service) -> str:
+    """What a service's task role may do, in one line of the stack's README."""
+    grants = [f"S3 `{g.name}` ({g.access})" for g in s.permissions.s3_buckets]
+    grants += [f"DynamoDB `{g.name}` ({g.access})" for g in s.permissions.dynamodb_tables]
+    if s.efs_mount:
+        grants.append(f"EFS at `{s.efs_mount}` ({'read' if s.efs_read_only else 'read_write'})")
+    return "; ".join(grants) or "nothing"
 
 
 def modules_used(a: Answers) -> list[str]:
