@@ -1,5 +1,5 @@
 """`python -m tfgen` runs the same command line as the `tfgen` script."""
 
-from tfgen.cli import main
+from tfgen.cli import run
 
-main()
+run()

@@ -143,3 +143,13 @@ def test_concurrent_runs_share_one_cache_folder(tmp_path):
     documents = [json.loads(out) for out, _ in outputs] + [json.loads(fresh.stdout), json.loads(warm.stdout)]
     assert all(d == documents[0] for d in documents)
     assert list((tmp_path / "shared").rglob(".tmp-*")) == [], "no half-written entries left behind"
+
+
+def test_identical_files_in_one_run_are_parsed_once(parses, tmp_path):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    first, second = write(tmp_path / "one", "a"), write(tmp_path / "two", "a")
+    one, two = cache.load_many([first, second])
+    assert parses == ["a.tf"]
+    assert one is not two and one.path == str(first) and two.path == str(second)
+    assert two.blocks[0].file == str(second) and one.blocks[0].file == str(first)

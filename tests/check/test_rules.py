@@ -210,3 +210,14 @@ def test_fargate_size_accepts_the_vcpu_and_gb_spellings(tfgen, tmp_path, monkeyp
     text = example_path("TFG102", "bad").read_text().replace('cpu                      = "256"', 'cpu = "1 vCPU"').replace('"4096"', '"2 GB"')
     _write(tmp_path / "root", {"main.tf": text})
     assert findings_of(tfgen("check", "root", "--format", "json"), "TFG102") == []
+
+
+def test_tfg405_accepts_a_grant_in_the_file_system_policy(tfgen, tmp_path):
+    """EFS allows a client when the identity policy or the file system policy allows it."""
+    source = (Path(__file__).parent / "cases" / "tfg405_file_system_policy.tf").read_text()
+    (tmp_path / "main.tf").write_text(source)
+    granted = tfgen("check", tmp_path, "--format", "json", "--only", "TFG405", "--fail-on", "never").json()
+    assert granted["findings"] == [] and granted["summary"]["unknown"] == 0
+    (tmp_path / "main.tf").write_text(source.replace("Principal = { AWS = aws_iam_role.task.arn }", 'Principal = { AWS = "arn:aws:iam::123456789012:role/other" }'))
+    other = tfgen("check", tmp_path, "--format", "json", "--only", "TFG405", "--fail-on", "never").json()
+    assert [f["address"] for f in other["findings"]] == ["aws_ecs_task_definition.app"]

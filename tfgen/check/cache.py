@@ -99,9 +99,10 @@ def _parse_tfvars(path: Path) -> dict[str, Any]:
 
 def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) -> list[Any]:
     paths = [Path(p) for p in paths]
+    salt = _salt() + kind.encode() + b"\0"
+    store = _Store(cache_dir()) if _settings.enabled else None
     found: dict[Path, Any] = {}
     to_parse: list[tuple[Path, str | None, tuple[int, int] | None]] = []
-    store = _Store(cache_dir(), _salt() + kind.encode() + b"\0") if _settings.enabled else None
     for path in paths:
         if path in found:
             continue
@@ -110,19 +111,43 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) 
         if memo is not None and signature is not None and memo[0] == signature:
             found[path] = memo[1]
             continue
-        digest = None
-        if store is not None and signature is not None:
-            digest, cached = store.get(path)
-            if cached is not None:
-                found[path] = _remember(kind, path, signature, cached)
-                continue
+        digest = _digest(path, salt) if signature is not None else None
+        cached = store.get(digest, path) if store is not None and digest is not None else None
+        if cached is not None:
+            found[path] = _remember(kind, path, signature, cached)
+            continue
         to_parse.append((path, digest, signature))
-    parsed = _parse_all([p for p, _, _ in to_parse], parse)
-    for (path, digest, signature), result in zip(to_parse, parsed):
-        if store is not None and digest is not None:
-            store.put(digest, result)
+    # Files with the same bytes (a module copied into many stacks) are parsed once.
+    first_with: dict[str, Path] = {}
+    distinct = []
+    for path, digest, _ in to_parse:
+        if digest is None or digest not in first_with:
+            distinct.append(path)
+            if digest is not None:
+                first_with[digest] = path
+    parsed = dict(zip(distinct, _parse_all(distinct, parse)))
+    for path, digest, signature in to_parse:
+        if path in parsed:
+            result = parsed[path]
+            if store is not None and digest is not None:
+                store.put(digest, result)
+        else:
+            result = _copy_for(parsed[first_with[digest]], path)
         found[path] = _remember(kind, path, signature, result) if signature else result
     return [found[p] for p in paths]
+
+
+def _digest(path: Path, salt: bytes) -> str | None:
+    try:
+        return hashlib.sha256(salt + path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # the parser reports it, with the file's name
+
+
+def _copy_for(result: Any, path: Path) -> Any:
+    """A parse of the same bytes, as its own object naming `path`."""
+    copied = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return _relocated(copied, str(path)) if isinstance(copied, SourceFile) else copied
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
@@ -151,27 +176,21 @@ def _parse_all(paths: list[Path], parse: Callable[[Path], Any]) -> list[Any]:
 class _Store:
     """Entries on disk: DIR/v<FORMAT>/<2 hex>/<64 hex>, each a pickled parse."""
 
-    def __init__(self, directory: Path, salt: bytes):
+    def __init__(self, directory: Path):
         self.root = directory / f"v{FORMAT}"
-        self.salt = salt
         self.writable = True
 
     def _entry(self, digest: str) -> Path:
         return self.root / digest[:2] / digest
 
-    def get(self, path: Path) -> tuple[str | None, Any]:
-        """(content digest, cached parse or None). The digest is None when the file cannot be read."""
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None, None
-        digest = hashlib.sha256(self.salt + data).hexdigest()
+    def get(self, digest: str, path: Path) -> Any:
+        """The cached parse of content `digest` (now found at `path`), or None."""
         try:
             with self._entry(digest).open("rb") as handle:
                 cached = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
-            return digest, None
-        return digest, _relocated(cached, str(path)) if isinstance(cached, SourceFile) else cached
+            return None
+        return _relocated(cached, str(path)) if isinstance(cached, SourceFile) else cached
 
     def put(self, digest: str, source: Any) -> None:
         if not self.writable:

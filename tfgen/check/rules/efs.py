@@ -14,7 +14,7 @@ from tfgen.check.rules.helpers import (
     launch_kinds,
     task_definition_of,
 )
-from tfgen.check.rules.iam import allows, role_of, role_policies
+from tfgen.check.rules.iam import allowed_statements, allows, role_of, role_policies
 from tfgen.check.rules.network import open_groups
 
 _ECS_EFS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html"
@@ -220,6 +220,30 @@ def _resource_allows_fs(fs: Resource | None) -> Any:
     return judge
 
 
+def _file_system_policy_allows(model: Model, fs: Resource, role: Resource) -> bool | Unknown:
+    """Does a file system policy of `fs` allow `role` elasticfilesystem:ClientMount?"""
+    unknown: Unknown | None = None
+    for policy in model.managed("aws_efs_file_system_policy"):
+        if model.resolve(policy.get("file_system_id"), "aws_efs_file_system", attributes=("id", "arn")) is not fs:
+            continue
+        for statement in allowed_statements(policy.get("policy")):
+            if isinstance(statement, Unknown):
+                unknown = unknown or statement
+                continue
+            actions = as_list(statement.get("Action"))
+            if isinstance(actions, Unknown) or not any(isinstance(a, str) and glob_match(a, "elasticfilesystem:ClientMount") for a in actions):
+                continue
+            principal = statement.get("Principal")
+            named = principal.get("AWS") if isinstance(principal, dict) else principal
+            # One principal or a list; a reference to the role stands for its ARN.
+            for value in named if isinstance(named, list) else [named]:
+                if value == "*" or role_of(model, value) is role:
+                    return True
+                if isinstance(value, Unknown) and not isinstance(value, Computed):
+                    unknown = unknown or value
+    return unknown if unknown is not None else False
+
+
 def check_efs_iam_authorization(model: Model) -> Iterator[Hit]:
     for task in model.managed("aws_ecs_task_definition"):
         volumes = efs_volumes(task)
@@ -264,6 +288,10 @@ def check_efs_iam_authorization(model: Model) -> Iterator[Hit]:
                 unknown = unknown or fs
                 continue
             verdict = allows(role_policies(model, role), "elasticfilesystem:ClientMount", _resource_allows_fs(fs if isinstance(fs, Resource) else None))
+            if verdict is not True and isinstance(fs, Resource):
+                # EFS grants access allowed by the identity policy or by the file system policy.
+                granted = _file_system_policy_allows(model, fs, role)
+                verdict = granted if granted is True or verdict is False else verdict
             if verdict is False:
                 problems.append(f'task role {role.address} does not allow elasticfilesystem:ClientMount on the file system of volume "{name}"')
             elif isinstance(verdict, Unknown):
@@ -285,7 +313,7 @@ TFG405 = Rule(
     fix='In efs_volume_configuration set transit_encryption = "ENABLED" and authorization_config '
     '{ access_point_id = aws_efs_access_point.this.id, iam = "ENABLED" }, and allow '
     "elasticfilesystem:ClientMount (and ClientWrite if needed) on the file system ARN in the task "
-    "role's policy.",
+    "role's policy (or to the task role in the file system policy).",
     url=_ECS_EFS,
     check=check_efs_iam_authorization,
 )
