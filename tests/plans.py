@@ -63,6 +63,7 @@ if __name__ == "__main__":  # run as a script: make `tfgen` and `conftest` impor
 import pytest
 
 from tfgen.errors import TerraformError
+from tfgen.plan.reader import module_resources
 from tfgen.terraform import Terraform
 
 SCENARIOS_DIR = Path(__file__).resolve().parent / "plan_scenarios"
@@ -377,7 +378,7 @@ class _Filler:
         changes = {rc["address"]: rc["change"] for rc in plan.get("resource_changes", []) if rc.get("mode") == "managed"}
         self.instances: dict[str, _Instance] = {}
         self.data_values: dict[str, Any] = {}
-        for module_address, res in _module_resources(plan.get("planned_values", {})):
+        for module_address, res in module_resources(plan.get("planned_values", {})):
             if res.get("mode") == "data":
                 self.data_values[res["address"]] = res.get("values", {})
                 continue
@@ -399,7 +400,7 @@ class _Filler:
                 after_unknown=change.get("after_unknown", {}),
                 after_sensitive=change.get("after_sensitive", {}),
             )
-        for _, res in _module_resources(plan.get("prior_state", {}).get("values", {})):
+        for _, res in module_resources(plan.get("prior_state", {}).get("values", {})):
             if res.get("mode") == "data":  # data sources read while planning
                 self.data_values[res["address"]] = res.get("values", {})
         self._filled: dict[str, dict[str, Any]] = {}
@@ -704,16 +705,6 @@ def _config_modules(plan: dict[str, Any]) -> dict[tuple[str, ...], dict[str, Any
         for name, call in module.get("module_calls", {}).items():
             stack.append((path + (name,), call.get("module", {})))
     return modules
-
-
-def _module_resources(values: dict[str, Any]) -> Iterator[tuple[str, dict]]:
-    """(module instance address, resource) for every resource of a plan's or state's values."""
-    stack = [("", values.get("root_module", {}))]
-    while stack:
-        address, module = stack.pop()
-        for res in module.get("resources", []):
-            yield address, res
-        stack += [(child.get("address", ""), child) for child in module.get("child_modules", [])]
 
 
 def _provider_address(res: dict, config: dict) -> str:

@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
+from tfgen.plan.reader import module_resources
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 # Dropped beside a root module by the tests only: a local backend and fake credentials, so
@@ -51,11 +53,7 @@ def copy_stack(src: Path, dest: Path) -> Path:
 
 def planned_resources(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Every resource in the plan's planned values, modules included."""
-    stack = [plan["planned_values"]["root_module"]]
-    while stack:
-        module = stack.pop()
-        yield from module.get("resources", [])
-        stack.extend(module.get("child_modules", []))
+    return (resource for _, resource in module_resources(plan["planned_values"]))
 
 
 def of_type(plan: dict[str, Any], rtype: str) -> list[dict[str, Any]]:

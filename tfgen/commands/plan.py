@@ -36,7 +36,7 @@ def plan_command(directory, terraform_args, plugin_dir, keep_plan, terraform_bin
     import json
 
     from tfgen.check import cache
-    from tfgen.plan.analyze import analyze
+    from tfgen.plan.analyze import analyze_document
     from tfgen.terraform import Terraform
     from tfgen.terraform.progress import progress
 
@@ -57,14 +57,12 @@ def plan_command(directory, terraform_args, plugin_dir, keep_plan, terraform_bin
             terraform.plan(str(binary_plan), *(f"-var-file={v}" for v in var_files), *terraform_args)
         with progress("terraform show -json"):
             document = terraform.show_json(str(binary_plan))
-        plan_json = scratch / "plan.json"
-        plan_json.write_text(json.dumps(document))
         policy = policy_for([str(directory)], only, skip)
-        report = analyze(plan_json, [str(directory)], policy, var_files, label=f"plan of {directory}")
+        report = analyze_document(document, f"plan of {directory}", [str(directory)], policy, var_files)
         if keep_plan:
             keep_plan.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(binary_plan, keep_plan)
-            shutil.copyfile(plan_json, keep_plan.with_name(keep_plan.name + ".json"))
+            keep_plan.with_name(keep_plan.name + ".json").write_text(json.dumps(document))
             click.echo(f"plan kept at {keep_plan} (JSON: {keep_plan}.json)", err=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -18,7 +18,7 @@ from tfgen.check.model import Computed, Model, Resource, Unknown
 from tfgen.check.policy import Policy
 from tfgen.check.rules import BY_ID
 from tfgen.check.runner import Report, check_model, discover, display_path, evaluate
-from tfgen.plan.reader import Plan, load_plan_file, read_plan
+from tfgen.plan.reader import Plan, check_format, load_plan_file, read_plan
 
 KINDS = ("create", "update", "replace", "delete")
 _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
@@ -47,11 +47,18 @@ def summarize(plan: Plan) -> PlanSummary:
     return summary
 
 
-def analyze(
-    plan_file: Path, config_paths: Iterable[str], policy: Policy, var_files: Iterable[str] = (), label: str | None = None
-) -> Report:
+def analyze(plan_file: Path, config_paths: Iterable[str], policy: Policy, var_files: Iterable[str] = ()) -> Report:
     """Read `plan_file` and run every selected rule on it (conformance and change rules)."""
-    plan = read_plan(load_plan_file(plan_file), label=label or display_path(plan_file) or str(plan_file))
+    label = display_path(plan_file) or str(plan_file)
+    return analyze_document(load_plan_file(plan_file), label, config_paths, policy, var_files)
+
+
+def analyze_document(
+    document: dict[str, Any], label: str, config_paths: Iterable[str], policy: Policy, var_files: Iterable[str] = ()
+) -> Report:
+    """`analyze` for a plan already parsed (`tfgen plan` has it from `terraform show -json`)."""
+    check_format(document, label)
+    plan = read_plan(document, label=label)
     rules = tuple(BY_ID[i] for i in policy.rule_ids)
     report = Report(rules=rules)
     files_read: list[str] = []

@@ -36,7 +36,6 @@ class Change:
     actions: tuple[str, ...]
     before: dict[str, Any] | None
     replace_paths: list[list[Any]]
-    action_reason: str | None
 
     @property
     def deletes(self) -> bool:
@@ -62,12 +61,6 @@ class Plan:
 
     model: Model  # its `deleted` and `prior` hold what the plan removes and the state before it
     changes: list[Change] = field(default_factory=list)
-
-    def change(self, address: str) -> Change | None:
-        return self._by_address.get(address)
-
-    def __post_init__(self) -> None:
-        self._by_address = {c.address: c for c in self.changes}
 
 
 def load_plan_file(path: Path) -> dict[str, Any]:
@@ -102,7 +95,7 @@ def read_plan(document: dict[str, Any], label: str) -> Plan:
     unknowns = {rc["address"]: rc.get("change", {}).get("after_unknown") or {} for rc in document.get("resource_changes", [])}
     configuration = _ConfigIndex(document.get("configuration", {}))
     model = Model(root=label)
-    for module_address, raw in _planned_resources(document.get("planned_values", {}).get("root_module", {})):
+    for module_address, raw in module_resources(document.get("planned_values", {})):
         address = raw["address"]
         change = changes.get(address)
         resource = Resource(
@@ -125,7 +118,7 @@ def read_plan(document: dict[str, Any], label: str) -> Plan:
     ]
     prior = [
         _resource_from_state(module_address, raw)
-        for module_address, raw in _planned_resources(document.get("prior_state", {}).get("values", {}).get("root_module", {}))
+        for module_address, raw in module_resources(document.get("prior_state", {}).get("values", {}))
     ]
     model.deleted, model.prior = deleted, prior
     return Plan(model=model, changes=list(changes.values()))
@@ -142,7 +135,6 @@ def _change(rc: dict[str, Any]) -> Change:
         actions=tuple(change.get("actions", ())),
         before=change.get("before"),
         replace_paths=change.get("replace_paths") or [],
-        action_reason=rc.get("action_reason"),
     )
 
 
@@ -152,8 +144,10 @@ def _forcing_attributes(change: Change) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _planned_resources(module: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    stack = [module]
+def module_resources(values: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(module instance address, resource) for every resource of a plan's `planned_values` or
+    a state's `values`, modules included, in configuration order."""
+    stack = [values.get("root_module", {})]
     while stack:
         current = stack.pop(0)
         for raw in current.get("resources", []):
