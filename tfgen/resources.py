@@ -1,4 +1,4 @@
-"""Where the root-module templates and the Terraform modules are, installed or in a checkout."""
+"""Where the root-module templates, the Terraform modules and the docs are, installed or in a checkout."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @cache
 def data_root() -> Path:
-    """The folder holding `templates/` and `modules/`.
+    """The folder holding `templates/`, `modules/` and `docs/`.
 
     A wheel puts them in `tfgen/_data/`; a source checkout (and an editable install) has them at
     the repository's top level, beside the package.
@@ -27,3 +27,7 @@ def templates_dir() -> Path:
 
 def modules_dir() -> Path:
     return data_root() / "modules"
+
+
+def docs_dir() -> Path:
+    return data_root() / "docs"

@@ -120,28 +120,40 @@ def test_explain_prints_the_rule_in_full(tfgen):
     result = tfgen("explain", "tfg401")
     assert result.code == 0
     rule = next(r for r in RULES if r.id == "TFG401")
-    for part in (rule.title, rule.guidance, rule.why, rule.fix, rule.url, "Fires on (bad example)", "Passes (good example)"):
+    for part in (rule.title, rule.why, rule.fix, rule.url, "Fires on (bad example)", "Passes (good example)"):
         assert part in result.out
     assert 'transit_encryption = "ENABLED"' in result.out
     missing = tfgen("explain", "TFG999")
     assert missing.code == 2 and "no rule 'TFG999'" in missing.err
 
 
-def test_every_rule_quotes_the_guidance_and_has_examples():
-    from pathlib import Path
+def test_explain_prints_the_cited_guidance_section(tfgen):
+    """The section comes from docs/guidance.md: its heading, its text and its AWS links."""
+    from .conftest import REPO
 
-    guidance = None
-    for base in (Path(__file__).resolve().parents[3], Path(__file__).resolve().parents[2]):
-        candidate = base / "shared" / "guidance" / "ecs-guidance.md"
-        if candidate.is_file():
-            guidance = candidate.read_text(encoding="utf-8")
+    page = (REPO / "docs" / "guidance.md").read_text(encoding="utf-8")
+    out = tfgen("explain", "TFG208").out
+    assert "Guidance (docs/guidance.md#least-privilege): IAM roles: Least privilege" in out
+    body = page.split("### Least privilege\n", 1)[1].split("\n#", 1)[0]
+    first_line = body.strip().splitlines()[0]
+    assert first_line in out
+    assert "IAM best practices for Amazon ECS: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-iam-bestpractices.html" in out
+    assert "[IAM best practices" not in out, "links are printed for a terminal, not as markdown"
+
+
+def test_every_rule_cites_the_guidance_and_has_examples():
+    from tfgen.guidance import guidance_file, sections
+
+    from .conftest import REPO
+
+    assert guidance_file() == REPO / "docs" / "guidance.md"
+    cited = sections()
     for rule in RULES:
         assert rule.severity in ("error", "warning", "info")
         assert rule.title and rule.why and rule.fix and rule.url.startswith("https://docs.aws.amazon.com/")
         assert rule.example("bad") and rule.example("good")
-        if guidance is not None:
-            assert rule.guidance in guidance, f"{rule.id} does not quote ecs-guidance.md"
-    assert guidance is not None, "shared/guidance/ecs-guidance.md not found beside the repository"
+        assert rule.guidance in cited, f"{rule.id} cites {rule.guidance!r}, which is no heading of docs/guidance.md"
+        assert any("docs.aws.amazon.com" in url for _, url in cited[rule.guidance].links), rule.id
 
 
 def test_the_repository_examples_and_modules_check_clean(tfgen, monkeypatch):

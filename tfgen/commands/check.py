@@ -127,7 +127,7 @@ def rules_command(fmt) -> int:
     if fmt == "json":
         import json
 
-        rows = [{"id": r.id, "severity": r.severity, "title": r.title, "url": r.url} for r in RULES]
+        rows = [{"id": r.id, "severity": r.severity, "title": r.title, "url": r.url, "guidance": r.guidance} for r in RULES]
         click.echo(json.dumps(rows, indent=2))
         return 0
     for rule in RULES:
@@ -145,11 +145,14 @@ def explain_command(rule_id) -> int:
     rule = BY_ID.get(rule_id.strip().upper())
     if rule is None:
         raise InputError(f"no rule {rule_id!r} (see `tfgen rules`)")
+    section = rule.guidance_section
+    heading = f"{section.principle}: {section.title}" if section.principle else section.title
     parts = [
         f"{rule.id} ({rule.severity}): {rule.title}",
         "",
-        "Guidance:",
-        f"  {rule.guidance}",
+        f"Guidance ({section.anchor}): {heading}",
+        "",
+        *(f"  {line}" if line else "" for line in section.plain().splitlines()),
         "",
         "Why:",
         f"  {rule.why}",

@@ -17,10 +17,14 @@ _SECURITY_SEVERITY = {"error": "7.0", "warning": "4.0", "info": "1.0"}
 
 
 def _rule(rule) -> dict:
-    help_text = f"Guidance: {rule.guidance}\n\nWhy: {rule.why}\n\nHow to fix: {rule.fix}\n\nAWS documentation: {rule.url}"
+    guidance = rule.guidance_section
+    help_text = (
+        f"Guidance ({guidance.anchor}): {guidance.title}\n\n{guidance.plain()}\n\n"
+        f"Why: {rule.why}\n\nHow to fix: {rule.fix}\n\nAWS documentation: {rule.url}"
+    )
     help_markdown = (
-        f"**{rule.title}**\n\n> {rule.guidance}\n\n**Why:** {rule.why}\n\n**How to fix:** {rule.fix}\n\n"
-        f"[AWS documentation]({rule.url})"
+        f"**{rule.title}**\n\n**Guidance: {guidance.title}**\n\n{guidance.body}\n\n**Why:** {rule.why}\n\n"
+        f"**How to fix:** {rule.fix}\n\n[AWS documentation]({rule.url})"
     )
     return {
         "id": rule.id,

@@ -32,7 +32,7 @@ def _finding_lines(finding: Finding, color: bool, detail: bool) -> list[str]:
     if finding.suppressed:
         lines.append(_paint(f"         suppressed ({finding.suppressed})", "dim", color))
     elif detail:
-        lines.append(_paint(f"         why: {rule.guidance}  ({rule.title})", "dim", color))
+        lines.append(_paint(f"         why: {rule.why}", "dim", color))
         lines.append(_paint(f"         fix: {rule.fix}", "dim", color))
     return lines
 

@@ -1,8 +1,9 @@
 """What a rule is, and what it can say about a resource.
 
-A rule is one `Rule` value: its public metadata (id, severity, title, the guidance line it
-enforces, why, how to fix, AWS documentation) beside a pure `check(model)` function that yields
-`Fail` for what it knows is wrong and `Undecided` where a value it needs cannot be known.
+A rule is one `Rule` value: its public metadata (id, severity, title, the section of
+docs/guidance.md it enforces, why, how to fix, AWS documentation) beside a pure `check(model)`
+function that yields `Fail` for what it knows is wrong and `Undecided` where a value it needs
+cannot be known.
 """
 
 from __future__ import annotations
@@ -45,13 +46,20 @@ class Rule:
     id: str
     severity: str
     title: str
-    guidance: str  # the line of ecs-guidance.md this rule enforces, quoted
+    guidance: str  # the anchor of the docs/guidance.md section this rule enforces, e.g. "task-roles"
     why: str
     fix: str
     url: str
     check: Callable[[Model], Iterable[Hit]]
     # True for the 5xx rules: they judge what a plan changes, so only `--plan` runs them.
     plan_only: bool = False
+
+    @property
+    def guidance_section(self):
+        """The cited section of docs/guidance.md (title, text, AWS documentation links)."""
+        from tfgen.guidance import section
+
+        return section(self.guidance)
 
     @property
     def examples(self) -> Path:

@@ -59,7 +59,7 @@ TFG501 = Rule(
     id="TFG501",
     severity="error",
     title="Plan deletes or replaces an EFS file system",
-    guidance="Use **Amazon EFS** (Elastic File System) for shared data volumes",
+    guidance="data-at-risk",
     why="EFS is where the tasks' persistent, shared state lives. Deleting or replacing the file "
     "system deletes that data; a replacement starts empty, and tasks mount the new one as if "
     "nothing happened.",
@@ -87,7 +87,7 @@ TFG502 = Rule(
     id="TFG502",
     severity="warning",
     title="Plan deletes or replaces an EFS mount target or access point",
-    guidance="Supports parallel access from multiple AZs",
+    guidance="data-at-risk",
     why="Mount targets are how tasks in each AZ reach the file system, and access points are how "
     "each service enters it. Replacing them interrupts mounts; running tasks keep working, new "
     "tasks in the meantime fail.",
@@ -121,7 +121,7 @@ TFG503 = Rule(
     id="TFG503",
     severity="warning",
     title="Plan replaces an ECS service or a load balancer",
-    guidance="**ALB** = Default choice for exposing ECS services",
+    guidance="downtime",
     why="Replacing a service destroys it before (or while) the new one starts, dropping traffic. "
     "Replacing a load balancer gives it a new DNS name and zone.",
     fix="Change only arguments that update in place, or plan a cut-over (create the new one beside "
@@ -166,7 +166,7 @@ TFG504 = Rule(
     id="TFG504",
     severity="warning",
     title="Plan deletes or replaces a role a task definition uses",
-    guidance="ECS task needs to call AWS service? → Assign a **Task Role**",
+    guidance="downtime",
     why="Tasks assume their task role (and ECS their execution role) by ARN. Deleting or replacing "
     "the role breaks running tasks' AWS calls and image pulls until new tasks run with the new role.",
     fix="Keep the role (rename by adding a new one and switching the task definition to it first), "

@@ -48,7 +48,7 @@ TFG401 = Rule(
     id="TFG401",
     severity="error",
     title="EFS volumes must be encrypted in transit",
-    guidance="Mounted directly onto ECS tasks",
+    guidance="efs-for-shared-data",
     why="An EFS volume is mounted over NFS across the network. Without transit encryption the "
     "file data travels in clear text between the task and the mount target; IAM authorization "
     "also needs it.",
@@ -71,7 +71,7 @@ TFG402 = Rule(
     id="TFG402",
     severity="error",
     title="EFS file systems must be encrypted at rest",
-    guidance="Use **Amazon EFS** (Elastic File System) for shared data volumes.",
+    guidance="efs-for-shared-data",
     why="Shared data volumes hold application state. Encryption at rest can only be chosen when "
     "the file system is created; turning it on later means a new file system and a data copy.",
     fix="Set encrypted = true (and kms_key_id for a customer managed key) on aws_efs_file_system.",
@@ -138,7 +138,7 @@ TFG403 = Rule(
     id="TFG403",
     severity="error",
     title="EFS used by ECS needs mount targets in at least two availability zones",
-    guidance="Persistent, **multi-AZ** shared storage",
+    guidance="multi-az-storage",
     why="Tasks can only mount EFS through a mount target in their own availability zone, and a "
     "service spread over several zones loses its storage (and the zone's tasks) when the only "
     "mount target's zone fails. A One Zone file system is a deliberate trade of that durability.",
@@ -191,7 +191,7 @@ TFG404 = Rule(
     id="TFG404",
     severity="error",
     title="Fargate services mounting EFS need platform version 1.4.0 or later",
-    guidance="Works with both **EC2 and Fargate** launch types.",
+    guidance="efs-on-fargate",
     why="Fargate supports EFS volumes from platform version 1.4.0 on; a task on an older platform "
     "version fails to start.",
     fix='Remove platform_version (it defaults to LATEST) or set it to "1.4.0" or later.',
@@ -306,7 +306,7 @@ TFG405 = Rule(
     id="TFG405",
     severity="warning",
     title="EFS volumes should mount through an access point with IAM authorization",
-    guidance="If “share data between tasks” → Use **EFS**",
+    guidance="efs-access-control",
     why="Shared storage is shared with every client that can reach it. An access point pins the "
     "POSIX user and root directory; IAM authorization lets only task roles that are allowed "
     "elasticfilesystem:ClientMount on this file system mount it.",
@@ -336,7 +336,7 @@ TFG406 = Rule(
     id="TFG406",
     severity="warning",
     title="EFS mount targets should admit NFS only from the tasks' security groups",
-    guidance="Stateless containers needing shared state or communication",
+    guidance="efs-access-control",
     why="The mount target's security group is the network gate to the shared data. Admitting "
     "NFS from 0.0.0.0/0 lets anything that can route to the subnet mount the file system.",
     fix="Allow TCP 2049 on the mount target's security group only from the security groups of "
@@ -385,7 +385,7 @@ TFG407 = Rule(
     id="TFG407",
     severity="warning",
     title="EFS file systems should be protected from destroy",
-    guidance="**EFS** = Persistent storage for multi-AZ containers.",
+    guidance="keeping-the-data",
     why="Persistent storage outlives tasks and deployments, but not `terraform destroy` or a "
     "replacement forced by a changed argument. Without prevent_destroy or backups, one plan "
     "deletes the data for good.",

@@ -44,7 +44,7 @@ TFG101 = Rule(
     id="TFG101",
     severity="error",
     title="Fargate task definition must use awsvpc network mode",
-    guidance="**No infrastructure management** – AWS provisions compute automatically.",
+    guidance="fargate-task-settings",
     why="On Fargate AWS provisions the compute, and every task gets its own elastic network "
     "interface: awsvpc is the only network mode Fargate accepts. Any other mode is rejected "
     "when the task definition is registered or the task is started.",
@@ -78,7 +78,7 @@ TFG102 = Rule(
     id="TFG102",
     severity="error",
     title="Fargate task definition needs a valid task-level CPU/memory pair",
-    guidance="You define **task definition**, including CPU & memory.",
+    guidance="fargate-task-settings",
     why="Fargate sizes the task's compute from the task-level cpu and memory, and accepts only "
     "the combinations of its size table. A missing or invalid pair is rejected at registration.",
     fix="Set task-level cpu and memory to one of the Fargate pairs, e.g. cpu = 256 with memory "
@@ -193,7 +193,7 @@ TFG103 = Rule(
     id="TFG103",
     severity="error",
     title="EC2 service needs container instances registered with its cluster",
-    guidance="ECS Cluster runs on **user-managed EC2 instances**.",
+    guidance="ec2-container-instances",
     why="With the EC2 launch type you provision the instances and install the ECS agent on each. "
     "Tasks are placed only on instances whose agent registered with the service's cluster, so "
     "without them the service never starts a task.",
@@ -231,7 +231,7 @@ TFG104 = Rule(
     id="TFG104",
     severity="error",
     title="Service launch type must be in its task definition's requires_compatibilities",
-    guidance="You launch **ECS Tasks** into **ECS Clusters** using:",
+    guidance="launch-type-compatibility",
     why="ECS validates a task definition only for the launch types in requires_compatibilities "
     "(EC2 when the list is left out). A service on any other launch type fails to start tasks.",
     fix='Add the service\'s launch type to requires_compatibilities (e.g. ["FARGATE"]), or run '
@@ -255,7 +255,7 @@ TFG105 = Rule(
     id="TFG105",
     severity="info",
     title="Prefer Fargate unless you need to manage servers",
-    guidance="If “no server management” → Use **Fargate**",
+    guidance="fargate-first",
     why="With the EC2 launch type you provision, patch and scale the instances yourself. Fargate "
     "is the serverless default: AWS provisions compute per task.",
     fix='Set launch_type = "FARGATE" (network_mode "awsvpc", a valid cpu/memory pair), or keep EC2 '

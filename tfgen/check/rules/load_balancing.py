@@ -66,7 +66,7 @@ TFG301 = Rule(
     id="TFG301",
     severity="error",
     title="Classic Load Balancers cannot serve Fargate or awsvpc services",
-    guidance="Legacy; not supported with Fargate.",
+    guidance="no-classic-load-balancer",
     why="A Classic Load Balancer registers instances, not IP addresses. Fargate and awsvpc tasks "
     "have their own network interfaces and can only be reached through ALB or NLB target groups "
     "of target_type ip; ECS rejects the service.",
@@ -96,7 +96,7 @@ TFG302 = Rule(
     id="TFG302",
     severity="warning",
     title="Classic Load Balancers are legacy",
-    guidance="Use **Application Load Balancer (ALB)** for most ECS services (including Fargate).",
+    guidance="no-classic-load-balancer",
     why="The Classic Load Balancer is a previous-generation product: no path or host routing, no "
     "IP targets, no dynamic port mapping per task. ALB and NLB replace it.",
     fix="Use an Application Load Balancer (aws_lb with HTTP/HTTPS listeners) for web traffic, or a "
@@ -142,7 +142,7 @@ TFG303 = Rule(
     id="TFG303",
     severity="error",
     title='Target groups of awsvpc services need target_type "ip"',
-    guidance="If “load balance container tasks” → Use **ALB**",
+    guidance="application-load-balancer",
     why="Each awsvpc (and every Fargate) task has its own elastic network interface and is "
     'registered by IP address. A target group of type "instance" (the default) cannot hold them, '
     "and ECS refuses to create the service.",
@@ -181,7 +181,7 @@ TFG304 = Rule(
     id="TFG304",
     severity="error",
     title="PrivateLink endpoint services must be fronted by a Network Load Balancer",
-    guidance="Use with **AWS PrivateLink**",
+    guidance="network-load-balancer",
     why="An interface VPC endpoint service (PrivateLink) delivers consumer traffic to a Network "
     "Load Balancer; an Application Load Balancer cannot front one directly.",
     fix='Put an aws_lb with load_balancer_type = "network" in front of the service and list it in '
@@ -230,7 +230,7 @@ TFG305 = Rule(
     id="TFG305",
     severity="warning",
     title="ALB HTTP listeners should redirect to HTTPS",
-    guidance="**ALB** = Default choice for exposing ECS services.",
+    guidance="application-load-balancer",
     why="A listener that forwards plain HTTP to the service sends requests, cookies and tokens "
     "unencrypted across the internet. Redirecting port 80 to an HTTPS listener keeps old links "
     "working and the traffic encrypted.",
@@ -267,7 +267,7 @@ TFG306 = Rule(
     id="TFG306",
     severity="warning",
     title="Tasks behind a load balancer should accept traffic only from it",
-    guidance="**ALB** = Default choice for exposing ECS services.",
+    guidance="ingress-through-the-load-balancer",
     why="When a load balancer exposes the service, the tasks' security group needs to admit only "
     "the load balancer. Admitting 0.0.0.0/0 lets anyone bypass the load balancer (and its TLS, "
     "WAF and health checks) whenever a task has a reachable address.",
@@ -326,7 +326,7 @@ TFG307 = Rule(
     id="TFG307",
     severity="error",
     title="Listener and target group protocols must fit the load balancer type",
-    guidance="**Network Load Balancer (NLB)** for:",
+    guidance="network-load-balancer",
     why="An Application Load Balancer speaks HTTP and HTTPS; a Network Load Balancer speaks TCP, "
     "UDP, TCP_UDP and TLS. Any other pairing is rejected by the Elastic Load Balancing API.",
     fix="Use HTTP/HTTPS listeners and target groups behind an ALB, and TCP/UDP/TCP_UDP/TLS behind "

@@ -98,7 +98,7 @@ TFG201 = Rule(
     id="TFG201",
     severity="error",
     title="EC2 container instances need an IAM instance profile",
-    guidance="| **EC2 Instance Profile** | EC2 Launch Type | Allows ECS Agent to interact with AWS services (ECR, CloudWatch, Secrets Manager) |",
+    guidance="container-instance-role",
     why="The ECS agent on each container instance calls ECS, ECR and CloudWatch with the "
     "instance's credentials. Without an instance profile it cannot register with the cluster.",
     fix="Create an aws_iam_instance_profile for a role that trusts ec2.amazonaws.com and has the "
@@ -165,7 +165,7 @@ TFG202 = Rule(
     id="TFG202",
     severity="error",
     title="Instance profile role must trust EC2 and carry the ECS agent permissions",
-    guidance="**Instance Profile** = EC2 agent-level",
+    guidance="container-instance-role",
     why="The instance profile's role is what the ECS agent runs as: EC2 must be able to assume it, "
     "and it needs the agent's permissions to register, poll and report task state.",
     fix='Let the role trust "ec2.amazonaws.com" and attach '
@@ -185,7 +185,7 @@ TFG203 = Rule(
     id="TFG203",
     severity="warning",
     title="Task definition should have a task role",
-    guidance="ECS task needs to call AWS service? → Assign a **Task Role**",
+    guidance="task-roles",
     why="Containers that call AWS services get their credentials from the task role. Without one "
     "they fall back to the instance's role (EC2) or to long-lived keys, neither scoped to the task.",
     fix="Create an aws_iam_role that trusts ecs-tasks.amazonaws.com with just the permissions this "
@@ -220,7 +220,7 @@ TFG204 = Rule(
     id="TFG204",
     severity="error",
     title="Task and execution roles must trust ecs-tasks.amazonaws.com",
-    guidance="| **ECS Task Role**        | Both launch types | Grants specific permissions to ECS tasks (e.g., Task A accesses S3, Task B accesses DynamoDB) |",
+    guidance="task-roles",
     why="ECS assumes the task role and the execution role on the task's behalf through the "
     "ecs-tasks.amazonaws.com service principal; a role that does not trust it cannot be used.",
     fix='Give the role an assume_role_policy allowing sts:AssumeRole to Principal { Service = '
@@ -260,7 +260,7 @@ TFG205 = Rule(
     id="TFG205",
     severity="error",
     title="Task role must not be the EC2 instance profile's role",
-    guidance="**Task Role** = Task-specific AWS service access",
+    guidance="task-roles",
     why="The instance profile is for the ECS agent; the task role is for one task's own calls. "
     "Sharing them gives every task on the instance the agent's permissions and the agent the task's.",
     fix="Create a separate role for the task (trusting ecs-tasks.amazonaws.com) and keep the "
@@ -297,7 +297,7 @@ TFG206 = Rule(
     id="TFG206",
     severity="warning",
     title="Task role and execution role should be different roles",
-    guidance="**Task Role** = Task-specific AWS service access",
+    guidance="execution-role",
     why="The execution role is what ECS uses to pull images and write logs before the task runs; "
     "the task role is what the application calls AWS with. One role for both gives the "
     "application the pull/log permissions and ECS the application's.",
@@ -331,7 +331,7 @@ TFG207 = Rule(
     id="TFG207",
     severity="warning",
     title="Each task family should have its own task role",
-    guidance="Grants specific permissions to ECS tasks (e.g., Task A accesses S3, Task B accesses DynamoDB)",
+    guidance="task-roles",
     why="A task role shared by different applications holds the union of their permissions: "
     "Task A can read Task B's DynamoDB table. One role per task family keeps each least-privileged.",
     fix="Create one task role per task definition family, each with only that task's permissions.",
@@ -425,7 +425,7 @@ TFG208 = Rule(
     id="TFG208",
     severity="warning",
     title="Task role policy should be least privilege",
-    guidance="Grants specific permissions to ECS tasks",
+    guidance="least-privilege",
     why='A task role should grant the specific actions on the specific resources the task uses. '
     '"*" or "service:*" actions, or Resource "*" on actions that can be scoped, hand the '
     "application (and anyone who compromises it) far more than it needs.",
@@ -472,7 +472,7 @@ TFG209 = Rule(
     id="TFG209",
     severity="error",
     title="No AWS credentials in container environment",
-    guidance="ECS task needs to call AWS service? → Assign a **Task Role**",
+    guidance="no-static-credentials",
     why="Keys in a task definition's environment are readable by anyone who can describe the task "
     "definition, never rotate, and bypass the task role. The SDKs pick up the task role's "
     "temporary credentials automatically.",
