@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, 
 
 from tfgen import fargate
 
-# What the guidance says, quoted where a refusal rests on it (ecs-guidance.md).
+# What the guidance says, quoted where a refusal rests on it (docs/guidance.md).
 GUIDANCE = {
     "classic": "guidance: Classic Load Balancer is legacy, not supported with Fargate, not "
     "recommended; use alb for HTTP/HTTPS or nlb for TCP/UDP/TLS and PrivateLink",
