@@ -7,7 +7,7 @@ import sys
 
 import click
 
-_FORMATS = ("text", "json", "sarif", "junit")
+_FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 _FAIL_ON = ("error", "warning", "info", "never")
 
 

@@ -1,4 +1,4 @@
-"""Reporters: turn a check `Report` into text, JSON, SARIF 2.1.0 or JUnit XML.
+"""Reporters: turn a check `Report` into text, JSON, SARIF 2.1.0, JUnit XML, GitHub annotations or markdown.
 
 Each reporter is one module with `render(report, options) -> str`; FORMATS lists them.
 """
@@ -43,11 +43,25 @@ def _junit(report: Report, options: Options) -> str:
     return junit.render(report, options)
 
 
+def _github(report: Report, options: Options) -> str:
+    from tfgen.report import github
+
+    return github.render(report, options)
+
+
+def _markdown(report: Report, options: Options) -> str:
+    from tfgen.report import markdown
+
+    return markdown.render(report, options)
+
+
 FORMATS: dict[str, Callable[[Report, Options], str]] = {
     "text": _text,
     "json": _json,
     "sarif": _sarif,
     "junit": _junit,
+    "github": _github,
+    "markdown": _markdown,
 }
 
 

@@ -80,10 +80,16 @@ def _plan_sections(report: Report, color: bool) -> tuple[list[str], list[Finding
     return lines, [f for f in report.active if f not in shown]
 
 
+CHANGE_KINDS = ("create", "update", "replace", "delete")
+
+
+def change_totals(plan) -> str:
+    return ", ".join(f"{plan.counts[k]} to {k}" for k in CHANGE_KINDS)
+
+
 def _change_table(plan, color: bool) -> list[str]:
-    kinds = ("create", "update", "replace", "delete")
-    totals = ", ".join(f"{plan.counts[k]} to {k}" for k in kinds)
-    lines = [_paint(f"Changes: {totals}", "bold", color)]
+    kinds = CHANGE_KINDS
+    lines = [_paint(f"Changes: {change_totals(plan)}", "bold", color)]
     if plan.by_type:
         width = max(len(t) for t in plan.by_type)
         lines.append("  " + "resource type".ljust(width) + "".join(f"{k:>9}" for k in kinds))
@@ -111,14 +117,19 @@ def render(report: Report, options) -> str:
             location = f"{item.file}:{item.line}" if item.file else "(no file)"
             lines.append(f"  {item.rule_id}  {location}  {item.address}: {item.reason}")
         lines.append("")
+    lines.append(summary_line(report, options, color))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(report: Report, options, color: bool = False) -> str:
+    """The one line every report ends with: counts by severity, suppressed, unknown, scope."""
     summary = report.summary()
     counts = ", ".join(
         _paint(_plural(summary[s], s), s, color and summary[s] > 0) for s in ("error", "warning", "info")
     )
-    lines.append(
+    return (
         f"{counts}; {summary['suppressed']} suppressed, {summary['unknown']} unknown; "
         f"{_plural(summary['files'], 'file')}, {_plural(summary['resources'], 'resource')} "
         f"in {_plural(len(report.roots), 'root module')}"
         + ("" if options.show_unknown or not summary["unknown"] else " (--show-unknown lists what was not decided)")
     )
-    return "\n".join(lines) + "\n"

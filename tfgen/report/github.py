@@ -1,0 +1,53 @@
+"""`--format github`: GitHub Actions workflow commands, one annotation per finding.
+
+Printed to a job's log, `::error file=...,line=...,title=...::message` becomes an annotation on
+that line of the pull request's diff. Paths are relative to the current directory, so run from
+the repository root (as a workflow step does by default).
+"""
+
+from __future__ import annotations
+
+from tfgen.check.rules import BY_ID
+from tfgen.check.runner import Finding, Report
+from tfgen.report.text import change_totals, summary_line
+
+# GitHub has three annotation levels; "info" is its "notice".
+LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    """The message part, escaped as the Actions toolkit does (`%` first, so escapes stay intact)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value: the message escapes plus `:` and `,`, which separate properties."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, message: str, **properties: str | int | None) -> str:
+    given = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
+    return f"::{level}{' ' + given if given else ''}::{escape_data(message)}"
+
+
+def _annotation(finding: Finding) -> str:
+    rule = BY_ID[finding.rule_id]
+    return command(
+        LEVELS[finding.severity],
+        f"{finding.message} ({finding.address})\nfix: {rule.fix}",
+        file=finding.file,
+        line=finding.line if finding.file else None,
+        title=f"{finding.rule_id} {rule.title}",
+    )
+
+
+def _order(finding: Finding) -> tuple:
+    return (finding.file or "", finding.line or 0, finding.rule_id, finding.address)
+
+
+def render(report: Report, options) -> str:
+    lines = [_annotation(f) for f in sorted(report.active, key=_order)]
+    if report.plan is not None:
+        lines.append(f"tfgen plan: {change_totals(report.plan)}")
+    lines.append(f"tfgen: {summary_line(report, options)}")
+    return "\n".join(lines) + "\n"
