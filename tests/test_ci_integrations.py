@@ -82,3 +82,69 @@ def test_validate_answers_lists_every_problem_and_exits_2(tmp_path):
     assert "1 of 3 answers files valid" in result.output
     ok = CliRunner().invoke(cli, ["validate-answers", str(good)], standalone_mode=False)
     assert ok.return_value == 0 and "1 of 1 answers file valid" in ok.output
+
+
+def _check_jsonschema(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", schema, *map(str, files)],
+                          capture_output=True, text=True)
+
+
+def test_action_metadata_validates_against_githubs_schema():
+    result = _check_jsonschema("vendor.github-actions", REPO / "action.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_action_pins_its_actions_and_keeps_inputs_out_of_scripts():
+    action = yaml.safe_load((REPO / "action.yml").read_text())
+    steps = action["runs"]["steps"]
+    for step in steps:
+        if "uses" in step:
+            ref = step["uses"].split("@", 1)[1]
+            assert ref.startswith("v") and ref[1:].isdigit() or len(ref) == 40, step["uses"]
+        assert "${{" not in step.get("run", ""), f"{step['name']}: inputs go through env, not into the script"
+    assert {"command", "path", "format", "fail-on", "upload-sarif"} <= set(action["inputs"])
+    upload = next(s for s in steps if "upload-sarif" in s.get("uses", ""))
+    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+
+
+def _run_action_script(tmp_path: Path, **inputs: str) -> tuple[int, dict[str, str], str, str]:
+    """Run the action's main step as the runner would: inputs in env, outputs in $GITHUB_OUTPUT."""
+    action = yaml.safe_load((REPO / "action.yml").read_text())
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "run")
+    defaults = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
+    values = {**defaults, **inputs}
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path),
+           "GITHUB_OUTPUT": str(tmp_path / "output"), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+    for name, value in step["env"].items():
+        input_name = value.removeprefix("${{ inputs.").removesuffix(" }}")
+        env[name] = values[input_name]
+    # `shell: bash` runs as `bash --noprofile --norc -eo pipefail {0}` on GitHub's runners.
+    script = tmp_path / "step.sh"
+    script.write_text(step["run"])
+    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=Path(__file__).parent / "check" / "golden",
+                            env=env, capture_output=True, text=True)
+    outputs = dict(line.split("=", 1) for line in (tmp_path / "output").read_text().splitlines())
+    summary = (tmp_path / "summary.md").read_text() if (tmp_path / "summary.md").exists() else ""
+    return result.returncode, outputs, result.stdout, summary
+
+
+def test_action_script_annotates_summarises_and_records_the_exit_code(tmp_path):
+    code, outputs, log, summary = _run_action_script(tmp_path, path="stack", **{"upload-sarif": "true"})
+    assert code == 0, "the step itself succeeds so the SARIF upload runs; a later step fails the job"
+    assert outputs["exit-code"] == "1"
+    assert "::error file=stack/main.tf,line=9,title=TFG402" in log
+    assert summary.startswith("## tfgen check") and "| error | 1 |" in summary
+    import json
+
+    sarif = json.loads(Path(outputs["sarif-file"]).read_text())
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"TFG105", "TFG208", "TFG402", "TFG407"}
+
+
+def test_action_script_passes_args_and_fail_on(tmp_path):
+    code, outputs, log, _ = _run_action_script(tmp_path, path="stack", args="--skip TFG402", **{"fail-on": "error", "job-summary": "false"})
+    assert outputs == {"exit-code": "0"} and "TFG402" not in log and "TFG407" in log
+
+
+def test_action_script_reports_a_bad_command_as_exit_2(tmp_path):
+    code, outputs, log, _ = _run_action_script(tmp_path, command="apply")
+    assert outputs["exit-code"] == "2" and "::error title=tfgen action::command must be check or plan" in log
