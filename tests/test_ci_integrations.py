@@ -148,3 +148,58 @@ def test_action_script_passes_args_and_fail_on(tmp_path):
 def test_action_script_reports_a_bad_command_as_exit_2(tmp_path):
     code, outputs, log, _ = _run_action_script(tmp_path, command="apply")
     assert outputs["exit-code"] == "2" and "::error title=tfgen action::command must be check or plan" in log
+
+
+def readme_snippet(name: str) -> str:
+    """The yaml block after `<!-- ci-snippet: NAME -->` in the README."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    marker = f"<!-- ci-snippet: {name} -->\n```yaml\n"
+    assert text.count(marker) == 1, f"README has no (or more than one) {name} snippet"
+    return text.split(marker, 1)[1].split("```", 1)[0]
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_readme_github_workflow_snippet_is_valid_and_uses_the_actions_inputs(tmp_path):
+    snippet = readme_snippet("github-workflow")
+    result = _check_jsonschema("vendor.github-workflows", _write(tmp_path, "tfgen.yml", snippet))
+    assert result.returncode == 0, result.stdout + result.stderr
+    inputs = set(yaml.safe_load((REPO / "action.yml").read_text())["inputs"])
+    ours = [step for job in yaml.safe_load(snippet)["jobs"].values() for step in job["steps"]
+            if step.get("uses", "").startswith("OWNER/tfgen@")]
+    assert len(ours) == 2
+    for step in ours:
+        assert set(step.get("with", {})) <= inputs, set(step["with"]) - inputs
+
+
+def test_readme_gitlab_snippet_is_valid_and_its_commands_run(tmp_path, monkeypatch):
+    snippet = readme_snippet("gitlab-ci")
+    result = _check_jsonschema("vendor.gitlab-ci", _write(tmp_path, ".gitlab-ci.yml", snippet))
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Its tfgen commands, run on a folder with one warning: the reports are written, the job fails.
+    from click.testing import CliRunner
+
+    from tfgen.cli import cli
+
+    infra = tmp_path / "infra"
+    infra.mkdir()
+    (infra / "main.tf").write_text('resource "aws_efs_file_system" "data" {\n  encrypted = true\n}\n')
+    monkeypatch.chdir(tmp_path)
+    commands = [line for line in yaml.safe_load(snippet)["tfgen"]["script"] if line.startswith("tfgen ")]
+    codes = [CliRunner().invoke(cli, line.split()[1:], standalone_mode=False).return_value for line in commands]
+    assert codes == [0, 0, 1]
+    assert (tmp_path / "tfgen-junit.xml").is_file() and "TFG407" in (tmp_path / "tfgen.md").read_text()
+
+
+def test_readme_pre_commit_snippet_names_this_repositorys_hooks(tmp_path):
+    snippet = readme_snippet("pre-commit-config")
+    config = _write(tmp_path, ".pre-commit-config.yaml", snippet)
+    result = subprocess.run([str(BIN / "pre-commit"), "validate-config", str(config)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    ours = {hook["id"] for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    (repo,) = yaml.safe_load(snippet)["repos"]
+    assert {hook["id"] for hook in repo["hooks"]} == ours == {"tfgen-check", "tfgen-answers"}
