@@ -1,8 +1,8 @@
 """The rule registry: every rule tfgen checks, listed explicitly, in ID order.
 
 A new rule is a `Rule` value beside its check function in its family's module
-(`launch` 1xx, `roles` 2xx, `load_balancing` 3xx, `efs` 4xx, `changes` 5xx), a good and a bad example under
-`examples/<ID>/`, and one line here.
+(`launch` 1xx, `roles` 2xx, `load_balancing` 3xx, `efs` 4xx, `changes` 5xx), citing the section of
+docs/guidance.md it enforces, a good and a bad example under `examples/<ID>/`, and one line here.
 """
 
 from __future__ import annotations
