@@ -11,7 +11,7 @@ import sys
 from stacks import REPO
 
 # Spelled in pieces so this file does not match itself; the last one catches a path built from
-# parts (`base / "shared" / "guidance"`), the way the first version's test found the guidance.
+# quoted parts joined with `/`, the way the first version's test found the guidance.
 _OUTSIDE = re.compile("|".join((
     r"\.\./" + "shared", "shared" + "/(spec|guidance)", "ecs-" + r"guidance\.md", r'"shared"\s*/\s*"(spec|guidance)"',
 )))
