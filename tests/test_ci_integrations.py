@@ -107,7 +107,7 @@ def test_action_pins_its_actions_and_keeps_inputs_out_of_scripts():
     assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
 
 
-def _run_action_script(tmp_path: Path, **inputs: str) -> tuple[int, dict[str, str], str, str]:
+def _run_action_script(tmp_path: Path, cwd: Path | None = None, **inputs: str) -> tuple[int, dict[str, str], str, str]:
     """Run the action's main step as the runner would: inputs in env, outputs in $GITHUB_OUTPUT."""
     action = yaml.safe_load((REPO / "action.yml").read_text())
     step = next(s for s in action["runs"]["steps"] if s.get("id") == "run")
@@ -121,7 +121,7 @@ def _run_action_script(tmp_path: Path, **inputs: str) -> tuple[int, dict[str, st
     # `shell: bash` runs as `bash --noprofile --norc -eo pipefail {0}` on GitHub's runners.
     script = tmp_path / "step.sh"
     script.write_text(step["run"])
-    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=Path(__file__).parent / "check" / "golden",
+    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=cwd or Path(__file__).parent / "check" / "golden",
                             env=env, capture_output=True, text=True)
     outputs = dict(line.split("=", 1) for line in (tmp_path / "output").read_text().splitlines())
     summary = (tmp_path / "summary.md").read_text() if (tmp_path / "summary.md").exists() else ""
@@ -143,6 +143,26 @@ def test_action_script_annotates_summarises_and_records_the_exit_code(tmp_path):
 def test_action_script_passes_args_and_fail_on(tmp_path):
     code, outputs, log, _ = _run_action_script(tmp_path, path="stack", args="--skip TFG402", **{"fail-on": "error", "job-summary": "false"})
     assert outputs == {"exit-code": "0"} and "TFG402" not in log and "TFG407" in log
+
+
+@pytest.mark.terraform
+def test_action_script_plans_once_and_reports_from_the_kept_plan(provider_mirror, offline_terraform, tmp_path):
+    from stacks import EXAMPLES, copy_stack
+
+    root = copy_stack(EXAMPLES / "fargate-alb-defaults", tmp_path / "stack")
+    offline_terraform(root)  # fake credentials and a local backend, as in the plan tests
+    code, outputs, log, summary = _run_action_script(
+        tmp_path, cwd=tmp_path, command="plan", path="stack", **{
+            "plan-args": f"--plugin-dir {provider_mirror}", "terraform-args": "-refresh=false", "upload-sarif": "true",
+        },
+    )
+    assert code == 0 and outputs["exit-code"] == "0", log
+    assert "tfgen plan: " in log and " to create, 0 to update, 0 to replace, 0 to delete" in log
+    assert summary.startswith("## tfgen plan") and "### Changes: " in summary and "| aws\\_ecs\\_service | 1 |" in summary
+    assert (tmp_path / "tfgen.tfplan").is_file() and (tmp_path / "tfgen.tfplan.json").is_file()
+    import json
+
+    assert json.loads(Path(outputs["sarif-file"]).read_text())["runs"][0]["results"] == []
 
 
 def test_action_script_reports_a_bad_command_as_exit_2(tmp_path):
