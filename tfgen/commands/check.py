@@ -120,9 +120,10 @@ def rules_command(fmt) -> int:
     from tfgen.check.rules import RULES
 
     if fmt == "markdown":
-        click.echo("| ID | severity | rule |\n|---|---|---|")
+        click.echo("| ID | severity | rule | guidance |\n|---|---|---|---|")
         for rule in RULES:
-            click.echo(f"| [{rule.id}]({rule.url}) | {rule.severity} | {rule.title} |")
+            section = rule.guidance_section
+            click.echo(f"| [{rule.id}]({rule.url}) | {rule.severity} | {rule.title} | [{section.title}]({section.anchor}) |")
         return 0
     if fmt == "json":
         import json
