@@ -58,10 +58,20 @@ def test_github_maps_severities_and_omits_the_line_without_a_file():
         _finding(severity="warning", suppressed="inline: on purpose"),
     ])
     lines = github.render(report, Options()).splitlines()
-    assert [line.split(" ", 1)[0].split("::")[1] for line in lines[:2]] == ["notice", "error"]
-    assert lines[0].startswith("::notice title=") and "file=" not in lines[0]
+    assert [line.split(" ", 1)[0].split("::")[1] for line in lines[:2]] == ["error", "notice"]
+    assert lines[1].startswith("::notice title=") and "file=" not in lines[1]
     assert len([line for line in lines if line.startswith("::")]) == 2, "a suppressed finding is not annotated"
     assert lines[-1].startswith("tfgen: 1 error, 0 warnings, 1 info; 1 suppressed")
+
+
+def test_github_puts_errors_first_and_says_when_github_will_not_show_them_all():
+    report = Report(rules=(), roots=["."], findings=[_finding(severity="warning", line=n) for n in range(1, 13)]
+                    + [_finding(severity="error", rule_id="TFG402", file="z.tf")])
+    lines = github.render(report, Options()).splitlines()
+    assert lines[0].startswith("::error file=z.tf")
+    assert "the first 10 of each level per step; 12 warnings are all listed above" in lines[-2]
+    few = github.render(Report(rules=(), roots=["."], findings=[_finding()]), Options())
+    assert "first 10" not in few
 
 
 def test_markdown_cells_cannot_break_the_table_or_render_markup():

@@ -7,9 +7,11 @@ the repository root (as a workflow step does by default).
 
 from __future__ import annotations
 
+from collections import Counter
+
 from tfgen.check.rules import BY_ID
 from tfgen.check.runner import Finding, Report
-from tfgen.report.text import change_totals, summary_line
+from tfgen.report.text import change_totals, severity_first, summary_line
 
 # GitHub has three annotation levels; "info" is its "notice".
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -41,12 +43,20 @@ def _annotation(finding: Finding) -> str:
     )
 
 
-def _order(finding: Finding) -> tuple:
-    return (finding.file or "", finding.line or 0, finding.rule_id, finding.address)
+# GitHub shows at most this many annotations of each level per step and drops the rest
+# silently: errors come first, and the log says when some were not shown.
+SHOWN_PER_LEVEL = 10
 
 
 def render(report: Report, options) -> str:
-    lines = [_annotation(f) for f in sorted(report.active, key=_order)]
+    lines = [_annotation(f) for f in sorted(report.active, key=severity_first)]
+    per_level = Counter(LEVELS[f.severity] for f in report.active)
+    over = [f"{count} {level}s" for level, count in per_level.items() if count > SHOWN_PER_LEVEL]
+    if over:
+        lines.append(
+            f"tfgen: GitHub annotates the first {SHOWN_PER_LEVEL} of each level per step; "
+            f"{' and '.join(over)} are all listed above and in the --format markdown or sarif report"
+        )
     if report.plan is not None:
         lines.append(f"tfgen plan: {change_totals(report.plan)}")
     lines.append(f"tfgen: {summary_line(report, options)}")

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 
 from tfgen.check.rules import BY_ID
-from tfgen.check.rules.base import SEVERITY_RANK
 from tfgen.check.runner import Finding, Report
-from tfgen.report.text import _PLAN_SECTIONS, CHANGE_KINDS, change_totals, summary_line
+from tfgen.report.text import _PLAN_SECTIONS, CHANGE_KINDS, change_totals, severity_first, summary_line
 
 # A pull request comment holds at most 65,536 characters; a report past this many rows points
 # to the full one instead of being cut off mid-table by GitHub.
@@ -27,11 +26,6 @@ def cell(text: str) -> str:
     return "<br>".join(part for part in escaped.replace("\r", "").split("\n"))
 
 
-def _order(finding: Finding) -> tuple:
-    """Errors first: a reviewer reads the top of the table."""
-    return (-SEVERITY_RANK[finding.severity], finding.file or "", finding.line or 0, finding.rule_id, finding.address)
-
-
 def _place(finding: Finding) -> str:
     where = f"{finding.file}:{finding.line}" if finding.file and finding.line else finding.file or "(no file)"
     return f"{cell(where)}<br>{cell(finding.address)}"
@@ -41,7 +35,7 @@ def _table(findings: list[Finding], extra: str | None = None) -> list[str]:
     """One row per finding; `extra` names a last column (the suppression reason)."""
     header = "| rule | severity | place | message |" + (f" {extra} |" if extra else "")
     lines = [header, "|---|---|---|---|" + ("---|" if extra else "")]
-    ordered = sorted(findings, key=_order)
+    ordered = sorted(findings, key=severity_first)
     for finding in ordered[:MAX_ROWS]:
         rule = BY_ID[finding.rule_id]
         row = f"| [{finding.rule_id}]({rule.url} \"{cell(rule.title)}\") | {finding.severity} | {_place(finding)} | {cell(finding.message)} |"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from tfgen.check.rules import BY_ID
+from tfgen.check.rules.base import SEVERITY_RANK
 from tfgen.check.runner import Finding, Report
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1"}
@@ -16,6 +17,11 @@ def _paint(text: str, style: str, on: bool) -> str:
 
 def _sort_key(finding: Finding) -> tuple:
     return (finding.file or "", finding.line or 0, finding.rule_id, finding.address)
+
+
+def severity_first(finding: Finding) -> tuple:
+    """Errors first, then by place: the order for readers who stop at the top (PRs, annotations)."""
+    return (-SEVERITY_RANK[finding.severity], *_sort_key(finding))
 
 
 def _plural(count: int, word: str) -> str:
