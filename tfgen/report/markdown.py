@@ -13,9 +13,9 @@ from tfgen.check.rules import BY_ID
 from tfgen.check.runner import Finding, Report
 from tfgen.report.text import _PLAN_SECTIONS, CHANGE_KINDS, change_totals, severity_first, summary_line
 
-# A pull request comment holds at most 65,536 characters; a report past this many rows points
-# to the full one instead of being cut off mid-table by GitHub.
-MAX_ROWS = 200
+# A pull request comment holds at most 65,536 characters and a row takes up to ~400: past this
+# many rows the table points to the full report instead of being refused or cut off by GitHub.
+MAX_ROWS = 100
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!&])")
 
@@ -23,7 +23,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!&])")
 def cell(text: str) -> str:
     """Text safe inside a table cell: markdown punctuation escaped, lines joined with <br>."""
     escaped = _SPECIAL.sub(r"\\\1", text)
-    return "<br>".join(part for part in escaped.replace("\r", "").split("\n"))
+    return "<br>".join(escaped.replace("\r", "").split("\n"))
 
 
 def _place(finding: Finding) -> str:
