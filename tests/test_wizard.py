@@ -26,7 +26,6 @@ from tfgen.wizard.questions import SECTIONS, Ctx, Group, Repeat, _cpu_choices, _
 
 REPO = Path(__file__).resolve().parent.parent
 DOWN = "\x1b[B"
-CLEAR = "\x15"  # Ctrl-U: empty the line (text prompts start with the default filled in)
 
 
 # --- the real command in a pseudo-terminal ----------------------------------------------------
@@ -53,9 +52,9 @@ class Terminal:
         self.child.expect_exact(text)
 
     def text(self, question: str, value: str | None = None) -> None:
-        """Answer a text question: `value` replaces the default; None keeps it."""
+        """Answer a text question as a person types: `value`, then Enter; None: Enter alone (the default)."""
         self.wait(question)
-        self.child.send((CLEAR + value if value is not None else "") + "\r")
+        self.child.send((value or "") + "\r")
 
     def confirm(self, question: str, yes: bool) -> None:
         self.wait(question)
@@ -235,6 +234,10 @@ def _answer_defaults_after_name(t: Terminal) -> None:
     """Every question after the stack name, each left at its default (a Fargate + ALB stack)."""
     t.text("Environment?")
     t.text("AWS region?")
+    _answer_defaults_after_region(t)
+
+
+def _answer_defaults_after_region(t: Terminal) -> None:
     t.confirm("Do you want to manage servers yourself?", False)
     t.select("What traffic do the services take?")
     t.confirm("Internal only", False)
@@ -330,6 +333,23 @@ def test_invalid_name_shows_the_models_message_and_asks_again(tmp_path: Path) ->
     t.child.send("\x03")
     assert t.finish() == 130
     assert not out.exists()
+
+
+def test_typing_replaces_the_default_and_a_refused_answer_is_not_offered_again(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    t = Terminal(out)
+    t.text("Stack name?", "Bad Name")
+    t.wait("is not valid")
+    t.text("Stack name?", "shop")  # typed on an empty line: no Ctrl-U needed
+    t.wait("Environment?")
+    t.wait("[dev]")  # the default is shown...
+    t.child.send("prod\r")  # ...and typing replaces it
+    t.text("AWS region?")  # Enter takes the default
+    _answer_defaults_after_region(t)
+    t.confirm("Write the stack?", True)
+    assert t.finish() == 0, t.output
+    a = answers_on_disk(out)
+    assert (a["name"], a["environment"], a["region"]) == ("shop", "prod", "us-east-1")
 
 
 def test_wizard_needs_a_terminal(tmp_path: Path) -> None:

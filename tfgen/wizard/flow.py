@@ -141,7 +141,6 @@ class Wizard:
         default = self.default(node, path, ctx)
         if node.why:
             self.p.why(_text(node.why, ctx))
-        typed: str | None = None
         while True:
             if kind == "confirm":
                 yes, no = node.values or (True, False)
@@ -151,14 +150,18 @@ class Wizard:
                 values = [v for _, v in choices]
                 value = self.p.select(shown, message, choices, default if default in values else values[0])
             else:
-                typed = self.p.text(shown, message, typed if typed is not None else _as_text(default))
-                value = _parse(kind, typed)
+                # Empty input takes the default; a refused answer is not offered again as one.
+                shown_default = _as_text(default)
+                hint = " (- for none)" if kind == "optional" and shown_default else ""
+                typed = self.p.text(shown, message + hint, shown_default)
+                value = _parse(kind, typed if typed.strip() else shown_default)
             problem = self.problem(node, path, value)
             if problem is None:
                 keys.put(self.data, path, value)
                 return
             self.p.problem(problem)
-            default = value
+            if kind in ("confirm", "select"):
+                default = value
 
     def group(self, node: Group, path: Path, base: Path, ctx: Ctx, ask: bool) -> None:
         current = keys.get(self.data, path, None)
@@ -297,7 +300,7 @@ def _parse(kind: str, typed: str) -> Any:
     if kind == "list":
         return [part.strip() for part in text.split(",") if part.strip()]
     if kind == "optional":
-        return text or None
+        return None if text in ("", "-") else text
     return text
 
 
