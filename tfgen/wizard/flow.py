@@ -11,18 +11,21 @@ from __future__ import annotations
 import copy
 import re
 import typing
+from collections.abc import Callable
 from typing import Any, Protocol
 
 
 from tfgen.answers import apply_overrides, build_answers
-from tfgen.answers.model import Answers, field_problem
+from tfgen.answers.model import Answers, field_error, field_problem
 from tfgen.errors import AnswersError
-from tfgen.wizard import keys
+from tfgen.wizard import keys, words
 from tfgen.wizard.keys import MISSING, Path
-from tfgen.wizard.questions import SECTIONS, Ask, Ctx, Group, Node, Repeat, Section, section_of
+from tfgen.wizard.questions import SECTIONS, Ask, Ctx, Group, Node, Repeat, Section, question_at, section_of, terms
 from tfgen.wizard.summary import summary_rows
 
 CANCEL = "cancel"
+# What to do with answers that validate: the choices at the end.
+WRITE, CHANGE, SAVE, QUIT = "write", "change", "save", "quit"
 
 
 class Prompter(Protocol):
@@ -40,10 +43,18 @@ class Prompter(Protocol):
 
 
 class Wizard:
-    def __init__(self, prompter: Prompter, data: dict[str, Any], presets: list[Path]):
+    def __init__(
+        self,
+        prompter: Prompter,
+        data: dict[str, Any],
+        presets: list[Path],
+        save_answers: Callable[[Answers], None] | None = None,
+    ):
         self.p = prompter
         self.data = data
         self.presets = presets
+        self.save_answers = save_answers
+        self.terms = terms()
 
     # --- the whole run ---------------------------------------------------------------------
 
@@ -64,11 +75,31 @@ class Wizard:
                     return None
                 continue
             self.p.summary(summary_rows(answers))
-            self.p.why(
-                "Not asked: tags, environment variables and secrets; add them to .tfgen-answers.yaml "
-                "and re-render with --answers."
-            )
-            return answers if self.p.confirm("confirm", "Write the stack?", True) else None
+            chosen = self.p.select("next", "What do you want to do?", self.end_choices(), WRITE)
+            if chosen == WRITE:
+                return answers
+            if chosen == SAVE and self.save_answers:
+                self.save_answers(answers)
+                return None
+            if chosen == QUIT:
+                return None
+            self.change_section()
+
+    def end_choices(self) -> list[tuple[str, str]]:
+        """Write, change a section (the other answers kept), save the answers only, or quit."""
+        choices = [("Write the stack", WRITE)]
+        if any(self.askable(s) for s in SECTIONS):
+            choices.append(("Change a section (the other answers are kept)", CHANGE))
+        if self.save_answers:
+            choices.append(("Save the answers only (write .tfgen-answers.yaml, not the stack)", SAVE))
+        choices.append(("Quit: write nothing", QUIT))
+        return choices
+
+    def change_section(self) -> None:
+        choices = [(f"{s.title}", s.name) for s in SECTIONS if self.askable(s)]
+        chosen = self.p.select("section", "Which section?", choices, choices[0][1])
+        number = next(i for i, s in enumerate(SECTIONS, 1) if s.name == chosen)
+        self.ask_section(SECTIONS[number - 1], number)
 
     def ask_section(self, section: Section, number: int | None = None) -> None:
         where = f"{number}/{len(SECTIONS)} " if number else ""
@@ -82,8 +113,8 @@ class Wizard:
         named: list[Section] = []
         mentioned: list[Section] = []
         for text in problems:
-            self.p.problem(text)
             where, _, message = text.partition(":")
+            self.p.problem(self.at_question(keys.parse(where), message.strip()))
             section = section_of(keys.parse(where))
             if section and section not in named:
                 named.append(section)
@@ -97,6 +128,18 @@ class Wizard:
             return False
         self.ask_section(next(s for s in SECTIONS if s.name == chosen))
         return True
+
+    def at_question(self, path: Path, message: str) -> str:
+        """A problem with the answers as a whole, named by the question that asks its key (the
+        key path too, in brackets, for whoever edits the saved answers file)."""
+        found = next((q for n in range(len(path), 0, -1) if (q := question_at(path[:n]))), None)
+        if found is None:
+            return f"{keys.show(path)}: {message}"
+        node, base = found
+        where = _text(node.message, Ctx(self.data, base)).split("?")[0] + "?"
+        if base[:1] == ("services",):
+            where += f" (service {keys.get(self.data, base[:2] + ('name',), base[1])})"
+        return f"{where} {words.in_words(message, self.terms)} [{keys.show(path)}]"
 
     def askable(self, section: Section) -> bool:
         """False when --set preset every key of the section, so asking again would change nothing."""
@@ -150,7 +193,7 @@ class Wizard:
                 values = [v for _, v in choices]
                 value = self.p.select(shown, message, choices, default if default in values else values[0])
             else:
-                # Empty input takes the default; a refused answer is not offered again as one.
+                # Empty input takes the default; a refused answer is never offered as the default.
                 shown_default = _as_text(default)
                 hint = " (- for none)" if kind == "optional" and shown_default else ""
                 typed = self.p.text(shown, message + hint, shown_default)
@@ -160,8 +203,6 @@ class Wizard:
                 keys.put(self.data, path, value)
                 return
             self.p.problem(problem)
-            if kind in ("confirm", "select"):
-                default = value
 
     def group(self, node: Group, path: Path, base: Path, ctx: Ctx, ask: bool) -> None:
         current = keys.get(self.data, path, None)
@@ -234,9 +275,9 @@ class Wizard:
         cross-field rules on the keys the question names, judged with the answers so far."""
         found = keys.field_at(path)
         if found is not None:
-            message = field_problem(*found, value)
-            if message:
-                return message
+            error = field_error(*found, value)
+            if error:
+                return words.field_message(error, node.unit)
         if not node.check:
             return None
         trial = copy.deepcopy(self.data)
@@ -250,8 +291,19 @@ class Wizard:
                 where, _, message = text.partition(": ")
                 at = keys.parse(where)
                 if any(keys.within(at, w) for w in watched):
-                    return message if at == path else text
+                    return self.in_words(at, path, base, message)
         return None
+
+    def in_words(self, at: Path, path: Path, base: Path, message: str) -> str:
+        """A refusal at the prompt for `path`, of the answer at `at`: no key paths, the questions' words."""
+        message = words.in_words(message, self.terms)
+        if at == path:
+            return message
+        if keys.within(at, path):  # one entry of a mapping: name the entry (an environment variable)
+            return f"{keys.show(at[len(path):]).lstrip('.')}: {message}"
+        other = question_at(at)
+        term = other[0].term if other else ""
+        return f"{term[:1].upper()}{term[1:]}: {message}" if term else message
 
 
 def _kind(node: Ask, path: Path) -> str:
@@ -266,6 +318,8 @@ def _kind(node: Ask, path: Path) -> str:
         return "int"
     if base is list:
         return "list"
+    if base is dict:
+        return "mapping"
     if typing.get_origin(base) is typing.Literal:
         return "select"
     return "optional" if keys.is_optional(path) else "text"
@@ -286,7 +340,13 @@ def _as_text(value: Any) -> str:
         return ""
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
     return str(value)
+
+
+# A comma starts the next pair only when NAME= follows it, so values may hold commas.
+_NEXT_PAIR = re.compile(r",\s*(?=[^,=\s]+=)")
 
 
 def _parse(kind: str, typed: str) -> Any:
@@ -299,12 +359,24 @@ def _parse(kind: str, typed: str) -> Any:
             return text  # the model says why it is not a number
     if kind == "list":
         return [part.strip() for part in text.split(",") if part.strip()]
+    if kind == "mapping":
+        if not text:
+            return {}
+        pairs = [part.partition("=") for part in _NEXT_PAIR.split(text)]
+        if any(not sep or not name.strip() for name, sep, _ in pairs):
+            return text  # not NAME=value pairs: the model says so
+        return {name.strip(): value.strip() for name, _, value in pairs}
     if kind == "optional":
         return None if text in ("", "-") else text
     return text
 
 
-def start(overrides: list[str], prompter: Prompter | None = None, initial: dict[str, Any] | None = None) -> Answers | None:
+def start(
+    overrides: list[str],
+    prompter: Prompter | None = None,
+    initial: dict[str, Any] | None = None,
+    save_answers: Callable[[Answers], None] | None = None,
+) -> Answers | None:
     """Preset the `--set` keys, ask the rest. None when the person cancels (Ctrl-C / Ctrl-D / no).
 
     `initial` (answers saved by an earlier run) supplies the defaults shown, so re-running the
@@ -321,7 +393,7 @@ def start(overrides: list[str], prompter: Prompter | None = None, initial: dict[
 
         prompter = TerminalPrompter()
     try:
-        return Wizard(prompter, data, presets).run()
+        return Wizard(prompter, data, presets, save_answers).run()
     except (KeyboardInterrupt, EOFError):
         return None
 
