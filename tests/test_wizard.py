@@ -831,3 +831,45 @@ def test_saved_answers_are_the_defaults_of_a_rerun() -> None:
     assert answers.services[0].desired_count == 3
     assert (answers.name, answers.region, answers.services[0].name, answers.services[0].memory) == ("shop", "eu-west-1", "api", 2048)
     assert answers.services[0].efs_mount == "/data" and answers.efs.enabled
+
+
+def test_tags_environment_and_secrets_are_asked_and_refused_by_entry() -> None:
+    arn = "arn:aws:ssm:us-east-1:123456789012:parameter/shop/db"
+    script = Script(
+        {
+            "name": "shop",
+            "tags": [Attempt("aws:team=x"), Attempt("team=shop, note=a, b")],
+            "services[0].environment": [Attempt("oops"), Attempt("1X=2"), Attempt("MODE=prod, LIST=a,b")],
+            "services[0].secrets": [Attempt("DB=nope"), Attempt(f"DB={arn}")],
+        }
+    )
+    answers = run(script)
+    assert answers.tags == {"team": "shop", "note": "a, b"}
+    assert answers.services[0].environment == {"MODE": "prod", "LIST": "a,b"}
+    assert answers.services[0].secrets == {"DB": arn}
+    assert script.problems == [
+        "aws:team: tag keys starting with 'aws:' are reserved by AWS",
+        "write NAME=value pairs separated by commas",
+        "'1X' is not valid: letters, digits and underscores, not starting with a digit",
+        "DB: 'nope' is not valid: a Secrets Manager secret ARN or an SSM parameter ARN",
+    ]
+
+
+def test_cpu_architecture_defaults_to_the_instance_types_and_arm64_needs_graviton() -> None:
+    graviton = Script({"name": "shop", "launch_type": True, "ec2.instance_type": "c7g.large"})
+    assert run(graviton).services[0].platform == "linux/arm64"
+    x86 = Script(
+        {"name": "shop", "launch_type": True, "ec2.instance_type": "m6i.large", "services[0].platform": [Attempt("linux/arm64"), Attempt("linux/amd64")]}
+    )
+    assert run(x86).services[0].platform == "linux/amd64"
+    (problem,) = x86.problems
+    assert "Graviton" in problem and "m6i.large" in problem and "services[" not in problem
+    fargate_arm = Script({"name": "shop", "services[0].platform": "linux/arm64"})
+    assert run(fargate_arm).services[0].platform == "linux/arm64"
+
+
+def test_state_bucket_region_defaults_to_the_stacks() -> None:
+    script = Script({"name": "shop", "region": "eu-west-1", "state.backend": "s3", "state.bucket": "acme-state"})
+    assert run(script).state.region == "eu-west-1"
+    other = Script({"name": "shop", "state.backend": "s3", "state.bucket": "acme-state", "state.region": "eu-central-1"})
+    assert run(other).state.region == "eu-central-1"

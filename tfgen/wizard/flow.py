@@ -36,7 +36,7 @@ class Prompter(Protocol):
     def why(self, text: str) -> None: ...
     def preset(self, key: str, value: Any) -> None: ...
     def problem(self, text: str) -> None: ...
-    def text(self, key: str, message: str, default: str) -> str: ...
+    def text(self, key: str, message: str, default: str) -> str: ...  # "" (Enter alone) means the default
     def confirm(self, key: str, message: str, default: bool) -> bool: ...
     def select(self, key: str, message: str, choices: list[tuple[str, Any]], default: Any) -> Any: ...
     def summary(self, rows: list[tuple[str, str]]) -> None: ...
@@ -291,16 +291,17 @@ class Wizard:
                 where, _, message = text.partition(": ")
                 at = keys.parse(where)
                 if any(keys.within(at, w) for w in watched):
-                    return self.in_words(at, path, base, message)
+                    return self.in_words(where, path, message)
         return None
 
-    def in_words(self, at: Path, path: Path, base: Path, message: str) -> str:
-        """A refusal at the prompt for `path`, of the answer at `at`: no key paths, the questions' words."""
+    def in_words(self, where: str, path: Path, message: str) -> str:
+        """A refusal at the prompt for `path`, of the answer at `where`: no key paths, the questions' words."""
         message = words.in_words(message, self.terms)
+        at = keys.parse(where)
         if at == path:
             return message
-        if keys.within(at, path):  # one entry of a mapping: name the entry (an environment variable)
-            return f"{keys.show(at[len(path):]).lstrip('.')}: {message}"
+        if keys.within(at, path):  # one entry of a mapping: name the entry (an environment variable, a tag)
+            return f"{where[len(keys.show(path)):].lstrip('.')}: {message}"
         other = question_at(at)
         term = other[0].term if other else ""
         return f"{term[:1].upper()}{term[1:]}: {message}" if term else message

@@ -52,8 +52,10 @@ def field_message(error: Any, unit: str = "") -> str:
         return "this needs an answer"
     message = str(error.get("msg", "")).removeprefix("Value error, ")
     if message.startswith("'' is not valid: "):
-        return "this needs an answer: " + message.removeprefix("'' is not valid: ")
-    return message
+        message = "this needs an answer: " + message.removeprefix("'' is not valid: ")
+    # Inside a mapping (environment, secrets, tags) name the entry: "DB_PASSWORD: 'x' is not valid: ...".
+    entry = next((part for part in error.get("loc", ()) if isinstance(part, str) and part != "[key]"), None)
+    return f"{entry}: {message}" if entry and str(entry) not in message else message
 
 
 def in_words(message: str, terms: dict[str, str]) -> str:
