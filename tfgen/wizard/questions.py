@@ -334,28 +334,6 @@ SERVICE = (
         default=lambda c: DEFAULT_IMAGE,
     ),
     Ask(
-        "expose",
-        "Put it behind the load balancer?",
-        "No for workers that only call out; only exposed services get a target group and a listener.",
-        when=_has_lb,
-    ),
-    # After `expose`: a port clashes only for a service on the load balancer.
-    Ask("port", "Port the container listens on?", "The load balancer and the security groups send traffic to it.", check=("port",)),
-    Ask(
-        "path_pattern",
-        "Which request paths go to it?",
-        "The ALB routes each request by path; the most specific pattern wins and /* takes the rest.",
-        when=_alb_exposed,
-        default=lambda c: "/*" if c.index == 0 else f"/{c.here('name')}/*",
-        check=("path_pattern",),
-    ),
-    Ask(
-        "health_check_path",
-        "Health check path?",
-        "The ALB sends traffic only to tasks that answer it with 200-399.",
-        when=_alb_exposed,
-    ),
-    Ask(
         "cpu",
         "CPU per task?",
         "Fargate sizes tasks in fixed CPU/memory pairs: pick the CPU, then a memory that pairs with it.",
@@ -442,6 +420,28 @@ SERVICE = (
         label="DynamoDB table {n}",
         first=lambda c: f"Does {c.here('name')} read or write DynamoDB tables?",
         why="The same task role grants access to tables.",
+    ),
+    Ask(
+        "expose",
+        "Put it behind the load balancer?",
+        "No for workers that only call out; only exposed services get a target group and a listener.",
+        when=_has_lb,
+    ),
+    # After `expose`: a port clashes only for a service on the load balancer.
+    Ask("port", "Port the container listens on?", "The load balancer and the security groups send traffic to it.", check=("port",)),
+    Ask(
+        "path_pattern",
+        "Which request paths go to it?",
+        "The ALB routes each request by path; the most specific pattern wins and /* takes the rest.",
+        when=_alb_exposed,
+        default=lambda c: "/*" if c.index == 0 else f"/{c.here('name')}/*",
+        check=("path_pattern",),
+    ),
+    Ask(
+        "health_check_path",
+        "Health check path?",
+        "The ALB sends traffic only to tasks that answer it with 200-399.",
+        when=_alb_exposed,
     ),
     Ask(
         "efs_mount",
