@@ -280,15 +280,8 @@ def _answer_defaults_after_name(t: Terminal) -> None:
     _answer_defaults_after_region(t)
 
 
-def _answer_defaults_after_region(t: Terminal) -> None:
-    t.text("Tags for every resource?")
-    t.confirm("Do you want to manage servers yourself?", False)
-    t.select("What traffic do the services take?")
-    t.confirm("Internal only", False)
-    t.text("ACM certificate ARN")
-    t.confirm("Do tasks share data", False)
-    t.text("Service name?")
-    t.text("Container image?")
+def _default_fargate_service_until_expose(t: Terminal) -> None:
+    """A Fargate service's questions from its size to its grants, each left at its default."""
     t.select("CPU per task?")
     t.select("Memory per task?")
     t.select("CPU architecture?")
@@ -298,6 +291,18 @@ def _answer_defaults_after_region(t: Terminal) -> None:
     t.text("Secrets?")
     t.confirm("read or write S3 buckets?", False)
     t.confirm("read or write DynamoDB tables?", False)
+
+
+def _answer_defaults_after_region(t: Terminal) -> None:
+    t.text("Tags for every resource?")
+    t.confirm("Do you want to manage servers yourself?", False)
+    t.select("What traffic do the services take?")
+    t.confirm("Internal only", False)
+    t.text("ACM certificate ARN")
+    t.confirm("Do tasks share data", False)
+    t.text("Service name?")
+    t.text("Container image?")
+    _default_fargate_service_until_expose(t)
     t.confirm("Put it behind the load balancer?", True)
     t.text("Port the container listens on?")
     t.text("Which request paths go to it?")
@@ -444,15 +449,7 @@ def test_refusals_use_the_questions_words_and_a_port_clash_comes_after_expose(tm
     t.confirm("Add another service?", True)
     t.text("Service name?", "api")
     t.text("Container image?")
-    t.select("CPU per task?")
-    t.select("Memory per task?")
-    t.select("CPU architecture?")
-    t.confirm("Scale the number of tasks with CPU load?", False)
-    t.text("How many tasks should run?")
-    t.text("Environment variables?")
-    t.text("Secrets?")
-    t.confirm("Does api read or write S3 buckets?", False)
-    t.confirm("Does api read or write DynamoDB tables?", False)
+    _default_fargate_service_until_expose(t)
     t.wait("Put it behind the load balancer?")
     before_expose = len(t.output)
     t.child.send("y")
