@@ -879,3 +879,13 @@ def test_state_bucket_region_defaults_to_the_stacks() -> None:
     assert run(script).state.region == "eu-west-1"
     other = Script({"name": "shop", "state.backend": "s3", "state.bucket": "acme-state", "state.region": "eu-central-1"})
     assert run(other).state.region == "eu-central-1"
+
+
+def test_a_rerun_keeps_saved_mappings_on_enter_and_dash_clears_them() -> None:
+    saved = build_answers({"name": "shop", "tags": {"team": "shop"}, "services": [{"image": "nginx:1", "environment": {"A": "1"}}]})
+    kept = Script()
+    answers = run_wizard([], prompter=kept, initial=saved.model_dump(mode="json"))
+    assert answers.tags == {"team": "shop"} and answers.services[0].environment == {"A": "1"}
+    cleared = Script({"tags": "-", "services[0].environment": "-"})
+    answers = run_wizard([], prompter=cleared, initial=saved.model_dump(mode="json"))
+    assert answers.tags == {} and answers.services[0].environment == {}

@@ -24,7 +24,8 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
     """Render a Terraform stack for Amazon ECS into OUTDIR.
 
     Without --answers or --defaults, a wizard asks what the service needs, explaining each
-    choice, and saves the answers as OUTDIR/.tfgen-answers.yaml for CI to replay.
+    choice, and saves the answers as OUTDIR/.tfgen-answers.yaml for CI to replay. At the end it
+    offers: write the stack, change a section, save the answers only, or quit.
     Files in OUTDIR that differ from what would be written are never overwritten without --force.
     """
     from tfgen.answers import apply_overrides, build_answers, defaults_data, load_answers_file

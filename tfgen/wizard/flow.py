@@ -118,8 +118,8 @@ class Wizard:
             section = section_of(keys.parse(where))
             if section and section not in named:
                 named.append(section)
-            words = {w.strip(".") for w in re.findall(r"[a-z_][a-z0-9_.]*", message)}
-            mentioned += [s for s in SECTIONS if words & s.asked_keys and s not in mentioned]
+            named_keys = {w.strip(".") for w in re.findall(r"[a-z_][a-z0-9_.]*", message)}
+            mentioned += [s for s in SECTIONS if named_keys & s.asked_keys and s not in mentioned]
         order = named + [s for s in mentioned if s not in named] + [s for s in SECTIONS if s not in named + mentioned]
         choices = [(f"Answer the {s.name} questions again", s.name) for s in order if self.askable(s)]
         choices.append(("Cancel: write nothing", CANCEL))
@@ -195,7 +195,7 @@ class Wizard:
             else:
                 # Empty input takes the default; a refused answer is never offered as the default.
                 shown_default = _as_text(default)
-                hint = " (- for none)" if kind == "optional" and shown_default else ""
+                hint = " (- for none)" if kind in ("optional", "mapping") and shown_default else ""
                 typed = self.p.text(shown, message + hint, shown_default)
                 value = _parse(kind, typed if typed.strip() else shown_default)
             problem = self.problem(node, path, value)
@@ -361,7 +361,7 @@ def _parse(kind: str, typed: str) -> Any:
     if kind == "list":
         return [part.strip() for part in text.split(",") if part.strip()]
     if kind == "mapping":
-        if not text:
+        if text in ("", "-"):
             return {}
         pairs = [part.partition("=") for part in _NEXT_PAIR.split(text)]
         if any(not sep or not name.strip() for name, sep, _ in pairs):
