@@ -2,7 +2,8 @@
 
 `questions.py` holds the questions as data; `flow.py` walks them over the raw answers dict (the
 same dict an answers file holds) and validates with the answers model; `terminal.py` puts them
-to a person with questionary; `summary.py` is the recap before writing.
+to a person with questionary; `summary.py` is the recap before writing; `words.py` turns the
+model's refusals into the questions' words.
 """
 
 from __future__ import annotations

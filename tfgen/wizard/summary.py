@@ -1,4 +1,4 @@
-"""The summary shown before "Write the stack?": what will be built, in a few rows."""
+"""The summary shown before the end choices (write, change a section, save the answers, quit): what will be built, in a few rows."""
 
 from __future__ import annotations
 
