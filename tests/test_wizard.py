@@ -26,7 +26,6 @@ from tfgen.wizard.questions import SECTIONS, Ctx, Group, Repeat, _cpu_choices, _
 
 REPO = Path(__file__).resolve().parent.parent
 DOWN = "\x1b[B"
-CLEAR = "\x15"  # Ctrl-U: empty the line (text prompts start with the default filled in)
 
 
 # --- the real command in a pseudo-terminal ----------------------------------------------------
@@ -53,9 +52,9 @@ class Terminal:
         self.child.expect_exact(text)
 
     def text(self, question: str, value: str | None = None) -> None:
-        """Answer a text question: `value` replaces the default; None keeps it."""
+        """Answer a text question as a person types: `value`, then Enter; None: Enter alone (the default)."""
         self.wait(question)
-        self.child.send((CLEAR + value if value is not None else "") + "\r")
+        self.child.send((value or "") + "\r")
 
     def confirm(self, question: str, yes: bool) -> None:
         self.wait(question)
@@ -79,12 +78,25 @@ def answers_on_disk(out: Path) -> dict[str, Any]:
     return yaml.safe_load((out / ".tfgen-answers.yaml").read_text())
 
 
+def check_json(folder: Path, *args: str) -> dict[str, Any]:
+    import json
+    import subprocess
+
+    run = subprocess.run(
+        [sys.executable, "-m", "tfgen", "check", str(folder), "--format", "json", *args],
+        capture_output=True, text=True, cwd=REPO, timeout=120, env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
 def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "stack"
     t = Terminal(out)
     t.text("Stack name?", "shop")
     t.text("Environment?", "prod")
     t.text("AWS region?", "eu-west-1")
+    t.text("Tags for every resource?", "team=shop, cost-center=42")
     t.confirm("Do you want to manage servers yourself?", False)
     t.select("What traffic do the services take?")  # ALB, the first choice
     t.confirm("Internal only", False)
@@ -93,20 +105,23 @@ def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
     # Service 1: web, 0.5 vCPU / 2 GiB, autoscaling 2-6, an S3 grant, EFS at /data
     t.text("Service name?", "web")
     t.text("Container image?")
-    t.text("Port the container listens on?", "8080")
     t.select("CPU per task?", down=1)  # 0.5 vCPU
     t.select("Memory per task?", down=1)  # 2 GiB
+    t.select("CPU architecture?", down=1)  # arm64 on Fargate
     t.confirm("Scale the number of tasks with CPU load?", True)
     t.text("Fewest tasks?", "2")
     t.text("Most tasks?", "6")
     t.text("Target average CPU, in percent?", "70")
     t.text("How many tasks to start with?", "3")
+    t.text("Environment variables?", "LOG_LEVEL=info, GREETING=hello, world")
+    t.text("Secrets?", "DB_PASSWORD=arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-db-AbCdEf")
     t.confirm("Does web read or write S3 buckets?", True)
     t.text("Bucket name?", "shop-assets")
     t.select("Access to it?", down=1)  # read and write
     t.confirm("Another S3 bucket?", False)
     t.confirm("Does web read or write DynamoDB tables?", False)
     t.confirm("Put it behind the load balancer?", True)
+    t.text("Port the container listens on?", "8080")
     t.text("Which request paths go to it?")  # /*
     t.text("Health check path?", "/health")
     t.text("Mount the shared file system at?", "/data")
@@ -115,17 +130,20 @@ def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
     # Service 2: api, default size, a DynamoDB table, EFS read-only
     t.text("Service name?", "api")
     t.text("Container image?", "public.ecr.aws/docker/library/httpd:2.4")
-    t.text("Port the container listens on?")
     t.select("CPU per task?")
     t.select("Memory per task?")
+    t.select("CPU architecture?")
     t.confirm("Scale the number of tasks with CPU load?", False)
     t.text("How many tasks should run?", "2")
+    t.text("Environment variables?")
+    t.text("Secrets?")
     t.confirm("Does api read or write S3 buckets?", False)
     t.confirm("Does api read or write DynamoDB tables?", True)
     t.text("Table name?", "orders")
     t.select("Access to it?")  # read only
     t.confirm("Another DynamoDB table?", False)
     t.confirm("Put it behind the load balancer?", True)
+    t.text("Port the container listens on?")
     t.text("Which request paths go to it?")  # suggested /api/*
     t.text("Health check path?")
     t.text("Mount the shared file system at?", "/data")
@@ -137,12 +155,13 @@ def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
     t.confirm("One shared NAT gateway?", False)
     t.select("Where should Terraform keep its state?")  # local
     t.wait("What will be written")
-    t.confirm("Write the stack?", True)
+    t.select("What do you want to do?")  # write
     assert t.finish() == 0, t.output
     assert "Traceback" not in t.output
 
     a = answers_on_disk(out)
     assert (a["name"], a["environment"], a["region"], a["launch_type"]) == ("shop", "prod", "eu-west-1", "fargate")
+    assert a["tags"] == {"team": "shop", "cost-center": "42"}
     assert a["load_balancer"] == {"type": "alb", "internal": False, "certificate_arn": None, "privatelink": False}
     assert a["efs"]["enabled"] is True
     assert a["network"]["create_vpc"] is True
@@ -154,6 +173,10 @@ def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
     assert (web["name"], web["image"], web["port"], web["cpu"], web["memory"]) == ("web", DEFAULT_IMAGE, 8080, 512, 2048)
     assert web["autoscaling"] == {"min": 2, "max": 6, "cpu_target": 70}
     assert web["desired_count"] == 3
+    assert web["platform"] == "linux/arm64" and api["platform"] == "linux/amd64"
+    assert web["environment"] == {"LOG_LEVEL": "info", "GREETING": "hello, world"}
+    assert web["secrets"] == {"DB_PASSWORD": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-db-AbCdEf"}
+    assert (api["environment"], api["secrets"]) == ({}, {})
     assert web["permissions"] == {"s3_buckets": [{"name": "shop-assets", "access": "read_write"}], "dynamodb_tables": []}
     assert (web["expose"], web["path_pattern"], web["health_check_path"]) == (True, "/*", "/health")
     assert (web["efs_mount"], web["efs_read_only"]) == ("/data", False)
@@ -169,6 +192,10 @@ def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
     assert (api["path_pattern"], api["efs_mount"], api["efs_read_only"]) == ("/api/*", "/data", True)
     assert (out / "main.tf").is_file()
     assert 'module "efs"' in (out / "main.tf").read_text()
+    # The stack's README names each service's variables and secrets, never their values.
+    readme = (out / "README.md").read_text()
+    assert "environment `LOG_LEVEL`, `GREETING`; secrets `DB_PASSWORD`" in readme
+    assert "hello, world" not in readme and "secret:shop-db" not in readme
 
 
 def test_ec2_nlb_privatelink_s3_state(tmp_path: Path) -> None:
@@ -177,7 +204,9 @@ def test_ec2_nlb_privatelink_s3_state(tmp_path: Path) -> None:
     t.text("Stack name?", "tcpsvc")
     t.text("Environment?")
     t.text("AWS region?", "eu-central-1")
+    t.text("Tags for every resource?")
     t.confirm("Do you want to manage servers yourself?", True)
+    t.text("Why EC2 rather than Fargate?", "the broker needs host networking")
     t.text("EC2 instance type?", "m6i.large")
     t.text("Fewest instances", "2")
     t.text("Most instances", "4")
@@ -190,14 +219,19 @@ def test_ec2_nlb_privatelink_s3_state(tmp_path: Path) -> None:
     t.confirm("Do tasks share data", False)
     t.text("Service name?", "broker")
     t.text("Container image?")
-    t.text("Port the container listens on?", "5672")
     t.text("CPU units per task?", "512")
     t.text("Memory per task, in MiB?", "1536")
+    t.select("CPU architecture?", down=1)  # arm64 on an x86 instance type: refused, with the reason
+    t.wait("needs a Graviton instance type")
+    t.select("CPU architecture?")  # asked again, the cursor back on the default (amd64), not the refused choice
     t.confirm("Scale the number of tasks with CPU load?", False)
     t.text("How many tasks should run?")
+    t.text("Environment variables?")
+    t.text("Secrets?")
     t.confirm("Does broker read or write S3 buckets?", False)
     t.confirm("Does broker read or write DynamoDB tables?", False)
     t.confirm("Put it behind the load balancer?", True)
+    t.text("Port the container listens on?", "5672")
     t.confirm("Add another service?", False)
     t.select("Which network?")
     t.text("VPC address range (CIDR)?")
@@ -206,7 +240,8 @@ def test_ec2_nlb_privatelink_s3_state(tmp_path: Path) -> None:
     t.select("Where should Terraform keep its state?", down=1)  # s3
     t.text("State bucket name?", "acme-tf-state")
     t.text("State object key?")  # suggested from name and environment
-    t.confirm("Write the stack?", True)
+    t.text("State bucket region?", "us-east-1")
+    t.select("What do you want to do?")
     assert t.finish() == 0, t.output
     # An NLB routes by port, not path: the ALB-only questions never came up.
     assert "Which request paths go to it?" not in t.output
@@ -221,20 +256,45 @@ def test_ec2_nlb_privatelink_s3_state(tmp_path: Path) -> None:
         "max_size": 4,
         "desired_capacity": 3,
         "ami_id": "ami-0123456789abcdef0",
+        "reason": "the broker needs host networking",
     }
     assert a["load_balancer"] == {"type": "nlb", "internal": True, "certificate_arn": None, "privatelink": True}
     assert a["efs"]["enabled"] is False
     (svc,) = a["services"]
     assert (svc["name"], svc["port"], svc["cpu"], svc["memory"], svc["desired_count"]) == ("broker", 5672, 512, 1536, 2)
     assert a["network"]["azs"] == ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
-    assert a["state"] == {"backend": "s3", "bucket": "acme-tf-state", "key": "tcpsvc/dev/terraform.tfstate", "region": None}
-    assert (out / "main.tf").is_file() and (out / "backend.tf").is_file()
+    assert a["state"] == {"backend": "s3", "bucket": "acme-tf-state", "key": "tcpsvc/dev/terraform.tfstate", "region": "us-east-1"}
+    assert 'region       = "us-east-1"' in (out / "backend.tf").read_text()
+    assert (svc["platform"], svc["environment"], svc["secrets"]) == ("linux/amd64", {}, {})
+    # The reason is one comment line in main.tf, and tfgen check counts TFG105 as suppressed by it.
+    assert "  # tfgen:ignore=TFG105 the broker needs host networking\n" in (out / "main.tf").read_text()
+    report = check_json(out, "--show-suppressed")
+    assert report["summary"]["info"] == 0 and report["summary"]["suppressed"] >= 1
+    assert {(f["rule_id"], f["reason"]) for f in report["suppressed"]} >= {("TFG105", "inline: the broker needs host networking")}
 
 
 def _answer_defaults_after_name(t: Terminal) -> None:
     """Every question after the stack name, each left at its default (a Fargate + ALB stack)."""
     t.text("Environment?")
     t.text("AWS region?")
+    _answer_defaults_after_region(t)
+
+
+def _default_fargate_service_until_expose(t: Terminal) -> None:
+    """A Fargate service's questions from its size to its grants, each left at its default."""
+    t.select("CPU per task?")
+    t.select("Memory per task?")
+    t.select("CPU architecture?")
+    t.confirm("Scale the number of tasks with CPU load?", False)
+    t.text("How many tasks should run?")
+    t.text("Environment variables?")
+    t.text("Secrets?")
+    t.confirm("read or write S3 buckets?", False)
+    t.confirm("read or write DynamoDB tables?", False)
+
+
+def _answer_defaults_after_region(t: Terminal) -> None:
+    t.text("Tags for every resource?")
     t.confirm("Do you want to manage servers yourself?", False)
     t.select("What traffic do the services take?")
     t.confirm("Internal only", False)
@@ -242,14 +302,9 @@ def _answer_defaults_after_name(t: Terminal) -> None:
     t.confirm("Do tasks share data", False)
     t.text("Service name?")
     t.text("Container image?")
-    t.text("Port the container listens on?")
-    t.select("CPU per task?")
-    t.select("Memory per task?")
-    t.confirm("Scale the number of tasks with CPU load?", False)
-    t.text("How many tasks should run?")
-    t.confirm("read or write S3 buckets?", False)
-    t.confirm("read or write DynamoDB tables?", False)
+    _default_fargate_service_until_expose(t)
     t.confirm("Put it behind the load balancer?", True)
+    t.text("Port the container listens on?")
     t.text("Which request paths go to it?")
     t.text("Health check path?")
     t.confirm("Add another service?", False)
@@ -265,7 +320,7 @@ def test_set_presets_a_key_and_it_is_not_asked(tmp_path: Path) -> None:
     t = Terminal(out, "--set", "name=preset")
     t.wait("name = preset")
     _answer_defaults_after_name(t)
-    t.confirm("Write the stack?", True)
+    t.select("What do you want to do?")
     assert t.finish() == 0, t.output
     assert "Stack name?" not in t.output
     a = answers_on_disk(out)
@@ -280,6 +335,7 @@ def test_ctrl_c_mid_way_writes_nothing(tmp_path: Path) -> None:
     t.text("Stack name?", "shop")
     t.text("Environment?")
     t.text("AWS region?")
+    t.text("Tags for every resource?")
     t.confirm("Do you want to manage servers yourself?", False)
     t.wait("What traffic do the services take?")
     t.child.send("\x03")
@@ -302,13 +358,13 @@ def test_ctrl_c_leaves_an_existing_outdir_unchanged(tmp_path: Path) -> None:
     assert "Traceback" not in t.output
 
 
-def test_declining_the_final_confirm_writes_nothing(tmp_path: Path) -> None:
+def test_quit_at_the_end_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "stack"
     t = Terminal(out)
     t.text("Stack name?", "shop")
     _answer_defaults_after_name(t)
     t.wait("What will be written")
-    t.confirm("Write the stack?", False)
+    t.select("What do you want to do?", down=3)  # write, change a section, save the answers only, quit
     assert t.finish() != 0
     assert not out.exists()
     assert "nothing was written" in t.output
@@ -330,6 +386,122 @@ def test_invalid_name_shows_the_models_message_and_asks_again(tmp_path: Path) ->
     t.child.send("\x03")
     assert t.finish() == 130
     assert not out.exists()
+
+
+def test_typing_replaces_the_default_and_a_refused_answer_is_not_offered_again(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    t = Terminal(out)
+    t.text("Stack name?", "Bad Name")
+    t.wait("is not valid")
+    t.text("Stack name?", "shop")  # typed on an empty line: no Ctrl-U needed
+    t.wait("Environment?")
+    t.wait("[dev]")  # the default is shown...
+    t.child.send("prod\r")  # ...and typing replaces it
+    t.text("AWS region?")  # Enter takes the default
+    _answer_defaults_after_region(t)
+    t.select("What do you want to do?")
+    assert t.finish() == 0, t.output
+    a = answers_on_disk(out)
+    assert (a["name"], a["environment"], a["region"]) == ("shop", "prod", "us-east-1")
+
+
+def test_refusals_use_the_questions_words_and_a_port_clash_comes_after_expose(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    t = Terminal(out)
+    t.text("Stack name?", "tcp")
+    t.text("Environment?")
+    t.text("AWS region?")
+    t.text("Tags for every resource?", "aws:team=x")
+    t.wait("reserved by AWS")
+    t.text("Tags for every resource?", "team=x")
+    t.confirm("Do you want to manage servers yourself?", False)
+    t.select("What traffic do the services take?", down=1)  # NLB
+    t.confirm("Internal only", True)
+    t.text("ACM certificate ARN for TLS?")
+    t.confirm("Publish the services through AWS PrivateLink", False)
+    t.confirm("Do tasks share data", False)
+    t.text("Service name?", "web")
+    t.text("Container image?")
+    t.select("CPU per task?")
+    t.select("Memory per task?")
+    t.select("CPU architecture?")
+    t.confirm("Scale the number of tasks with CPU load?", True)
+    t.text("Fewest tasks?", "0")
+    t.wait("give at least 1 task")
+    t.text("Fewest tasks?", "1")
+    t.text("Most tasks?")
+    t.text("Target average CPU, in percent?", "95")
+    t.wait("give at most 90%")
+    t.text("Target average CPU, in percent?")
+    t.text("How many tasks to start with?", "-1")
+    t.wait("give at least 0 tasks")
+    t.text("How many tasks to start with?", "1")
+    t.text("Environment variables?", "1BAD=x")
+    t.wait("not starting with a digit")
+    t.text("Environment variables?")
+    t.text("Secrets?")
+    t.confirm("Does web read or write S3 buckets?", False)
+    t.confirm("Does web read or write DynamoDB tables?", False)
+    t.confirm("Put it behind the load balancer?", True)
+    t.text("Port the container listens on?", "eighty")
+    t.wait("type a whole number")
+    t.text("Port the container listens on?", "80")
+    t.confirm("Add another service?", True)
+    t.text("Service name?", "api")
+    t.text("Container image?")
+    _default_fargate_service_until_expose(t)
+    t.wait("Put it behind the load balancer?")
+    before_expose = len(t.output)
+    t.child.send("y")
+    t.text("Port the container listens on?", "80")
+    t.wait("already has an NLB listener")
+    clash = t.output.index("already has an NLB listener")
+    t.text("Port the container listens on?", "81")
+    t.wait("Add another service?")
+    t.child.send("\x03")
+    assert t.finish() == 130
+    # The clash is reported only once the second service is on the load balancer (asked first).
+    assert clash > before_expose and "already has an NLB listener" not in t.output[:before_expose]
+    for raw in ("Input should", "greater than or equal", "services[", "autoscaling.min", "tags.aws"):
+        assert raw not in t.output, raw
+
+
+def test_one_task_is_one_task_in_the_summary() -> None:
+    script = Script({"name": "shop", "services[0].desired_count": "1"})
+    run(script)
+    (row,) = [value for label, value in script.summary_rows if label == "Service web"]
+    assert ", 1 task," in row + "," and "1 tasks" not in row
+
+
+def test_change_a_section_keeps_the_other_answers(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    t = Terminal(out)
+    t.text("Stack name?", "shop")
+    t.text("Environment?", "prod")
+    t.text("AWS region?")
+    _answer_defaults_after_region(t)
+    t.select("What do you want to do?", down=1)  # change a section
+    t.select("Which section?", down=2)  # the stack, compute, traffic
+    t.select("What traffic do the services take?", down=2)  # none
+    t.wait("What will be written")
+    t.select("What do you want to do?")  # write
+    assert t.finish() == 0, t.output
+    a = answers_on_disk(out)
+    assert a["load_balancer"]["type"] == "none"
+    assert (a["name"], a["environment"], a["services"][0]["name"]) == ("shop", "prod", "web")
+    assert "Stack name?" not in t.output.split("Which section?")[1]  # only the traffic section was asked again
+
+
+def test_save_the_answers_only_writes_only_the_answers_file(tmp_path: Path) -> None:
+    out = tmp_path / "stack"
+    t = Terminal(out)
+    t.text("Stack name?", "shop")
+    _answer_defaults_after_name(t)
+    t.select("What do you want to do?", down=2)  # save the answers only
+    assert t.finish() == 0, t.output
+    assert sorted(p.name for p in out.iterdir()) == [".tfgen-answers.yaml"]
+    assert answers_on_disk(out)["name"] == "shop"
+    assert "--answers" in t.output  # how to render the stack from them later
 
 
 def test_wizard_needs_a_terminal(tmp_path: Path) -> None:
@@ -477,7 +649,7 @@ def test_all_defaults_give_the_models_defaults() -> None:
 def test_questions_follow_the_guidance_order() -> None:
     script = Script({"name": "shop"})
     run(script)
-    firsts = [script.asked.index(k) for k in ("name", "launch_type", "load_balancer.type", "efs.enabled", "services[0].name", "network.create_vpc", "state.backend", "confirm")]
+    firsts = [script.asked.index(k) for k in ("name", "launch_type", "load_balancer.type", "efs.enabled", "services[0].name", "network.create_vpc", "state.backend", "next")]
     assert firsts == sorted(firsts)
 
 
@@ -502,7 +674,8 @@ def test_ec2_desired_capacity_outside_min_max_is_refused_at_the_question() -> No
     script = Script({"name": "shop", "launch_type": True, "ec2.desired_capacity": [Attempt("9"), Attempt("2")]})
     answers = run(script)
     assert answers.ec2.desired_capacity == 2
-    assert any("between min_size" in p for p in script.problems)
+    # In the questions' words at the prompt, not the answers keys (min_size, max_size).
+    assert script.problems == ["must lie between the fewest instances (1) and the most instances (3), got 9"]
 
 
 def test_nlb_asks_privatelink_not_paths() -> None:
@@ -565,7 +738,7 @@ def test_autoscaling_max_below_min_is_refused_at_the_question() -> None:
     answers = run(script)
     assert answers.services[0].autoscaling.model_dump() == {"min": 3, "max": 5, "cpu_target": 60}
     assert answers.services[0].desired_count == 3  # the default follows the minimum
-    assert any("must not exceed max" in p for p in script.problems)
+    assert script.problems == ["The fewest tasks: must not exceed the most tasks (2)"]
 
 
 def test_set_presets_are_not_asked_and_shown() -> None:
@@ -611,7 +784,10 @@ def test_cross_field_problem_sends_back_to_a_section_then_succeeds() -> None:
     script = Script({"fix": "services", "services[0].efs_mount": [Attempt(""), Attempt("/data")]})
     answers = run(script, ["name=shop", "efs.enabled=true"], sent_back=True)
     assert answers.services[0].efs_mount == "/data"
-    assert any(p.startswith("efs.enabled: no service sets efs_mount") for p in script.problems)
+    assert script.problems == [
+        "Do tasks share data, or keep it after they stop? no service sets a mount path for the shared file system, "
+        "so nothing would use the file system [efs.enabled]"
+    ]
     assert script.asked.count("services[0].efs_mount") == 2
     offered = [v for _, v in script.choices["fix"]]
     assert "storage" not in offered  # all preset: asking it again would change nothing
@@ -631,7 +807,8 @@ def test_going_back_drops_answers_that_no_longer_apply() -> None:
     )
     answers = run(script, sent_back=True)
     assert answers.load_balancer.type == "none"
-    assert any(p.startswith("load_balancer.type: no service has expose") for p in script.problems)
+    # Named by its question, with the key path in brackets for whoever edits the answers file.
+    assert any(p.startswith("What traffic do the services take? no service has expose") and p.endswith("[load_balancer.type]") for p in script.problems)
     assert "expose" not in answers.services[0].model_fields_set
 
 
@@ -646,8 +823,8 @@ def test_interrupt_anywhere_returns_none(signal: type[BaseException]) -> None:
     assert run(Interrupting({"name": "shop"})) is None
 
 
-def test_declining_confirm_returns_none() -> None:
-    assert run(Script({"name": "shop", "confirm": False})) is None
+def test_quit_at_the_end_returns_none() -> None:
+    assert run(Script({"name": "shop", "next": "quit"})) is None
 
 
 def test_saved_answers_are_the_defaults_of_a_rerun() -> None:
@@ -660,3 +837,55 @@ def test_saved_answers_are_the_defaults_of_a_rerun() -> None:
     assert answers.services[0].desired_count == 3
     assert (answers.name, answers.region, answers.services[0].name, answers.services[0].memory) == ("shop", "eu-west-1", "api", 2048)
     assert answers.services[0].efs_mount == "/data" and answers.efs.enabled
+
+
+def test_tags_environment_and_secrets_are_asked_and_refused_by_entry() -> None:
+    arn = "arn:aws:ssm:us-east-1:123456789012:parameter/shop/db"
+    script = Script(
+        {
+            "name": "shop",
+            "tags": [Attempt("aws:team=x"), Attempt("team=shop, note=a, b")],
+            "services[0].environment": [Attempt("oops"), Attempt("1X=2"), Attempt("MODE=prod, LIST=a,b")],
+            "services[0].secrets": [Attempt("DB=nope"), Attempt(f"DB={arn}")],
+        }
+    )
+    answers = run(script)
+    assert answers.tags == {"team": "shop", "note": "a, b"}
+    assert answers.services[0].environment == {"MODE": "prod", "LIST": "a,b"}
+    assert answers.services[0].secrets == {"DB": arn}
+    assert script.problems == [
+        "aws:team: tag keys starting with 'aws:' are reserved by AWS",
+        "write NAME=value pairs separated by commas",
+        "'1X' is not valid: letters, digits and underscores, not starting with a digit",
+        "DB: 'nope' is not valid: a Secrets Manager secret ARN or an SSM parameter ARN",
+    ]
+
+
+def test_cpu_architecture_defaults_to_the_instance_types_and_arm64_needs_graviton() -> None:
+    graviton = Script({"name": "shop", "launch_type": True, "ec2.instance_type": "c7g.large"})
+    assert run(graviton).services[0].platform == "linux/arm64"
+    x86 = Script(
+        {"name": "shop", "launch_type": True, "ec2.instance_type": "m6i.large", "services[0].platform": [Attempt("linux/arm64"), Attempt("linux/amd64")]}
+    )
+    assert run(x86).services[0].platform == "linux/amd64"
+    (problem,) = x86.problems
+    assert "Graviton" in problem and "m6i.large" in problem and "services[" not in problem
+    fargate_arm = Script({"name": "shop", "services[0].platform": "linux/arm64"})
+    assert run(fargate_arm).services[0].platform == "linux/arm64"
+
+
+def test_state_bucket_region_defaults_to_the_stacks() -> None:
+    script = Script({"name": "shop", "region": "eu-west-1", "state.backend": "s3", "state.bucket": "acme-state"})
+    assert run(script).state.region == "eu-west-1"
+    other = Script({"name": "shop", "state.backend": "s3", "state.bucket": "acme-state", "state.region": "eu-central-1"})
+    assert run(other).state.region == "eu-central-1"
+
+
+def test_a_rerun_keeps_saved_mappings_on_enter_and_dash_clears_them() -> None:
+    saved = build_answers({"name": "shop", "tags": {"team": "shop"}, "services": [{"image": "nginx:1", "environment": {"A": "1"}}]})
+    kept = Script()
+    answers = run_wizard([], prompter=kept, initial=saved.model_dump(mode="json"))
+    assert answers.tags == {"team": "shop"} and answers.services[0].environment == {"A": "1"}
+    cleared = Script({"tags": "-", "services[0].environment": "-"})
+    answers = run_wizard([], prompter=cleared, initial=saved.model_dump(mode="json"))
+    assert answers.tags == {} and answers.services[0].environment == {}

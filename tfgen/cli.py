@@ -24,7 +24,9 @@ def cli() -> None:
     \b
     tfgen new OUTDIR        render a stack (wizard, --answers FILE or --defaults)
     tfgen check PATH...     report where Terraform departs from the ECS guidance
-    tfgen rules             list the rules; tfgen explain ID prints one in full
+    tfgen plan DIR          terraform plan in DIR, then what the change does
+    tfgen rules             list the rules
+    tfgen explain ID        print one rule in full
     tfgen validate-answers  check answers files without rendering
     """
 

@@ -75,6 +75,7 @@ module "service" {
   region         = var.region
   cluster_arn    = module.cluster.arn
 
+  # tfgen:ignore=TFG105 reserved instances already paid for
   launch_type                   = "EC2"
   capacity_provider_name        = module.ec2_capacity.capacity_provider_name
   cluster_capacity_providers_id = module.cluster.capacity_providers_id

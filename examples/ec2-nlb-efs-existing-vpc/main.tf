@@ -81,6 +81,7 @@ module "service" {
   region         = var.region
   cluster_arn    = module.cluster.arn
 
+  # tfgen:ignore=TFG105 the broker is tuned to c6i hosts and their local NVMe scratch space
   launch_type                   = "EC2"
   capacity_provider_name        = module.ec2_capacity.capacity_provider_name
   cluster_capacity_providers_id = module.cluster.capacity_providers_id

@@ -51,6 +51,8 @@ module "service" {
   secrets        = each.value.secrets
   permissions    = each.value.permissions
 
+  cpu_architecture = each.value.cpu_architecture
+
   vpc_id     = local.vpc_id
   subnet_ids = local.private_subnet_ids
 }

@@ -22,7 +22,8 @@ services = {
       max        = 4
       cpu_target = 70
     }
-    expose = false
+    expose           = false
+    cpu_architecture = "ARM64"
     environment = {
       QUEUE_URL    = "https://sqs.ap-southeast-2.amazonaws.com/123456789012/etl-jobs"
       GREETING     = "say \"hello\"\n\tthen $${name} and %%{if x}y%%{endif} \\ done"

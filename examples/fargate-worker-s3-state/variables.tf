@@ -66,6 +66,8 @@ variable "services" {
 
     expose = optional(bool, false)
 
+    cpu_architecture = optional(string, "X86_64")
+
     environment = optional(map(string), {})
     secrets     = optional(map(string), {})
     permissions = optional(object({

@@ -13,8 +13,10 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 from tfgen import fargate
+from tfgen.instances import is_graviton
 
 # What the guidance says, quoted where a refusal rests on it (docs/guidance.md).
 GUIDANCE = {
@@ -109,6 +111,8 @@ class Ec2(_Strict):
     max_size: int = Field(3, ge=1)
     desired_capacity: int = Field(2, ge=0)
     ami_id: AmiId | None = None
+    # Why EC2 rather than Fargate, in the user's words: suppresses TFG105 with it as the reason.
+    reason: str | None = Field(None, max_length=200)
 
 
 class Network(_Strict):
@@ -178,6 +182,7 @@ class Service(_Strict):
     path_pattern: UrlPath = "/*"
     efs_mount: MountPath | None = None
     efs_read_only: bool = False
+    platform: Literal["linux/amd64", "linux/arm64"] = "linux/amd64"  # the task's CPU architecture
     environment: dict[EnvVarName, str] = {}
     secrets: dict[EnvVarName, SecretArn] = {}
     permissions: Permissions = Permissions()
@@ -231,6 +236,7 @@ def cross_field_problems(a: Answers) -> list[Problem]:
     problems: list[Problem] = []
     problems += _tag_problems(a)
     problems += _ec2_problems(a)
+    problems += _platform_problems(a)
     problems += _network_problems(a)
     problems += _load_balancer_problems(a)
     problems += _efs_problems(a)
@@ -260,6 +266,20 @@ def _ec2_problems(a: Answers) -> list[Problem]:
             "ec2.desired_capacity",
             f"must lie between min_size ({e.min_size}) and max_size ({e.max_size}), got {e.desired_capacity}",
         )
+    ]
+
+
+def _platform_problems(a: Answers) -> list[Problem]:
+    if a.launch_type != "ec2" or is_graviton(a.ec2.instance_type):
+        return []
+    return [
+        (
+            f"services[{i}].platform",
+            f"linux/arm64 needs a Graviton instance type (t4g, m7g, c7g...); {a.ec2.instance_type} is x86-64, "
+            "so ECS could never place these tasks",
+        )
+        for i, s in enumerate(a.services)
+        if s.platform == "linux/arm64"
     ]
 
 
@@ -409,14 +429,19 @@ def _size_problems(a: Answers, s: Service, at: str) -> list[Problem]:
     return problems
 
 
-def field_problem(model: type[BaseModel], field: str, value: object) -> str | None:
-    """Why `value` is not valid for `model.field`, or None: the wizard's per-question check,
-    so it validates with the model's own rules rather than rules of its own."""
+def field_error(model: type[BaseModel], field: str, value: object) -> ErrorDetails | None:
+    """The model's first objection to `value` for `model.field` (type, constraint context), or None."""
     info = model.model_fields[field]
     annotation = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
     try:
         TypeAdapter(annotation).validate_python(value)
     except ValidationError as err:
-        msg = err.errors()[0]["msg"]
-        return msg.removeprefix("Value error, ")
+        return err.errors()[0]
     return None
+
+
+def field_problem(model: type[BaseModel], field: str, value: object) -> str | None:
+    """Why `value` is not valid for `model.field`, or None: the wizard's per-question check,
+    so it validates with the model's own rules rather than rules of its own."""
+    error = field_error(model, field, value)
+    return None if error is None else error["msg"].removeprefix("Value error, ")

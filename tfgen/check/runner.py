@@ -120,6 +120,11 @@ def _local_source(expr: E.Expr | None) -> str | None:
     return text if text.startswith("./") or text.startswith("../") else None
 
 
+def no_terraform(given: str | Path, detail: str) -> InputError:
+    """The one wording, for `tfgen check` and `tfgen plan` alike, of a folder without Terraform."""
+    return InputError(f"{given}: no .tf files found ({detail})")
+
+
 def discover(paths: Iterable[str]) -> list[RootModule]:
     """Root modules under `paths` (files or folders), each with its own files parsed."""
     roots: list[RootModule] = []
@@ -134,7 +139,7 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
             continue
         folders = _tf_folders(path)
         if not folders:
-            raise InputError(f"{given}: no .tf files found (hidden folders and .terraform/ are skipped)")
+            raise no_terraform(given, "hidden folders and .terraform/ are skipped")
         # All files at once: what is not cached yet can be parsed in parallel.
         files_of = {folder: sorted(f for f in folder.glob("*.tf") if f.is_file()) for folder in folders}
         loaded = iter(cache.load_many(f for files in files_of.values() for f in files))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -23,7 +24,8 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
     """Render a Terraform stack for Amazon ECS into OUTDIR.
 
     Without --answers or --defaults, a wizard asks what the service needs, explaining each
-    choice, and saves the answers as OUTDIR/.tfgen-answers.yaml for CI to replay.
+    choice, and saves the answers as OUTDIR/.tfgen-answers.yaml for CI to replay. At the end it
+    offers: write the stack, change a section, save the answers only, or quit.
     Files in OUTDIR that differ from what would be written are never overwritten without --force.
     """
     from tfgen.answers import apply_overrides, build_answers, defaults_data, load_answers_file
@@ -43,7 +45,14 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
             raise click.UsageError("the wizard needs a terminal; without one use --answers FILE or --defaults")
         from tfgen.wizard import run_wizard
 
-        answers = run_wizard(list(overrides), initial=_saved_answers(outdir))
+        saved: list[Path] = []
+        answers = run_wizard(
+            list(overrides), initial=_saved_answers(outdir), save_answers=lambda a: saved.append(_save_answers_only(outdir, a, force))
+        )
+        if answers is None and saved:
+            click.echo(f"saved the answers to {saved[0]}; the stack was not written")
+            click.echo(f"next: tfgen new {outdir} --answers {saved[0]}   (renders the stack from them)")
+            return 0
         if answers is None:
             click.echo("cancelled; nothing was written", err=True)
             return 130
@@ -53,8 +62,31 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
         click.echo(f"wrote {len(changed)} file(s) to {outdir} ({len(files) - len(changed)} already up to date)")
     else:
         click.echo(f"{outdir} is already up to date ({len(files)} files)")
-    click.echo(f"next: cd {outdir} && terraform init && terraform plan   (see {outdir}/README.md)")
+    click.echo(f"next, as {outdir / 'README.md'} explains:")
+    for step in next_steps(outdir):
+        click.echo(f"  {step}")
     return 0
+
+
+def next_steps(outdir: Path) -> list[str]:
+    """The stack README's deploy steps, one command a line (not chained: the plan is read before
+    the apply), from the current folder: no `cd` when OUTDIR is it."""
+    from tfgen.render.stack import NEXT_STEPS
+
+    steps = [command for command, _ in NEXT_STEPS]
+    if outdir.resolve() != Path.cwd().resolve():
+        steps.insert(0, f"cd {shlex.quote(str(outdir))}")
+    return steps
+
+
+def _save_answers_only(outdir: Path, answers, force: bool) -> Path:
+    """The wizard's "save the answers only": OUTDIR/.tfgen-answers.yaml and nothing else, written
+    under the same rule as the stack (a different file there needs --force)."""
+    from tfgen.render.stack import ANSWERS_FILE, answers_yaml
+    from tfgen.render.write import write_stack
+
+    write_stack(outdir, {ANSWERS_FILE: answers_yaml(answers).encode()}, force=force)
+    return outdir / ANSWERS_FILE
 
 
 def _saved_answers(outdir: Path) -> dict | None:

@@ -41,7 +41,9 @@ def plan_command(directory, terraform_args, plugin_dir, keep_plan, terraform_bin
     from tfgen.terraform.progress import progress
 
     if not any(directory.glob("*.tf")):
-        raise click.UsageError(f"{directory}: no .tf files here")
+        from tfgen.check.runner import no_terraform
+
+        raise no_terraform(directory, "tfgen plan runs terraform in the folder itself, not in its subfolders")
     cache.configure(enabled=not no_cache)
     var_files = [str(Path(v).resolve()) for v in var_files]
     for var_file in var_files:

@@ -32,6 +32,12 @@ def hcl_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def hcl_comment(text: str) -> str:
+    """`text` as the rest of one `#` comment line: every run of whitespace and control characters
+    (newlines included) becomes one space, so free text cannot end the comment and start code."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
 def hcl_key(key: str) -> str:
     """An object key: bare when it is a plain identifier, quoted otherwise."""
     if _IDENTIFIER.fullmatch(key) and key not in _KEYWORDS:

@@ -16,7 +16,7 @@ import yaml
 
 from tfgen import __version__
 from tfgen.answers.model import Answers, Service
-from tfgen.render.hcl import hcl_assignments, hcl_string, hcl_value
+from tfgen.render.hcl import hcl_assignments, hcl_comment, hcl_string, hcl_value
 from tfgen.resources import modules_dir, templates_dir
 
 # Root-module files every stack has, and the template each comes from.
@@ -29,6 +29,14 @@ ROOT_TEMPLATES = {
     "README.md": "README.md.j2",
 }
 ANSWERS_FILE = ".tfgen-answers.yaml"
+# What to run in a new stack's folder, in order, and why: the stack's README and the `next:` line
+# that `tfgen new` prints both come from here.
+NEXT_STEPS: tuple[tuple[str, str], ...] = (
+    ("tfgen check .", "conformance with the ECS guidance, before anything runs"),
+    ("terraform init", ""),
+    ("tfgen plan . --keep-plan tfplan", "terraform plan, then what it would destroy or replace"),
+    ("terraform apply tfplan", ""),
+)
 
 
 @cache
@@ -44,7 +52,10 @@ def jinja_env() -> jinja2.Environment:
     )
     env.filters["hcl"] = hcl_value
     env.filters["hcl_string"] = hcl_string
+    env.filters["hcl_comment"] = hcl_comment
     env.globals["grants"] = describe_grants
+    env.globals["uses_arm64"] = uses_arm64
+    env.globals["next_steps"] = NEXT_STEPS
     return env
 
 
@@ -128,7 +139,7 @@ def root_variables(a: Answers) -> dict[str, Any]:
     else:
         out |= {"vpc_id": n.vpc_id, "public_subnet_ids": n.public_subnet_ids, "private_subnet_ids": n.private_subnet_ids}
     if a.launch_type == "ec2":
-        out["ec2"] = a.ec2.model_dump()
+        out["ec2"] = a.ec2.model_dump(exclude={"reason"})  # a comment in main.tf, not an input
     lb = a.load_balancer
     if lb.type != "none":
         out["load_balancer"] = {"internal": lb.internal, "certificate_arn": lb.certificate_arn}
@@ -155,12 +166,19 @@ def _service_variables(a: Answers, s: Service, priority: int | None) -> dict[str
         values |= {"health_check_path": s.health_check_path, "path_pattern": s.path_pattern, "listener_priority": priority}
     if a.efs.enabled:
         values |= {"efs_mount": s.efs_mount, "efs_read_only": s.efs_read_only}
+    if uses_arm64(a):
+        values["cpu_architecture"] = "ARM64" if s.platform == "linux/arm64" else "X86_64"
     values |= {
         "environment": dict(s.environment),
         "secrets": dict(s.secrets),
         "permissions": s.permissions.model_dump(),
     }
     return values
+
+
+def uses_arm64(a: Answers) -> bool:
+    """Whether any service asks for arm64: only then do the services carry a CPU architecture."""
+    return any(s.platform == "linux/arm64" for s in a.services)
 
 
 def listener_priorities(a: Answers) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import PurePosixPath
 
 from tfgen.check.rules import CONFIG_RULES, RULES
 from tfgen.check.rules.base import SEVERITY_RANK
@@ -12,6 +13,13 @@ from tfgen.check.runner import Finding, Report
 def _line(finding: Finding) -> str:
     where = f"{finding.file}:{finding.line}" if finding.file else "(no file)"
     return f"{where}: {finding.severity}: {finding.address}: {finding.message}"
+
+
+def _classname(root: str) -> str:
+    """`tfgen.infra.prod` for the root module `infra/prod`, `tfgen` for `.`: dots separate
+    packages in JUnit viewers, so the folder's own dots (`.`, `..`, `v1.2`) become underscores."""
+    parts = [p.replace(".", "_") for p in PurePosixPath(root.replace("\\", "/")).parts if p not in (".", "/")]
+    return ".".join(["tfgen", *parts])
 
 
 def render(report: Report, options) -> str:
@@ -25,7 +33,7 @@ def render(report: Report, options) -> str:
         # The change rules (5xx) belong to plan runs only.
         for rule in RULES if report.plan is not None else CONFIG_RULES:
             tests += 1
-            case = ET.SubElement(suite, "testcase", classname=f"tfgen.{root}", name=f"{rule.id} {rule.title}")
+            case = ET.SubElement(suite, "testcase", classname=_classname(root), name=f"{rule.id} {rule.title}")
             if rule.id not in ran:
                 skipped += 1
                 ET.SubElement(case, "skipped", message="not selected (--skip/--only)")

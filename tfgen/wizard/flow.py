@@ -11,18 +11,21 @@ from __future__ import annotations
 import copy
 import re
 import typing
+from collections.abc import Callable
 from typing import Any, Protocol
 
 
 from tfgen.answers import apply_overrides, build_answers
-from tfgen.answers.model import Answers, field_problem
+from tfgen.answers.model import Answers, field_error, field_problem
 from tfgen.errors import AnswersError
-from tfgen.wizard import keys
+from tfgen.wizard import keys, words
 from tfgen.wizard.keys import MISSING, Path
-from tfgen.wizard.questions import SECTIONS, Ask, Ctx, Group, Node, Repeat, Section, section_of
+from tfgen.wizard.questions import SECTIONS, Ask, Ctx, Group, Node, Repeat, Section, question_at, section_of, terms
 from tfgen.wizard.summary import summary_rows
 
 CANCEL = "cancel"
+# What to do with answers that validate: the choices at the end.
+WRITE, CHANGE, SAVE, QUIT = "write", "change", "save", "quit"
 
 
 class Prompter(Protocol):
@@ -33,17 +36,25 @@ class Prompter(Protocol):
     def why(self, text: str) -> None: ...
     def preset(self, key: str, value: Any) -> None: ...
     def problem(self, text: str) -> None: ...
-    def text(self, key: str, message: str, default: str) -> str: ...
+    def text(self, key: str, message: str, default: str) -> str: ...  # "" (Enter alone) means the default
     def confirm(self, key: str, message: str, default: bool) -> bool: ...
     def select(self, key: str, message: str, choices: list[tuple[str, Any]], default: Any) -> Any: ...
     def summary(self, rows: list[tuple[str, str]]) -> None: ...
 
 
 class Wizard:
-    def __init__(self, prompter: Prompter, data: dict[str, Any], presets: list[Path]):
+    def __init__(
+        self,
+        prompter: Prompter,
+        data: dict[str, Any],
+        presets: list[Path],
+        save_answers: Callable[[Answers], None] | None = None,
+    ):
         self.p = prompter
         self.data = data
         self.presets = presets
+        self.save_answers = save_answers
+        self.terms = terms()
 
     # --- the whole run ---------------------------------------------------------------------
 
@@ -64,11 +75,31 @@ class Wizard:
                     return None
                 continue
             self.p.summary(summary_rows(answers))
-            self.p.why(
-                "Not asked: tags, environment variables and secrets; add them to .tfgen-answers.yaml "
-                "and re-render with --answers."
-            )
-            return answers if self.p.confirm("confirm", "Write the stack?", True) else None
+            chosen = self.p.select("next", "What do you want to do?", self.end_choices(), WRITE)
+            if chosen == WRITE:
+                return answers
+            if chosen == SAVE and self.save_answers:
+                self.save_answers(answers)
+                return None
+            if chosen == QUIT:
+                return None
+            self.change_section()
+
+    def end_choices(self) -> list[tuple[str, str]]:
+        """Write, change a section (the other answers kept), save the answers only, or quit."""
+        choices = [("Write the stack", WRITE)]
+        if any(self.askable(s) for s in SECTIONS):
+            choices.append(("Change a section (the other answers are kept)", CHANGE))
+        if self.save_answers:
+            choices.append(("Save the answers only (write .tfgen-answers.yaml, not the stack)", SAVE))
+        choices.append(("Quit: write nothing", QUIT))
+        return choices
+
+    def change_section(self) -> None:
+        choices = [(f"{s.title}", s.name) for s in SECTIONS if self.askable(s)]
+        chosen = self.p.select("section", "Which section?", choices, choices[0][1])
+        number = next(i for i, s in enumerate(SECTIONS, 1) if s.name == chosen)
+        self.ask_section(SECTIONS[number - 1], number)
 
     def ask_section(self, section: Section, number: int | None = None) -> None:
         where = f"{number}/{len(SECTIONS)} " if number else ""
@@ -82,13 +113,13 @@ class Wizard:
         named: list[Section] = []
         mentioned: list[Section] = []
         for text in problems:
-            self.p.problem(text)
             where, _, message = text.partition(":")
+            self.p.problem(self.at_question(keys.parse(where), message.strip()))
             section = section_of(keys.parse(where))
             if section and section not in named:
                 named.append(section)
-            words = {w.strip(".") for w in re.findall(r"[a-z_][a-z0-9_.]*", message)}
-            mentioned += [s for s in SECTIONS if words & s.asked_keys and s not in mentioned]
+            named_keys = {w.strip(".") for w in re.findall(r"[a-z_][a-z0-9_.]*", message)}
+            mentioned += [s for s in SECTIONS if named_keys & s.asked_keys and s not in mentioned]
         order = named + [s for s in mentioned if s not in named] + [s for s in SECTIONS if s not in named + mentioned]
         choices = [(f"Answer the {s.name} questions again", s.name) for s in order if self.askable(s)]
         choices.append(("Cancel: write nothing", CANCEL))
@@ -97,6 +128,18 @@ class Wizard:
             return False
         self.ask_section(next(s for s in SECTIONS if s.name == chosen))
         return True
+
+    def at_question(self, path: Path, message: str) -> str:
+        """A problem with the answers as a whole, named by the question that asks its key (the
+        key path too, in brackets, for whoever edits the saved answers file)."""
+        found = next((q for n in range(len(path), 0, -1) if (q := question_at(path[:n]))), None)
+        if found is None:
+            return f"{keys.show(path)}: {message}"
+        node, base = found
+        where = _text(node.message, Ctx(self.data, base)).split("?")[0] + "?"
+        if base[:1] == ("services",):
+            where += f" (service {keys.get(self.data, base[:2] + ('name',), base[1])})"
+        return f"{where} {words.in_words(message, self.terms)} [{keys.show(path)}]"
 
     def askable(self, section: Section) -> bool:
         """False when --set preset every key of the section, so asking again would change nothing."""
@@ -141,7 +184,6 @@ class Wizard:
         default = self.default(node, path, ctx)
         if node.why:
             self.p.why(_text(node.why, ctx))
-        typed: str | None = None
         while True:
             if kind == "confirm":
                 yes, no = node.values or (True, False)
@@ -151,14 +193,16 @@ class Wizard:
                 values = [v for _, v in choices]
                 value = self.p.select(shown, message, choices, default if default in values else values[0])
             else:
-                typed = self.p.text(shown, message, typed if typed is not None else _as_text(default))
-                value = _parse(kind, typed)
+                # Empty input takes the default; a refused answer is never offered as the default.
+                shown_default = _as_text(default)
+                hint = " (- for none)" if kind in ("optional", "mapping") and shown_default else ""
+                typed = self.p.text(shown, message + hint, shown_default)
+                value = _parse(kind, typed if typed.strip() else shown_default)
             problem = self.problem(node, path, value)
             if problem is None:
                 keys.put(self.data, path, value)
                 return
             self.p.problem(problem)
-            default = value
 
     def group(self, node: Group, path: Path, base: Path, ctx: Ctx, ask: bool) -> None:
         current = keys.get(self.data, path, None)
@@ -231,9 +275,9 @@ class Wizard:
         cross-field rules on the keys the question names, judged with the answers so far."""
         found = keys.field_at(path)
         if found is not None:
-            message = field_problem(*found, value)
-            if message:
-                return message
+            error = field_error(*found, value)
+            if error:
+                return words.field_message(error, node.unit)
         if not node.check:
             return None
         trial = copy.deepcopy(self.data)
@@ -247,8 +291,20 @@ class Wizard:
                 where, _, message = text.partition(": ")
                 at = keys.parse(where)
                 if any(keys.within(at, w) for w in watched):
-                    return message if at == path else text
+                    return self.in_words(where, path, message)
         return None
+
+    def in_words(self, where: str, path: Path, message: str) -> str:
+        """A refusal at the prompt for `path`, of the answer at `where`: no key paths, the questions' words."""
+        message = words.in_words(message, self.terms)
+        at = keys.parse(where)
+        if at == path:
+            return message
+        if keys.within(at, path):  # one entry of a mapping: name the entry (an environment variable, a tag)
+            return f"{where[len(keys.show(path)):].lstrip('.')}: {message}"
+        other = question_at(at)
+        term = other[0].term if other else ""
+        return f"{term[:1].upper()}{term[1:]}: {message}" if term else message
 
 
 def _kind(node: Ask, path: Path) -> str:
@@ -263,6 +319,8 @@ def _kind(node: Ask, path: Path) -> str:
         return "int"
     if base is list:
         return "list"
+    if base is dict:
+        return "mapping"
     if typing.get_origin(base) is typing.Literal:
         return "select"
     return "optional" if keys.is_optional(path) else "text"
@@ -283,7 +341,13 @@ def _as_text(value: Any) -> str:
         return ""
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
     return str(value)
+
+
+# A comma starts the next pair only when NAME= follows it, so values may hold commas.
+_NEXT_PAIR = re.compile(r",\s*(?=[^,=\s]+=)")
 
 
 def _parse(kind: str, typed: str) -> Any:
@@ -296,12 +360,24 @@ def _parse(kind: str, typed: str) -> Any:
             return text  # the model says why it is not a number
     if kind == "list":
         return [part.strip() for part in text.split(",") if part.strip()]
+    if kind == "mapping":
+        if text in ("", "-"):
+            return {}
+        pairs = [part.partition("=") for part in _NEXT_PAIR.split(text)]
+        if any(not sep or not name.strip() for name, sep, _ in pairs):
+            return text  # not NAME=value pairs: the model says so
+        return {name.strip(): value.strip() for name, _, value in pairs}
     if kind == "optional":
-        return text or None
+        return None if text in ("", "-") else text
     return text
 
 
-def start(overrides: list[str], prompter: Prompter | None = None, initial: dict[str, Any] | None = None) -> Answers | None:
+def start(
+    overrides: list[str],
+    prompter: Prompter | None = None,
+    initial: dict[str, Any] | None = None,
+    save_answers: Callable[[Answers], None] | None = None,
+) -> Answers | None:
     """Preset the `--set` keys, ask the rest. None when the person cancels (Ctrl-C / Ctrl-D / no).
 
     `initial` (answers saved by an earlier run) supplies the defaults shown, so re-running the
@@ -318,7 +394,7 @@ def start(overrides: list[str], prompter: Prompter | None = None, initial: dict[
 
         prompter = TerminalPrompter()
     try:
-        return Wizard(prompter, data, presets).run()
+        return Wizard(prompter, data, presets, save_answers).run()
     except (KeyboardInterrupt, EOFError):
         return None
 

@@ -17,6 +17,7 @@ from typing import Any, Union
 
 from tfgen import fargate
 from tfgen.answers.model import DEFAULT_IMAGE
+from tfgen.instances import is_graviton
 from tfgen.wizard import keys
 from tfgen.wizard.keys import MISSING, Path
 
@@ -64,6 +65,8 @@ class Ask:
     when: Callable[[Ctx], bool] | None = None
     default: Callable[[Ctx], Any] | None = None  # where the model's default cannot fit (a second service's name)
     check: tuple[str, ...] = ()  # keys whose cross-field rules are checked as soon as this is answered
+    unit: str = ""  # what a number counts ("task"), for "give at least 1 task"
+    term: str = ""  # how a refusal names this answer in words ("the fewest tasks") instead of its key
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,12 @@ STACK = Section(
         ),
         Ask("environment", "Environment?", "Part of every name too, so dev and prod of one stack can share an account."),
         Ask("region", "AWS region?", "Where the cluster, load balancer and network are created; the one nearest your users."),
+        Ask(
+            "tags",
+            "Tags for every resource? (key=value, comma-separated; empty: none)",
+            "Cost reports and access policies group resources by tags, such as team=shop.",
+            check=("tags",),
+        ),
     ),
 )
 
@@ -212,15 +221,38 @@ COMPUTE = Section(
             kind="confirm",
             values=("ec2", "fargate"),
         ),
+        Ask(
+            "ec2.reason",
+            "Why EC2 rather than Fargate? (one line; empty: no reason given)",
+            "Written into the stack, so tfgen check knows EC2 is deliberate and stops suggesting Fargate.",
+            when=_ec2,
+        ),
         Ask("ec2.instance_type", "EC2 instance type?", "Each instance hosts several tasks, so their CPU and memory must fit on it.", when=_ec2),
-        Ask("ec2.min_size", "Fewest instances (Auto Scaling group minimum)?", "The group never shrinks below this.", when=_ec2),
-        Ask("ec2.max_size", "Most instances (maximum)?", "The group never grows past this, which caps the bill.", when=_ec2),
+        Ask(
+            "ec2.min_size",
+            "Fewest instances (Auto Scaling group minimum)?",
+            "The group never shrinks below this.",
+            when=_ec2,
+            unit="instance",
+            term="the fewest instances",
+        ),
+        Ask(
+            "ec2.max_size",
+            "Most instances (maximum)?",
+            "The group never grows past this, which caps the bill.",
+            when=_ec2,
+            check=("ec2.min_size",),
+            unit="instance",
+            term="the most instances",
+        ),
         Ask(
             "ec2.desired_capacity",
             "Instances to start with (desired)?",
             "Between the minimum and maximum; the group replaces any instance that fails.",
             when=_ec2,
             check=("ec2.desired_capacity",),
+            unit="instance",
+            term="the instances to start with",
         ),
         Ask(
             "ec2.ami_id",
@@ -301,7 +333,6 @@ SERVICE = (
         "Any registry the tasks can pull from: ECR, ECR Public, Docker Hub.",
         default=lambda c: DEFAULT_IMAGE,
     ),
-    Ask("port", "Port the container listens on?", "The load balancer and the security groups send traffic to it.", check=("port",)),
     Ask(
         "cpu",
         "CPU per task?",
@@ -310,22 +341,39 @@ SERVICE = (
         when=_fargate,
     ),
     Ask("memory", "Memory per task?", "Only the sizes Fargate accepts with that CPU.", choices=_memory_choices, when=_fargate, default=_first_memory),
-    Ask("cpu", "CPU units per task? (1024 = 1 vCPU)", "ECS reserves this much of an instance for each task.", when=_ec2, check=("cpu",)),
-    Ask("memory", "Memory per task, in MiB?", "The hard limit: a task that goes past it is stopped.", when=_ec2, check=("memory",)),
+    Ask("cpu", "CPU units per task? (1024 = 1 vCPU)", "ECS reserves this much of an instance for each task.", when=_ec2, check=("cpu",), unit="CPU unit"),
+    Ask("memory", "Memory per task, in MiB?", "The hard limit: a task that goes past it is stopped.", when=_ec2, check=("memory",), unit="MiB"),
+    Ask(
+        "platform",
+        "CPU architecture?",
+        "arm64 runs on AWS Graviton, cheaper per vCPU; the image must be built for it (multi-arch images are).",
+        choices=lambda c: [("linux/amd64 (x86-64)", "linux/amd64"), ("linux/arm64 (AWS Graviton)", "linux/arm64")],
+        default=lambda c: "linux/arm64" if _ec2(c) and is_graviton(str(c.top("ec2.instance_type"))) else "linux/amd64",
+        check=("platform",),
+    ),
     Group(
         "autoscaling",
         "Scale the number of tasks with CPU load?",
         "Application Auto Scaling adds tasks above a CPU target and removes them below it, within your limits.",
         (
-            Ask("autoscaling.min", "Fewest tasks?", "Never fewer, however quiet it gets; two or more survive an AZ failure.", default=lambda c: 2),
+            Ask(
+                "autoscaling.min",
+                "Fewest tasks?",
+                "Never fewer, however quiet it gets; two or more survive an AZ failure.",
+                default=lambda c: 2,
+                unit="task",
+                term="the fewest tasks",
+            ),
             Ask(
                 "autoscaling.max",
                 "Most tasks?",
                 "Never more, however busy: this caps the bill.",
                 default=lambda c: 3 * max(1, c.here("autoscaling.min") or 1),
                 check=("autoscaling.min", "autoscaling.max"),
+                unit="task",
+                term="the most tasks",
             ),
-            Ask("autoscaling.cpu_target", "Target average CPU, in percent?", "Tasks are added above it and removed below it."),
+            Ask("autoscaling.cpu_target", "Target average CPU, in percent?", "Tasks are added above it and removed below it.", unit="%"),
         ),
     ),
     Ask(
@@ -336,6 +384,20 @@ SERVICE = (
         else "Two or more, spread over the AZs, keep the service up when a task or an AZ fails.",
         default=lambda c: c.here("autoscaling.min") if c.here("autoscaling") else MISSING,
         check=("desired_count",),
+        unit="task",
+        term="the tasks to run",
+    ),
+    Ask(
+        "environment",
+        "Environment variables? (NAME=value, comma-separated; empty: none)",
+        "Plain settings the container reads; passwords and keys go in secrets, next, never here.",
+        check=("environment",),
+    ),
+    Ask(
+        "secrets",
+        "Secrets? (NAME=ARN of a Secrets Manager secret or SSM parameter, comma-separated; empty: none)",
+        "ECS injects them at start; the execution role may read exactly these and nothing else.",
+        check=("secrets",),
     ),
     Repeat(
         "permissions.s3_buckets",
@@ -365,6 +427,8 @@ SERVICE = (
         "No for workers that only call out; only exposed services get a target group and a listener.",
         when=_has_lb,
     ),
+    # After `expose`: a port clashes only for a service on the load balancer.
+    Ask("port", "Port the container listens on?", "The load balancer and the security groups send traffic to it.", check=("port",)),
     Ask(
         "path_pattern",
         "Which request paths go to it?",
@@ -384,6 +448,7 @@ SERVICE = (
         "Mount the shared file system at? (container path; empty: no mount)",
         "What one task writes there, every task that mounts it sees, in any AZ.",
         when=lambda c: bool(c.top("efs.enabled")),
+        term="a mount path for the shared file system",
     ),
     Ask("efs_read_only", "Mount it read-only?", "For services that only read what others write.", when=lambda c: bool(c.here("efs_mount"))),
 )
@@ -466,13 +531,60 @@ STATE = Section(
             default=lambda c: f"{c.top('name')}/{c.top('environment')}/terraform.tfstate",
             check=("state.key",),
         ),
+        Ask(
+            "state.region",
+            "State bucket region?",
+            "The bucket's own region, which need not be the stack's.",
+            when=lambda c: c.top("state.backend") == "s3",
+            default=lambda c: c.top("region"),
+        ),
     ),
 )
 
 SECTIONS: tuple[Section, ...] = (STACK, COMPUTE, TRAFFIC, STORAGE, SERVICES, NETWORK, STATE)
 
 
+def question_at(path: Path) -> tuple[Ask, Path] | None:
+    """The question that asks the key at `path`, and the list item it sits in (("services", 1))."""
+
+    def search(nodes: tuple[Node, ...], rest: Path, base: Path) -> tuple[Ask, Path] | None:
+        for node in nodes:
+            key = keys.parse(node.key)
+            if rest[: len(key)] != key:
+                continue
+            after = rest[len(key) :]
+            if isinstance(node, Ask) and not after:
+                return node, base
+            if isinstance(node, Repeat) and after and isinstance(after[0], int):
+                found = search(node.items, after[1:], base + key + (after[0],))
+            elif isinstance(node, Group):
+                found = search(node.items, rest, base)
+            else:
+                found = None
+            if found:
+                return found
+        return None
+
+    return next((found for s in SECTIONS if (found := search(s.items, path, ()))), None)
+
+
 def section_of(path: Path) -> Section | None:
     """The section that asks the key at `path` (where to send the user back to fix a problem)."""
     top = str(path[0]) if path else ""
     return next((s for s in SECTIONS if top in s.top_keys), None)
+
+
+def terms() -> dict[str, str]:
+    """Answers key -> the words a refusal at a prompt uses for it, from every question's `term`:
+    by its key relative to its list item ("autoscaling.max") and by its last part ("max")."""
+    found: dict[str, str] = {}
+    todo: list[Node] = [node for section in SECTIONS for node in section.items]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Ask):
+            if node.term:
+                found[node.key] = node.term
+                found.setdefault(node.key.rsplit(".", 1)[-1], node.term)
+        else:
+            todo += node.items
+    return found

@@ -12,6 +12,9 @@ from typing import Any
 
 import questionary
 import yaml
+from prompt_toolkit.application import get_app
+from prompt_toolkit.filters import Condition
+from prompt_toolkit.key_binding import KeyBindings
 
 _WHY = "fg:ansibrightblack italic"
 _HEADING = "bold"
@@ -42,7 +45,18 @@ class TerminalPrompter:
             questionary.print(line, style=_PROBLEM)
 
     def text(self, key: str, message: str, default: str) -> str:
-        return questionary.text(message, default=default).unsafe_ask()
+        """The line starts empty with the default shown in brackets: typing replaces it, Enter on an
+        empty line takes it (and echoes it, so the transcript says what was answered)."""
+        if not default:
+            return questionary.text(message).unsafe_ask()
+        bindings = KeyBindings()
+
+        @bindings.add("enter", filter=Condition(lambda: not get_app().current_buffer.text))
+        def _take_default(event: Any) -> None:
+            event.current_buffer.text = default
+            event.current_buffer.validate_and_handle()
+
+        return questionary.text(message, instruction=f"[{default}]", key_bindings=bindings).unsafe_ask()
 
     def confirm(self, key: str, message: str, default: bool) -> bool:
         return questionary.confirm(message, default=default).unsafe_ask()

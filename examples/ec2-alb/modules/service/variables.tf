@@ -51,6 +51,17 @@ variable "launch_type" {
   }
 }
 
+variable "cpu_architecture" {
+  description = "The task's CPU architecture: X86_64, or ARM64 for AWS Graviton (Fargate, or EC2 on Graviton instance types)."
+  type        = string
+  default     = "X86_64"
+
+  validation {
+    condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)
+    error_message = "cpu_architecture must be X86_64 or ARM64."
+  }
+}
+
 variable "capacity_provider_name" {
   description = "Name of the EC2 capacity provider to place tasks with when launch_type is EC2; null uses the plain EC2 launch type."
   type        = string

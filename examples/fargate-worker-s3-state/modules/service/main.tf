@@ -271,12 +271,13 @@ resource "aws_ecs_task_definition" "this" {
   execution_role_arn       = aws_iam_role.execution.arn
   container_definitions    = jsonencode([local.container_definition])
 
+  # Fargate needs the platform named; on EC2 only arm64 does (placement on Graviton instances).
   dynamic "runtime_platform" {
-    for_each = var.launch_type == "FARGATE" ? [1] : []
+    for_each = var.launch_type == "FARGATE" || var.cpu_architecture == "ARM64" ? [1] : []
 
     content {
       operating_system_family = "LINUX"
-      cpu_architecture        = "X86_64"
+      cpu_architecture        = var.cpu_architecture
     }
   }
 
