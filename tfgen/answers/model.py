@@ -12,7 +12,7 @@ import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, model_validator
 
 from tfgen import fargate
 
@@ -200,6 +200,16 @@ class Answers(_Strict):
     efs: Efs = Efs()
     state: State = State()
     services: list[Service] = Field(default_factory=lambda: [Service(name="web", image=DEFAULT_IMAGE)])
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the answers allow but probably do not mean, each with its key path (and line, from a file)."""
+        return self._warnings
+
+    @warnings.setter
+    def warnings(self, found: list[str]) -> None:
+        self._warnings = list(found)
 
     @model_validator(mode="after")
     def _fill_derived_defaults(self) -> Answers:
@@ -237,6 +247,11 @@ def cross_field_problems(a: Answers) -> list[Problem]:
     problems += _state_problems(a)
     problems += _service_problems(a)
     return problems
+
+
+def cross_field_warnings(a: Answers) -> list[Problem]:
+    """What is allowed but probably not meant: `tfgen new` prints each and renders anyway."""
+    return []
 
 
 def _tag_problems(a: Answers) -> list[Problem]:

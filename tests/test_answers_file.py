@@ -1,0 +1,182 @@
+"""Hostile and malformed answers files and `--set` values: exit 2 with file, line and key, never a traceback.
+
+Each case is one that crashed with a traceback, expanded without bound, or reported the wrong key.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tfgen.answers import load_answers_file
+from tfgen.errors import InputError
+
+
+def tfgen(*args: str, limit_memory: bool = False) -> subprocess.CompletedProcess[str]:
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1024 * 1024 * 1024, 1024 * 1024 * 1024))
+
+    return subprocess.run(
+        [sys.executable, "-m", "tfgen", *args], capture_output=True, text=True, timeout=60,
+        preexec_fn=cap if limit_memory else None,
+    )
+
+
+def refused(tmp_path: Path, text: str, *overrides: str, name: str = "answers.yaml", limit_memory: bool = False) -> str:
+    """Run `tfgen new` on `text`; assert exit 2, no traceback, nothing written; return stderr."""
+    answers = tmp_path / name
+    answers.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    sets = [arg for o in overrides for arg in ("--set", o)]
+    result = tfgen("new", str(out), "--answers", str(answers), *sets, limit_memory=limit_memory)
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert not out.exists(), "nothing is written on failure"
+    return result.stderr
+
+
+SERVICE = "name: shop\nservices:\n  - name: web\n    image: nginx\n"
+
+# (file text, what the message must name: the line and the key path, then words of the reason)
+HOSTILE = {
+    "explicit int tag": (SERVICE + "    port: !!int eighty\n", ["answers.yaml:5", "services[0].port", "eighty"]),
+    "python tag": ("name: !!python/object/apply:os.system [echo hi]\n", ["answers.yaml:1", "name", "!!python/object/apply:os.system"]),
+    "python scalar tag": ("name: !!python/name:os.system ''\n", ["answers.yaml:1", "name", "!!python/name:os.system"]),
+    "binary tag": ("name: shop\ntags: {a: !!binary aGk=}\n", ["answers.yaml:2", "tags.a", "!!binary"]),
+    "merge key": ("name: shop\nbase: &b {port: 80}\nservices:\n  - <<: *b\n    image: nginx\n", ["answers.yaml:4", "services[0]", "merge keys"]),
+    "list key": ("name: shop\n? [a, b]\n: 1\n", ["answers.yaml:2", "key must be plain text"]),
+    "mapping key": ("name: shop\ntags:\n  ? {a: 1}\n  : x\n", ["answers.yaml:3", "tags", "key must be plain text"]),
+    "recursive alias": ("name: shop\ntags: &t\n  a: *t\n", ["answers.yaml:3", "tags.a", "recursive alias"]),
+    "undefined alias": ("name: shop\ntags: *nothing\n", ["answers.yaml:2", "tags", "no anchor"]),
+    "deep nesting": ("name: shop\ntags: " + "[" * 1000 + "]" * 1000 + "\n", ["answers.yaml:2", "tags[0]", "nested more than"]),
+    "deep block nesting": ("name: shop\ntags:\n" + "".join("  " * i + f"  k{i}:\n" for i in range(200)), ["answers.yaml:", "tags.k0", "nested more than"]),
+    "5000-digit number": (SERVICE + "    desired_count: " + "9" * 5000 + "\n", ["answers.yaml:5", "services[0].desired_count", "5000 characters"]),
+    "5000-digit float": (SERVICE + "    cpu: " + "9" * 5000 + ".5\n", ["answers.yaml:5", "services[0].cpu"]),
+    "two documents": ("name: shop\n---\nname: other\n", ["answers.yaml:2", "one document"]),
+    "not UTF-8": ("name: shop\ntags: {a: \udcff}\n", ["answers.yaml:2", "not UTF-8"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_answers_files_are_refused_with_line_and_key(tmp_path, case):
+    text, expected = HOSTILE[case]
+    answers = tmp_path / "answers.yaml"
+    answers.write_bytes(text.encode("utf-8", "surrogateescape"))
+    result = tfgen("new", str(tmp_path / "out"), "--answers", str(answers))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
+    for words in expected:
+        assert words in result.stderr, (words, result.stderr)
+
+
+def test_an_invalid_date_where_text_is_expected_is_text(tmp_path):
+    # A date-like value is text to every answers key: month 13 is no error, and no crash.
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("name: shop\ntags:\n  created: 2024-13-45\n  day: 2024-01-02\n")
+    assert load_answers_file(answers).tags == {"created": "2024-13-45", "day": "2024-01-02"}
+
+
+def test_an_invalid_date_in_a_typed_key_is_named(tmp_path):
+    stderr = refused(tmp_path, SERVICE + "    port: 2024-13-45\n")
+    assert "services[0].port: must be a whole number, got '2024-13-45'" in stderr and "line 5" in stderr
+
+
+@pytest.mark.parametrize("key", ["str", "int", "list", "dict", "a[b", "x[0]"])
+def test_unknown_top_level_keys_with_type_like_names_are_named(tmp_path, key):
+    stderr = refused(tmp_path, f"name: shop\n'{key}': 1\n")
+    assert f"  - {key}: unknown key" in stderr and "line 2" in stderr, stderr
+
+
+@pytest.mark.parametrize(
+    "text, path, line",
+    [
+        ("name: shop\nload_balancer:\n  dict: 1\n", "load_balancer.dict", 3),
+        (SERVICE + "    list: 1\n", "services[0].list", 5),
+        (SERVICE + "    autoscaling: {min: 1, max: 2, str: 3}\n", "services[0].autoscaling.str", 5),
+        (SERVICE + "    permissions:\n      s3_buckets:\n        - {name: abc, int: 1}\n", "services[0].permissions.s3_buckets[0].int", 7),
+    ],
+)
+def test_nested_unknown_keys_are_reported_at_their_own_path(tmp_path, text, path, line):
+    stderr = refused(tmp_path, text)
+    assert f"  - {path}: unknown key" in stderr and f"line {line})" in stderr, stderr
+
+
+@pytest.mark.parametrize(
+    "override, words",
+    [
+        ("services[0].port=!!int eighty", ["--set", "services[0].port", "eighty"]),
+        ("name=!!python/name:os.system x", ["--set", "!!python/name:os.system"]),
+        ("tags=[" + "[" * 1000 + "]" * 1000 + "]", ["--set", "nested more than"]),
+        ("services[0].desired_count=" + "9" * 5000, ["--set", "5000 characters"]),
+        ("tags={a: &a [*a]}", ["--set", "recursive alias"]),
+        ("str=1", ["str: unknown key"]),
+        ("load_balancer.dict=1", ["load_balancer.dict: unknown key"]),
+    ],
+)
+def test_the_same_through_set(tmp_path, override, words):
+    stderr = refused(tmp_path, SERVICE, override)
+    for w in words:
+        assert w in stderr, (w, stderr)
+
+
+BOMB = (
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(
+        f"{c}: &{c} [{','.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    )
+)
+
+
+def test_the_305_byte_alias_bomb_is_refused_quickly_in_little_memory(tmp_path):
+    assert len(BOMB) < 400
+    stderr = refused(tmp_path, "name: shop\ntags:\n  x: y\n" + BOMB, limit_memory=True)
+    assert "aliases expand to more than" in stderr
+
+
+def test_a_few_aliases_are_fine(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        "name: shop\nservices:\n  - name: a\n    image: nginx\n    environment: &env {MODE: x}\n"
+        "  - name: b\n    image: nginx\n    environment: *env\n"
+    )
+    a = load_answers_file(answers)
+    assert a.services[0].environment == a.services[1].environment == {"MODE": "x"}
+
+
+def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path):
+    stderr = refused(tmp_path, "name: shop\n" + "# padding\n" * 200_000)
+    assert "larger than" in stderr
+
+
+# --- JSON --------------------------------------------------------------------------------------
+
+
+def test_json_duplicate_keys_are_refused_with_key_and_line(tmp_path):
+    stderr = refused(tmp_path, '{\n  "name": "shop",\n  "tags": {"a": "1",\n    "a": "2"}\n}\n', name="answers.json")
+    assert "answers.json:4" in stderr and "'tags.a' is given twice" in stderr
+
+
+def test_json_top_level_duplicate_is_refused(tmp_path):
+    stderr = refused(tmp_path, '{"name": "shop", "name": "other"}', name="answers.json")
+    assert "answers.json:1" in stderr and "'name' is given twice" in stderr
+
+
+def test_json_problems_carry_lines_and_tabs_are_fine(tmp_path):
+    stderr = refused(tmp_path, '{\n\t"name": "shop",\n\t"services": [{"image": "nginx",\n\t\t"port": "x"}]\n}\n', name="answers.json")
+    assert "services[0].port: must be a whole number, got 'x'" in stderr and "line 4" in stderr
+
+
+def test_json_is_still_json(tmp_path):
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"name": "shop", "services": [{"image": "nginx", "environment": {"A": "yes", "B": 1e2}}]}')
+    assert load_answers_file(answers).services[0].environment == {"A": "yes", "B": "100.0"}
+    answers.write_text('{"name": "shop",}')
+    with pytest.raises(InputError, match=r"answers.json:1:\d+: invalid JSON"):
+        load_answers_file(answers)
+    answers.write_text('{"name": "shop", "tags": ' + "[" * 5000 + "]" * 5000 + "}")
+    with pytest.raises(InputError, match="nested more than"):
+        load_answers_file(answers)
