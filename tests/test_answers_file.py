@@ -180,3 +180,15 @@ def test_json_is_still_json(tmp_path):
     answers.write_text('{"name": "shop", "tags": ' + "[" * 5000 + "]" * 5000 + "}")
     with pytest.raises(InputError, match="nested more than"):
         load_answers_file(answers)
+
+
+def test_tfgen_new_prints_warnings_and_renders(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        "name: shop\nlaunch_type: ec2\nec2: {instance_type: t3.small, ami_id: ami-0123456789abcdef0, max_size: 1,"
+        " desired_capacity: 1}\nservices:\n  - {name: web, image: nginx, cpu: 1024, memory: 1024, desired_count: 3}\n"
+    )
+    result = tfgen("new", str(tmp_path / "out"), "--answers", str(answers))
+    assert result.returncode == 0, result.stderr
+    assert "warning: ec2.max_size: 1 instance of t3.small" in result.stderr and "3 tasks" in result.stderr
+    assert (tmp_path / "out" / "main.tf").is_file()
