@@ -12,6 +12,7 @@ from tfgen import __version__
 from tfgen.commands.check import check_command, explain_command, rules_command
 from tfgen.commands.new import new_command
 from tfgen.commands.plan import plan_command
+from tfgen.commands.schema import schema_command
 from tfgen.errors import TfgenError
 
 
@@ -24,6 +25,7 @@ def cli() -> None:
     tfgen new OUTDIR        render a stack (wizard, --answers FILE or --defaults)
     tfgen check PATH...     report where Terraform departs from the ECS guidance
     tfgen rules             list the rules; tfgen explain ID prints one in full
+    tfgen schema            the JSON Schema of the answers file (docs/answers.md: --format markdown)
     """
 
 
@@ -32,6 +34,7 @@ cli.add_command(check_command)
 cli.add_command(plan_command)
 cli.add_command(rules_command)
 cli.add_command(explain_command)
+cli.add_command(schema_command)
 
 
 def main() -> None:

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler, ConfigDict, Field, PrivateAttr, TypeAdapter, WithJsonSchema, ValidationError, model_validator
 from pydantic_core import core_schema
 
 from tfgen import fargate, instances
+from tfgen.answers.messages import plain_message
 
 # What the guidance says, quoted where a refusal rests on it (ecs-guidance.md).
 GUIDANCE = {
@@ -153,6 +154,10 @@ SecretArn = Annotated[
         "a Secrets Manager secret ARN or an SSM parameter ARN",
     ),
 ]
+
+
+# Plain environment values may be written unquoted (PORT: 8080); ECS takes them as text.
+EnvValue = Annotated[str, WithJsonSchema({"type": ["string", "number"]})]
 
 
 def _bucket_rules(name: str) -> str | None:
@@ -354,7 +359,7 @@ class Service(_Strict):
     )
     efs_mount: MountPath | None = Field(None, description="Mount the shared EFS file system at this container path (needs efs.enabled).")
     efs_read_only: bool = Field(False, description="Mount it read-only (needs efs_mount).")
-    environment: dict[EnvVarName, str] = Field(
+    environment: dict[EnvVarName, EnvValue] = Field(
         {}, description="Plain environment variables, rendered literally (no interpolation). Never AWS credentials."
     )
     secrets: dict[EnvVarName, SecretArn] = Field(
@@ -430,20 +435,12 @@ Problem = tuple[str, str]  # (key path, message)
 
 def cross_field_problems(a: Answers) -> list[Problem]:
     """Every rule that relates several keys, each problem with its key path."""
-    problems: list[Problem] = []
-    problems += _tag_problems(a)
-    problems += _ec2_problems(a)
-    problems += _network_problems(a)
-    problems += _load_balancer_problems(a)
-    problems += _efs_problems(a)
-    problems += _state_problems(a)
-    problems += _service_problems(a)
-    return problems
+    return [problem for rule in CROSS_FIELD_RULES for problem in rule(a)]
 
 
 def cross_field_warnings(a: Answers) -> list[Problem]:
     """What is allowed but probably not meant: `tfgen new` prints each and renders anyway."""
-    return _capacity_warnings(a)
+    return [warning for rule in WARNING_RULES for warning in rule(a)]
 
 
 def _capacity_warnings(a: Answers) -> list[Problem]:
@@ -515,6 +512,11 @@ def _ec2_problems(a: Answers) -> list[Problem]:
 
 
 def _network_problems(a: Answers) -> list[Problem]:
+    """- network.vpc_cidr: an IPv4 network with a prefix between /16 and /22, to leave room for subnets.
+    - network.azs: at least two distinct availability zones of the stack's region (multi-AZ guidance).
+    - network.vpc_id, subnet ids: only with create_vpc: false, and then vpc_id and at least two private subnets.
+    - network.public_subnet_ids: at least two for an internet-facing load balancer (AWS needs two AZs);
+      an internal one uses the private subnets. No subnet may be both public and private, or listed twice."""
     n = a.network
     problems: list[Problem] = []
     if n.create_vpc:
@@ -565,6 +567,11 @@ def _network_problems(a: Answers) -> list[Problem]:
 
 
 def _load_balancer_problems(a: Answers) -> list[Problem]:
+    """- load_balancer.type: alb, nlb or none; classic is refused (legacy, not supported with Fargate).
+    - load_balancer.certificate_arn: in the stack's region (ACM certificates are regional); not with type none.
+    - load_balancer.privatelink: needs type nlb.
+    - services[].expose: true needs a load balancer; a load balancer needs at least one exposed service.
+    - services[].path_pattern: distinct on one ALB; services[].port: distinct on one NLB (one listener per port)."""
     lb = a.load_balancer
     problems: list[Problem] = []
     if lb.type in ("classic", "elb", "clb"):
@@ -615,6 +622,8 @@ def _load_balancer_problems(a: Answers) -> list[Problem]:
 
 
 def _efs_problems(a: Answers) -> list[Problem]:
+    """- services[].efs_mount: needs efs.enabled; efs.enabled needs a service that mounts it.
+    - services[].efs_read_only: only with efs_mount."""
     problems: list[Problem] = []
     for i, s in enumerate(a.services):
         if s.efs_mount and not a.efs.enabled:
@@ -627,6 +636,7 @@ def _efs_problems(a: Answers) -> list[Problem]:
 
 
 def _state_problems(a: Answers) -> list[Problem]:
+    """- state.bucket, state.key: required when state.backend is s3."""
     st = a.state
     if st.backend != "s3":
         return []
@@ -637,6 +647,12 @@ _AWS_CREDENTIAL_VARIABLES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_
 
 
 def _service_problems(a: Answers) -> list[Problem]:
+    """- services: at least one, with distinct names.
+    - services[].cpu, memory: on Fargate a pair Fargate accepts; on EC2 128-16,384 units and 128-122,880 MiB,
+      and within one instance of ec2.instance_type, less what the ECS agent and the OS keep (a task never
+      spans instances; a type tfgen does not know is not checked).
+    - services[].desired_count: between autoscaling.min and max, and min not above max.
+    - services[].environment, secrets: no AWS credentials (use the task role), and no name in both."""
     problems: list[Problem] = []
     if not a.services:
         return [("services", "give at least one service")]
@@ -687,6 +703,12 @@ def _size_problems(a: Answers, s: Service, at: str) -> list[Problem]:
     return problems
 
 
+CROSS_FIELD_RULES = (
+    _tag_problems, _ec2_problems, _network_problems, _load_balancer_problems, _efs_problems, _state_problems, _service_problems,
+)
+WARNING_RULES = (_capacity_warnings,)
+
+
 def field_problem(model: type[BaseModel], field: str, value: object) -> str | None:
     """Why `value` is not valid for `model.field`, or None: the wizard's per-question check,
     so it validates with the model's own rules rather than rules of its own."""
@@ -695,6 +717,5 @@ def field_problem(model: type[BaseModel], field: str, value: object) -> str | No
     try:
         TypeAdapter(annotation).validate_python(value)
     except ValidationError as err:
-        msg = err.errors()[0]["msg"]
-        return msg.removeprefix("Value error, ")
+        return plain_message(err.errors()[0])
     return None
