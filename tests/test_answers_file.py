@@ -192,3 +192,71 @@ def test_tfgen_new_prints_warnings_and_renders(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "warning: ec2.max_size: 1 instance of t3.small" in result.stderr and "3 tasks" in result.stderr
     assert (tmp_path / "out" / "main.tf").is_file()
+
+
+# --- Property: whatever the text, the loader answers with data or an InputError --------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tfgen.answers import apply_overrides, build_answers  # noqa: E402
+from tfgen.answers.reader import read_yaml  # noqa: E402
+
+FRAGMENTS = [
+    "name: shop\n", "services:\n", "  - image: nginx\n", "    port: ", "tags:\n", "  k: ", "&a ", "*a", "&b ", "*b",
+    "!!int ", "!!python/name:os.system ", "!!binary ", "!!set ", "<<: ", "? ", "- ", "[", "]", "{", "}", ", ",
+    ": ", "\n", "  ", "'", '"', "\t", "9" * 40, "2024-13-45", "1e400", "0x1F", "~", "---\n", "%YAML 1.1\n", "\u0085",
+    "str: 1\n", "a[b: 1\n", "desired_count: 9223372036854775808\n",
+]
+
+
+@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_any_text_is_data_or_an_input_error(parts):
+    text = "".join(parts)
+    try:
+        data, lines = read_yaml(text, "fuzz.yaml")
+        if isinstance(data, dict):
+            build_answers(data, lines, "fuzz.yaml")
+    except InputError as err:
+        assert str(err).strip(), "an error says what is wrong"
+
+
+@settings(max_examples=200, deadline=2000)
+@given(st.lists(st.tuples(st.sampled_from(["name", "services[0].port", "tags.k", "str", "load_balancer.dict"]),
+                          st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join)), max_size=4))
+def test_any_set_value_is_data_or_an_input_error(overrides):
+    data = {"name": "shop"}
+    try:
+        apply_overrides(data, [f"{key}={value}" for key, value in overrides])
+        build_answers(data, source="--set")
+    except InputError as err:
+        assert str(err).strip()
+
+
+def test_json_strings_are_read_exactly_as_json_reads_them(tmp_path):
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"name": "shop", "services": [{"image": "x", "environment": {"A": "smile \\ud83d\\ude00 \\u00e9\\/x"}}]}')
+    assert load_answers_file(answers).services[0].environment == {"A": "smile \U0001f600 é/x"}
+
+
+@pytest.mark.parametrize("name", ["answers.yaml", "answers.json"])
+def test_escaped_surrogates_are_joined_or_refused(tmp_path, name):
+    answers = tmp_path / name
+    answers.write_text('{"name": "shop", "services": [{"image": "x", "environment": {"A": "\\ud83d\\ude00"}}]}')
+    assert load_answers_file(answers).services[0].environment == {"A": "\U0001f600"}
+    stderr = refused(tmp_path, '{"name": "shop", "services": [{"image": "x", "environment": {"A": "\\ud83d"}}]}', name=name)
+    assert f"{name}:1: services[0].environment.A: holds half of a UTF-16 surrogate pair" in stderr
+
+
+def test_set_values_that_are_not_utf8_are_refused(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(SERVICE)
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "tfgen", "new", str(out), "--answers", str(answers),
+         "--set", b"services[0].environment.A=\xff".decode("utf-8", "surrogateescape")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "not UTF-8 text" in result.stderr and not out.exists()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,8 @@ def read_value(raw: str, where: str) -> Any:
 
     Text that is not valid YAML (`a: b: c`) is taken as it is; a value the rules refuse is an error.
     """
+    if any("\ud800" <= c <= "\udfff" for c in raw):
+        raise InputError(f"{where}: the value is not UTF-8 text")  # bytes the shell passed undecoded
     try:
         data, _ = _Builder(where, json_scalars=False).build(yaml.parse(raw, Loader=yaml.SafeLoader))
     except yaml.YAMLError:
@@ -87,21 +90,34 @@ def _read_text(path: Path) -> str:
 
 
 def _read_json(text: str, source: str) -> tuple[Any, dict[KeyPath, int]]:
-    # json checks the syntax (JSON's own messages and positions); the YAML event reader, which
-    # reads every JSON document JSON allows once tabs are spaces (JSON has tabs only between
-    # tokens), then gives the lines, duplicate keys and the budgets. Deep nesting and numbers
-    # too long for Python's int() fail in json before the reader can name their line: let the
-    # reader report them.
+    """JSON's own parser gives the data (and its syntax errors); the YAML event reader, which reads
+    JSON once tabs are spaces (JSON has tabs only between tokens), gives the lines, refuses
+    duplicate keys with their line and holds the budgets. Deep nesting and numbers too long for
+    Python's int() fail in json before the reader can name their line: the reader reports them."""
     try:
-        json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"{source}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
     except (RecursionError, ValueError):
-        pass
+        data = None
     try:
-        return _Builder(source, json_scalars=True).build(yaml.parse(text.replace("\t", " "), Loader=yaml.SafeLoader))
-    except yaml.YAMLError as err:
-        raise InputError(f"{_where(source, err)}: cannot read this JSON: {getattr(err, 'problem', None) or err}") from None
+        _, lines = _Builder(source, json_scalars=True).build(yaml.parse(text.replace("\t", " "), Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        # JSON the YAML reader cannot follow: the data without lines, duplicates still refused.
+        return json.loads(text, object_pairs_hook=_unique(source)), {}
+    return data, lines
+
+
+def _unique(source: str) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                raise InputError(f"{source}: key {key!r} is given twice")
+            out[key] = value
+        return out
+
+    return pairs
 
 
 def _where(source: str, err: yaml.YAMLError) -> str:
@@ -187,7 +203,7 @@ class _Builder:
             self.fail(line, f"{format_path(parent.path) or 'top level'}: merge keys (<<) are not supported in answers files; write the keys out")
         if event.tag is not None and event.tag not in (f"{_YAML}str", "!"):
             self.fail(line, f"{format_path(parent.path) or 'top level'}: a key must be plain text, not tagged {_tag(event.tag)}")
-        key = event.value
+        key = self._text(event.value, line, format_path(parent.path) or "top level")
         if key in parent.value:
             self.fail(line, f"key {format_path((*parent.path, key))!r} is given twice")
         parent.key, parent.key_line = key, line
@@ -238,14 +254,24 @@ class _Builder:
         else:
             tag = _RESOLVER.resolve(ScalarNode, event.value, (True, False))
         if tag in (f"{_YAML}timestamp", f"{_YAML}str") or tag not in _SCALAR_TAGS:
-            return event.value  # a date-like value is text to every answers key
+            return self._text(event.value, line, at)  # a date-like value is text to every answers key
         if tag in (f"{_YAML}int", f"{_YAML}float") and len(event.value) > MAX_NUMBER_CHARS:
             self.fail(line, f"{at}: a number of {len(event.value)} characters is larger than anything AWS accepts")
         try:
             return _SAFE.construct_object(ScalarNode(tag, event.value, event.start_mark, event.end_mark))
-        except (ValueError, TypeError, ArithmeticError, yaml.YAMLError):
+        except (ValueError, TypeError, ArithmeticError, LookupError, yaml.YAMLError):
             kind = tag.removeprefix(_YAML)
             self.fail(line, f"{at}: {event.value!r} is not a valid {kind} (from the tag !!{kind})")
+
+    def _text(self, value: str, line: int, at: str) -> str:
+        """Text as Unicode: escaped UTF-16 pairs (`"\\ud83d\\ude00"`) joined; a lone half refused,
+        since no file can hold it."""
+        if not any("\ud800" <= c <= "\udfff" for c in value):
+            return value
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            self.fail(line, f"{at}: holds half of a UTF-16 surrogate pair (\\ud800-\\udfff), which is not a character")
 
     def _json_scalar(self, text: str, line: int, at: str) -> Any:
         if len(text) > MAX_NUMBER_CHARS:
