@@ -491,24 +491,25 @@ def _ec2_problems(a: Answers) -> list[Problem]:
     if a.launch_type != "ec2":
         return []
     e = a.ec2
+    problems: list[Problem] = []
     if a.name.startswith(("aws", "ecs", "fargate")):
-        return [
+        problems.append(
             (
                 "name",
                 f"{a.name!r} begins the ECS capacity provider's name with launch_type ec2, and AWS refuses "
                 "capacity provider names that start with aws, ecs or fargate; choose another name",
             )
-        ]
-    if e.min_size > e.max_size:
-        return [("ec2.min_size", f"must not exceed max_size ({e.max_size}), got {e.min_size}")]
-    if e.min_size <= e.desired_capacity <= e.max_size:
-        return []
-    return [
-        (
-            "ec2.desired_capacity",
-            f"must lie between min_size ({e.min_size}) and max_size ({e.max_size}), got {e.desired_capacity}",
         )
-    ]
+    if e.min_size > e.max_size:
+        problems.append(("ec2.min_size", f"must not exceed max_size ({e.max_size}), got {e.min_size}"))
+    elif not e.min_size <= e.desired_capacity <= e.max_size:
+        problems.append(
+            (
+                "ec2.desired_capacity",
+                f"must lie between min_size ({e.min_size}) and max_size ({e.max_size}), got {e.desired_capacity}",
+            )
+        )
+    return problems
 
 
 def _network_problems(a: Answers) -> list[Problem]:
