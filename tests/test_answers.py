@@ -365,3 +365,11 @@ def test_the_wizard_proposes_the_same_path_pattern():
     (ask,) = [n for n in questions.SERVICE if getattr(n, "key", None) == "path_pattern"]
     ctx = type("Ctx", (), {"index": 1, "here": lambda self, key: "api"})()
     assert ask.default(ctx) == "/api/*"
+
+
+def test_cross_field_problems_are_listed_beside_field_errors_even_when_a_required_key_is_bad():
+    data = ec2_stack(cpu=8192, memory=512, autoscaling={"min": 1, "max": "lots"})
+    data["region"] = "eu-west-1"
+    data["load_balancer"] = {"certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}
+    keys = {p.split(": ", 1)[0] for p in problems(data)}
+    assert keys == {"services[0].autoscaling.max", "services[0].cpu", "load_balancer.certificate_arn"}

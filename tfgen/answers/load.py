@@ -86,8 +86,10 @@ def _without_invalid_keys(data: dict[str, Any], err: ValidationError) -> Answers
     for _ in range(3):
         for e in err.errors():
             loc = _data_loc(e["loc"], repaired)
-            if e["type"] == "missing":
-                _set_loc(repaired, loc, _PLACEHOLDERS.get(loc[-1:], None))
+            if e["type"] == "missing" and loc[-1:] in _PLACEHOLDERS:
+                _set_loc(repaired, loc, _PLACEHOLDERS[loc[-1:]])
+            elif e["type"] == "missing":
+                _drop_loc(repaired, loc[:-1])  # the mapping that lacks it takes its default
             else:
                 _drop_loc(repaired, loc)
         try:
@@ -117,7 +119,7 @@ def _drop_loc(data: Any, loc: Path_) -> None:
 
 def _set_loc(data: Any, loc: Path_, value: Any) -> None:
     parent = _walk(data, loc[:-1])
-    if isinstance(parent, dict) and value is not None:
+    if isinstance(parent, dict):
         parent[loc[-1]] = value
 
 
