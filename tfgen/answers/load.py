@@ -20,6 +20,7 @@ from tfgen.answers.reader import KeyPath as Path_
 from tfgen.answers.reader import format_path, read_file, read_value
 from tfgen.errors import AnswersError, InputError
 
+
 def build_answers(data: dict[str, Any], lines: dict[Path_, int] | None = None, source: str = "") -> Answers:
     """Validate `data` into `Answers`, or raise `AnswersError` listing every problem.
 
@@ -109,7 +110,7 @@ def _walk(node: Any, loc: Path_) -> Any:
 
 
 def _drop_loc(data: Any, loc: Path_) -> None:
-    # Union members show up as extra location parts; drop the deepest key that exists.
+    # The deepest key of `loc` that the data has (a list item is never removed: indexes stay).
     for cut in range(len(loc), 0, -1):
         parent = _walk(data, loc[: cut - 1])
         if isinstance(parent, dict) and loc[cut - 1] in parent:

@@ -3,7 +3,10 @@
 The single source of truth for what a stack is. The answers file loads into it, `--set`
 overrides land in it, the wizard builds it; none of them validates on its own. Field-level rules
 live on the fields; rules that relate several keys live in `cross_field_problems`, which reports
-every problem at once rather than stopping at the first.
+every problem at once rather than stopping at the first, and what is allowed but probably not
+meant in `cross_field_warnings`. The field descriptions, the `Rule`s of text keys and the
+docstrings of the rules across keys are also the answers file's documentation: `tfgen schema`
+and docs/answers.md are generated from them (tfgen.answers.schema).
 """
 
 from __future__ import annotations
@@ -15,7 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler, ConfigDict, Field, PrivateAttr, TypeAdapter, WithJsonSchema, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import core_schema
 
 from tfgen import fargate, instances
