@@ -5,6 +5,8 @@ Each case is one that crashed with a traceback, expanded without bound, or repor
 
 from __future__ import annotations
 
+import contextlib
+import re
 import resource
 import subprocess
 import sys
@@ -199,20 +201,35 @@ FRAGMENTS = [
     "name: shop\n", "services:\n", "  - image: nginx\n", "    port: ", "tags:\n", "  k: ", "&a ", "*a", "&b ", "*b",
     "!!int ", "!!python/name:os.system ", "!!binary ", "!!set ", "<<: ", "? ", "- ", "[", "]", "{", "}", ", ",
     ": ", "\n", "  ", "'", '"', "\t", "9" * 40, "2024-13-45", "1e400", "0x1F", "~", "---\n", "%YAML 1.1\n", "\u0085",
-    "str: 1\n", "a[b: 1\n", "desired_count: 9223372036854775808\n",
+    "str: 1\n", "a[b: 1\n", "desired_count: 9223372036854775808\n", BOMB,
 ]
+
+
+@contextlib.contextmanager
+def memory_limit(extra: int = 512 * 1024 * 1024):
+    """Cap this process's address space at what it uses now plus `extra` while the block runs:
+    an expansion the reader fails to bound is a MemoryError here, not a swapping machine."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    used = int(re.search(r"VmSize:\s+(\d+) kB", Path("/proc/self/status").read_text()).group(1)) * 1024
+    cap = used + extra if hard == resource.RLIM_INFINITY else min(hard, used + extra)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 @settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
 def test_any_text_is_data_or_an_input_error(parts):
     text = "".join(parts)
-    try:
-        data, lines = read_yaml(text, "fuzz.yaml")
-        if isinstance(data, dict):
-            build_answers(data, lines, "fuzz.yaml")
-    except InputError as err:
-        assert str(err).strip(), "an error says what is wrong"
+    with memory_limit():
+        try:
+            data, lines = read_yaml(text, "fuzz.yaml")
+            if isinstance(data, dict):
+                build_answers(data, lines, "fuzz.yaml")
+        except InputError as err:
+            assert str(err).strip(), "an error says what is wrong"
 
 
 @settings(max_examples=200, deadline=2000)
@@ -220,11 +237,12 @@ def test_any_text_is_data_or_an_input_error(parts):
                           st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join)), max_size=4))
 def test_any_set_value_is_data_or_an_input_error(overrides):
     data = {"name": "shop"}
-    try:
-        apply_overrides(data, [f"{key}={value}" for key, value in overrides])
-        build_answers(data, source="--set")
-    except InputError as err:
-        assert str(err).strip()
+    with memory_limit():
+        try:
+            apply_overrides(data, [f"{key}={value}" for key, value in overrides])
+            build_answers(data, source="--set")
+        except InputError as err:
+            assert str(err).strip()
 
 
 def test_json_strings_are_read_exactly_as_json_reads_them(tmp_path):
