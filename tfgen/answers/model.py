@@ -407,6 +407,7 @@ class Answers(_Strict):
     services: list[Service] = Field(
         default_factory=lambda: [Service(name="web", image=DEFAULT_IMAGE)],
         description="One or more services; default: one nginx service named web.",
+        json_schema_extra={"default": [{"name": "web", "image": DEFAULT_IMAGE}]},
     )
     _warnings: list[str] = PrivateAttr(default_factory=list)
 
