@@ -6,6 +6,7 @@ Each case is one that crashed with a traceback, expanded without bound, or repor
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import resource
 import subprocess
@@ -219,7 +220,11 @@ def memory_limit(extra: int = 512 * 1024 * 1024):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+# A few hundred examples keep the suite quick; benchmarks/fuzz_answers.py runs many more.
+EXAMPLES = int(os.environ.get("TFGEN_FUZZ_EXAMPLES", "300"))
+
+
+@settings(max_examples=EXAMPLES, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
 def test_any_text_is_data_or_an_input_error(parts):
     text = "".join(parts)
@@ -232,7 +237,7 @@ def test_any_text_is_data_or_an_input_error(parts):
             assert str(err).strip(), "an error says what is wrong"
 
 
-@settings(max_examples=200, deadline=2000)
+@settings(max_examples=EXAMPLES, deadline=2000)
 @given(st.lists(st.tuples(st.sampled_from(["name", "services[0].port", "tags.k", "str", "load_balancer.dict"]),
                           st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join)), max_size=4))
 def test_any_set_value_is_data_or_an_input_error(overrides):
@@ -271,3 +276,66 @@ def test_set_values_that_are_not_utf8_are_refused(tmp_path):
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert "not UTF-8 text" in result.stderr and not out.exists()
+
+
+KEYS = ["name", "environment", "region", "tags", "launch_type", "ec2", "network", "load_balancer", "efs", "state",
+        "services", "instance_type", "min_size", "max_size", "desired_capacity", "create_vpc", "azs", "vpc_id",
+        "public_subnet_ids", "private_subnet_ids", "type", "internal", "certificate_arn", "privatelink", "enabled",
+        "image", "port", "cpu", "memory", "desired_count", "autoscaling", "min", "max", "expose", "path_pattern",
+        "environment", "secrets", "permissions", "s3_buckets", "access", "str", "a[b"]
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats()
+    | st.sampled_from(["shop", "ec2", "nlb", "alb", "none", "t3.small", "x9.huge", "eu-west-1", "/*", "nginx",
+                       "arn:aws:acm:us-east-1:123456789012:certificate/a", "subnet-0123456789abcdef0", "read"])
+    | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=8))
+def test_any_shape_of_data_is_answers_or_an_answers_error(data):
+    with memory_limit():
+        try:
+            answers = build_answers({"name": "shop", **data}, source="fuzz")
+        except InputError as err:
+            assert str(err).strip()
+        else:
+            assert all(isinstance(w, str) for w in answers.warnings)
+
+
+NUMBERS = st.sampled_from([0, 1, 2, 128, 256, 512, 1024, 1792, 2048, 4096, 8192, 16384, 122880, 5000, 5001, 2**31, 2**63])
+SERVICES = st.lists(
+    st.fixed_dictionaries(
+        {"image": st.just("nginx")},
+        optional={"name": st.sampled_from(["web", "api", "a", "web-", "internal"]), "cpu": NUMBERS, "memory": NUMBERS,
+                  "desired_count": NUMBERS, "port": NUMBERS, "expose": st.booleans(),
+                  "path_pattern": st.sampled_from(["/*", "/api/*", "/" + "a" * 128]),
+                  "autoscaling": st.fixed_dictionaries({"min": NUMBERS, "max": NUMBERS})},
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.fixed_dictionaries(
+    {"name": st.sampled_from(["shop", "ecs-shop", "internal-x"]), "services": SERVICES},
+    optional={
+        "launch_type": st.sampled_from(["fargate", "ec2"]),
+        "region": st.sampled_from(["us-east-1", "eu-west-1"]),
+        "ec2": st.fixed_dictionaries({}, optional={
+            "instance_type": st.sampled_from(["t3.nano", "t3.small", "m5.large", "c7g.medium", "x9.huge"]),
+            "min_size": NUMBERS, "max_size": NUMBERS, "desired_capacity": NUMBERS}),
+        "load_balancer": st.fixed_dictionaries({}, optional={
+            "type": st.sampled_from(["alb", "nlb", "none", "classic"]), "internal": st.booleans(),
+            "certificate_arn": st.sampled_from(["arn:aws:acm:us-east-1:123456789012:certificate/a"])}),
+    },
+))
+def test_any_combination_of_sizes_is_answers_or_an_answers_error(data):
+    try:
+        answers = build_answers(data, source="fuzz")
+    except InputError as err:
+        assert str(err).strip()
+    else:
+        assert all(isinstance(w, str) for w in answers.warnings)
