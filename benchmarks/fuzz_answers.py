@@ -2,8 +2,8 @@
 
 Runs the property tests of tests/test_answers_file.py (random answers text, `--set` values, data
 of any shape and combinations of sizes; the alias bomb among the fragments; text under an
-address-space cap) with many more
-examples, and prints how many ran, how long it took and whether any failed:
+address-space cap) with many more examples, and prints how many ran, how long it took and
+whether any failed:
 
   python benchmarks/fuzz_answers.py [--examples 20000]
 """
