@@ -134,7 +134,7 @@ def test_unknown_keys_are_errors_with_a_suggestion():
 
 
 def test_alb_services_need_distinct_paths_and_nlb_services_distinct_ports():
-    two = [{"name": "a", "image": "x"}, {"name": "b", "image": "x"}]
+    two = [{"name": "a", "image": "x", "path_pattern": "/x/*"}, {"name": "b", "image": "x", "path_pattern": "/x/*"}]
     (problem,) = problems({"name": "shop", "services": two})
     assert problem.startswith("services[1].path_pattern:")
     (problem,) = problems({"name": "shop", "load_balancer": {"type": "nlb"}, "services": two})
@@ -207,3 +207,169 @@ def test_field_problem_handles_fields_without_constraints():
 def test_ec2_min_above_max_is_named():
     data = {"name": "shop", "launch_type": "ec2", "ec2": {"min_size": 5, "max_size": 3, "desired_capacity": 4}}
     assert problems(data) == ["ec2.min_size: must not exceed max_size (3), got 5"]
+
+
+# --- What Terraform or AWS would reject only at plan or apply (issue 13 item 8) ----------------
+
+
+@pytest.mark.parametrize(
+    "data, path, words",
+    [
+        ({"name": "shop", "environment": "dev-"}, "environment", "not ending with a hyphen"),
+        ({"name": "shop-"}, "name", "not ending with a hyphen"),
+        (one_service(name="web-"), "services[0].name", "not ending with a hyphen"),
+        ({"name": "internal-x"}, "name", "start with 'internal-'"),
+        ({"name": "internal"}, "name", "start with 'internal-'"),
+        (one_service(desired_count=2**63), "services[0].desired_count", "at most 5000"),
+        (one_service(desired_count=2**63 + 1), "services[0].desired_count", "at most 5000"),
+        (one_service(desired_count=5001), "services[0].desired_count", "at most 5000"),
+        (one_service(autoscaling={"min": 1, "max": 2**40}), "services[0].autoscaling.max", "at most 5000"),
+        ({"name": "shop", "launch_type": "ec2", "ec2": {"max_size": 2**31}}, "ec2.max_size", "at most 5000"),
+        (one_service(port=2**63), "services[0].port", "at most 65535"),
+        (one_service(health_check_path="/" + "a" * 1024), "services[0].health_check_path", "1,024"),
+        (one_service(path_pattern="/" + "a" * 128), "services[0].path_pattern", "128"),
+        ({"name": "shop", "tags": {"%": "x"}}, "tags.%", "AWS's tag characters"),
+        ({"name": "shop", "tags": {"k" * 129: "x"}}, "tags." + "k" * 129, "1-128"),
+        ({"name": "shop", "tags": {"team": "a&b"}}, "tags.team", "AWS's tag characters"),
+        ({"name": "shop", "tags": {"team": "x" * 257}}, "tags.team", "at most 256"),
+        ({"name": "shop", "tags": {"team": "a\u0085b"}}, "tags.team", "AWS's tag characters"),
+        ({"name": "shop", "tags": {f"k{i}": "v" for i in range(47)}}, "tags", "at most 46"),
+        (one_service(image="x" * 256), "services[0].image", "255"),
+        ({"name": "ecsdemo", "launch_type": "ec2"}, "name", "capacity provider"),
+        (one_service(permissions={"s3_buckets": [{"name": "a..b"}]}), "services[0].permissions.s3_buckets[0].name", "two dots"),
+        (one_service(permissions={"s3_buckets": [{"name": "192.168.1.1"}]}), "services[0].permissions.s3_buckets[0].name", "IP address"),
+        ({"name": "shop", "state": {"backend": "s3", "bucket": "abc", "key": "k" * 1025}}, "state.key", "1,024"),
+    ],
+)
+def test_values_aws_rejects_are_refused_with_key_path_and_limit(data, path, words):
+    found = problems(data)
+    mine = [p for p in found if p.startswith(f"{path}: ")]
+    assert mine, found
+    assert any(words in p for p in mine), mine
+
+
+def test_aws_tag_characters_in_any_script_are_accepted():
+    a = build_answers({"name": "shop", "tags": {"équipe": "données/2024 @ zürich", "cost-center": "4711", "a:b": "c=d+e"}})
+    assert a.tags["équipe"] == "données/2024 @ zürich"
+
+
+def test_limits_are_refused_in_plain_words_not_pydantic_text():
+    found = problems(one_service(desired_count=2**63, port="eighty"))
+    assert "services[0].desired_count: must be at most 5000, got 9223372036854775808" in found
+    assert "services[0].port: must be a whole number, got 'eighty'" in found
+    assert not any("Input should" in p for p in found)
+
+
+# --- Combinations AWS rejects (issue 12) -------------------------------------------------------
+
+
+def ec2_stack(instance_type: str = "t3.small", **service) -> dict:
+    data = one_service(**service)
+    return data | {"launch_type": "ec2", "ec2": {"instance_type": instance_type, "ami_id": "ami-0123456789abcdef0"}}
+
+
+def test_an_ec2_task_that_cannot_fit_one_instance_is_refused_naming_its_size():
+    found = problems(ec2_stack(cpu=8192, memory=16384))
+    assert found == [
+        "services[0].cpu: a task of 8192 CPU units cannot fit one t3.small (2 vCPU = 2048 CPU units, 2 GiB of which "
+        "1792 MiB for tasks); choose a larger ec2.instance_type or a smaller task; a task never spans instances",
+        "services[0].memory: a task of 16384 MiB cannot fit one t3.small (2 vCPU = 2048 CPU units, 2 GiB of which "
+        "1792 MiB for tasks); choose a larger ec2.instance_type or a smaller task; a task never spans instances",
+    ]
+
+
+def test_an_ec2_task_that_fits_only_on_paper_is_refused():
+    from tfgen.instances import size_of
+
+    room = size_of("t3.small").task_memory_mib
+    build_answers(ec2_stack(cpu=2048, memory=room))
+    (problem,) = problems(ec2_stack(cpu=2048, memory=room + 1))
+    assert problem.startswith("services[0].memory:") and "1792 MiB for tasks" in problem
+
+
+def test_an_unknown_instance_type_is_not_fit_checked():
+    assert build_answers(ec2_stack("x9.huge", cpu=16384, memory=122880)).ec2.instance_type == "x9.huge"
+
+
+def test_a_fleet_too_small_for_every_desired_task_is_a_warning_not_a_refusal():
+    data = ec2_stack("t3.medium", cpu=1024, memory=2048, desired_count=6)
+    data["ec2"] |= {"max_size": 2, "desired_capacity": 2, "min_size": 1}
+    a = build_answers(data)
+    (warning,) = a.warnings
+    assert warning.startswith("ec2.max_size: 2 instances of t3.medium") and "6 tasks" in warning and "about 6" in warning  # one 2 GiB task per 3840 MiB
+    data["services"][0]["desired_count"] = 2
+    assert build_answers(data).warnings == []
+
+
+def test_the_capacity_warning_counts_every_service_and_names_the_line(tmp_path):
+    from tfgen.answers import load_answers_file
+
+    answers = tmp_path / "a.yaml"
+    answers.write_text(
+        "name: shop\nlaunch_type: ec2\nec2:\n  instance_type: t3.medium\n  max_size: 1\n  desired_capacity: 1\n"
+        "services:\n  - {name: a, image: x, cpu: 1024, memory: 1024, desired_count: 1}\n"
+        "  - {name: b, image: x, cpu: 1024, memory: 1024, desired_count: 1, path_pattern: /b/*}\n"
+        "  - {name: c, image: x, cpu: 1024, memory: 1024, desired_count: 1, path_pattern: /c/*}\n"
+    )
+    (warning,) = load_answers_file(answers).warnings
+    assert "3 tasks" in warning and warning.endswith(f"({answers} line 5)")
+
+
+def test_a_certificate_from_another_region_is_refused():
+    data = {"name": "shop", "region": "eu-west-1",
+            "load_balancer": {"certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/abc-123"}}
+    (problem,) = problems(data)
+    assert problem.startswith("load_balancer.certificate_arn: the certificate is in us-east-1 but the load balancer in eu-west-1")
+    assert "regional" in problem
+    data["region"] = "us-east-1"
+    build_answers(data)
+
+
+def existing_vpc(public: list[str], private: list[str], **lb) -> dict:
+    return {"name": "shop", "network": {"create_vpc": False, "vpc_id": "vpc-0123456789abcdef0",
+                                        "public_subnet_ids": public, "private_subnet_ids": private},
+            "load_balancer": lb}
+
+
+SUBNETS = [f"subnet-0123456789abcdef{i}" for i in range(4)]
+
+
+def test_one_subnet_both_public_and_private_is_refused():
+    (problem,) = problems(existing_vpc([SUBNETS[0], SUBNETS[1]], [SUBNETS[1], SUBNETS[2]]))
+    assert problem.startswith(f"network.public_subnet_ids[1]: {SUBNETS[1]} is also in private_subnet_ids")
+
+
+@pytest.mark.parametrize("lb", [{"type": "alb"}, {"type": "nlb"}])
+def test_a_load_balancer_needs_two_subnets(lb):
+    (problem,) = problems(existing_vpc([SUBNETS[0]], SUBNETS[1:3], **lb))
+    assert problem.startswith("network.public_subnet_ids:") and "at least two" in problem
+    internal = existing_vpc([], [SUBNETS[1]], **lb, internal=True)
+    assert any(p.startswith("network.private_subnet_ids:") and "at least two" in p for p in problems(internal))
+
+
+def test_two_services_without_path_pattern_get_what_the_wizard_proposes():
+    from tfgen.answers.model import default_path_pattern
+
+    a = build_answers({"name": "shop", "services": [{"name": "web", "image": "x"}, {"name": "api", "image": "x"},
+                                                   {"name": "admin", "image": "x"}]})
+    assert [s.path_pattern for s in a.services] == ["/*", "/api/*", "/admin/*"]
+    assert [default_path_pattern(i, s.name) for i, s in enumerate(a.services)] == ["/*", "/api/*", "/admin/*"]
+    explicit = build_answers({"name": "shop", "services": [{"name": "web", "image": "x", "path_pattern": "/web/*"},
+                                                          {"name": "api", "image": "x", "path_pattern": "/*"}]})
+    assert [s.path_pattern for s in explicit.services] == ["/web/*", "/*"]
+
+
+def test_the_wizard_proposes_the_same_path_pattern():
+    from tfgen.wizard import questions
+
+    (ask,) = [n for n in questions.SERVICE if getattr(n, "key", None) == "path_pattern"]
+    ctx = type("Ctx", (), {"index": 1, "here": lambda self, key: "api"})()
+    assert ask.default(ctx) == "/api/*"
+
+
+def test_cross_field_problems_are_listed_beside_field_errors_even_when_a_required_key_is_bad():
+    data = ec2_stack(cpu=8192, memory=512, autoscaling={"min": 1, "max": "lots"})
+    data["region"] = "eu-west-1"
+    data["load_balancer"] = {"certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}
+    keys = {p.split(": ", 1)[0] for p in problems(data)}
+    assert keys == {"services[0].autoscaling.max", "services[0].cpu", "load_balancer.certificate_arn"}

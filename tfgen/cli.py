@@ -13,6 +13,7 @@ from tfgen.commands.check import check_command, explain_command, rules_command
 from tfgen.commands.new import new_command
 from tfgen.commands.plan import plan_command
 from tfgen.commands.validate import validate_answers_command
+from tfgen.commands.schema import schema_command
 from tfgen.errors import TfgenError
 
 
@@ -28,6 +29,7 @@ def cli() -> None:
     tfgen rules             list the rules
     tfgen explain ID        print one rule in full
     tfgen validate-answers  check answers files without rendering
+    tfgen schema            the JSON Schema of the answers file (docs/answers.md: --format markdown)
     """
 
 
@@ -37,6 +39,7 @@ cli.add_command(plan_command)
 cli.add_command(rules_command)
 cli.add_command(explain_command)
 cli.add_command(validate_answers_command)
+cli.add_command(schema_command)
 
 
 def main() -> None:

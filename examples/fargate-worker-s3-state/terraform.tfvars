@@ -5,7 +5,7 @@ environment = "dev"
 region      = "ap-southeast-2"
 tags = {
   owner = "data team"
-  note  = "says \"hi\" $${not_a_var} %%{not_a_directive}"
+  note  = "ETL jobs: input/output @ acme"
 }
 vpc_cidr           = "10.0.0.0/16"
 azs                = ["ap-southeast-2a", "ap-southeast-2b"]

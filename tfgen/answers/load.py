@@ -8,30 +8,34 @@ from __future__ import annotations
 
 import copy
 import difflib
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from tfgen.answers.model import DEFAULT_IMAGE, Answers, cross_field_problems
+from tfgen.answers.messages import plain_message
+from tfgen.answers.model import DEFAULT_IMAGE, Answers, cross_field_problems, cross_field_warnings
+from tfgen.answers.reader import KeyPath as Path_
+from tfgen.answers.reader import format_path, read_file, read_value
 from tfgen.errors import AnswersError, InputError
-
-Path_ = tuple[str | int, ...]
 
 
 def build_answers(data: dict[str, Any], lines: dict[Path_, int] | None = None, source: str = "") -> Answers:
-    """Validate `data` into `Answers`, or raise `AnswersError` listing every problem."""
+    """Validate `data` into `Answers`, or raise `AnswersError` listing every problem.
+
+    What is allowed but probably not meant (`cross_field_warnings`) comes back on the answers'
+    `warnings`, each with its key path and line, for the command to print.
+    """
     if not isinstance(data, dict):
         raise AnswersError([f"{source or 'answers'}: the top level must be a mapping of keys to values"])
     lines = lines or {}
     try:
         answers = Answers.model_validate(data)
     except ValidationError as err:
-        problems = _pydantic_problems(err, lines, source)
-        reported = {p.split(":", 1)[0] for p in problems}
+        found = [(_data_loc(e["loc"], data), e) for e in err.errors()]
+        problems = [_with_line(format_path(loc) or "(top level)", _message(e, loc), lines, source, loc) for loc, e in found]
+        reported = {format_path(loc) for loc, _ in found}
         repaired = _without_invalid_keys(data, err)
         if repaired is not None:
             problems += [
@@ -43,7 +47,30 @@ def build_answers(data: dict[str, Any], lines: dict[Path_, int] | None = None, s
     problems = cross_field_problems(answers)
     if problems:
         raise AnswersError([_with_line(path, msg, lines, source) for path, msg in problems])
+    answers.warnings = [_with_line(path, msg, lines, source) for path, msg in cross_field_warnings(answers)]
     return answers
+
+
+def _data_loc(loc: tuple[str | int, ...], data: Any) -> Path_:
+    """A pydantic error location as a key path of the data.
+
+    Pydantic adds parts that are not keys: `[key]` for a bad mapping key, and the member type
+    inside a union. Walking the data tells them apart, whatever the keys are called (a key named
+    `str` or `a[b]` is a key).
+    """
+    out: list[str | int] = []
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif i == len(loc) - 1 and part != "[key]" and isinstance(node, dict):
+            node = None  # a missing or unknown key: the last part
+        else:
+            continue
+        out.append(part)
+    return tuple(out)
 
 
 # Stand-ins for required keys, used only to look past field errors for the cross-field ones.
@@ -59,9 +86,11 @@ def _without_invalid_keys(data: dict[str, Any], err: ValidationError) -> Answers
     repaired = copy.deepcopy(data)
     for _ in range(3):
         for e in err.errors():
-            loc = tuple(p for p in e["loc"] if p != "[key]")
-            if e["type"] == "missing":
-                _set_loc(repaired, loc, _PLACEHOLDERS.get(loc[-1:], None))
+            loc = _data_loc(e["loc"], repaired)
+            if e["type"] == "missing" and loc[-1:] in _PLACEHOLDERS:
+                _set_loc(repaired, loc, _PLACEHOLDERS[loc[-1:]])
+            elif e["type"] == "missing":
+                _drop_loc(repaired, loc[:-1])  # the mapping that lacks it takes its default
             else:
                 _drop_loc(repaired, loc)
         try:
@@ -81,7 +110,7 @@ def _walk(node: Any, loc: Path_) -> Any:
 
 
 def _drop_loc(data: Any, loc: Path_) -> None:
-    # Union members show up as extra location parts; drop the deepest key that exists.
+    # The deepest key of `loc` that the data has (a list item is never removed: indexes stay).
     for cut in range(len(loc), 0, -1):
         parent = _walk(data, loc[: cut - 1])
         if isinstance(parent, dict) and loc[cut - 1] in parent:
@@ -91,7 +120,7 @@ def _drop_loc(data: Any, loc: Path_) -> None:
 
 def _set_loc(data: Any, loc: Path_, value: Any) -> None:
     parent = _walk(data, loc[:-1])
-    if isinstance(parent, dict) and value is not None:
+    if isinstance(parent, dict):
         parent[loc[-1]] = value
 
 
@@ -103,20 +132,7 @@ def load_answers_file(path: Path, overrides: list[str] = ()) -> Answers:
 
 
 def read_answers_file(path: Path) -> tuple[dict[str, Any], dict[Path_, int]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: answers file not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read answers file: {err}") from None
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
-        lines: dict[Path_, int] = {}
-    else:
-        data, lines = _yaml_with_lines(text, str(path))
+    data, lines = read_file(path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -141,10 +157,7 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> None:
             raise InputError(f"--set {item!r}: expected key.path=value")
         key, raw = item.split("=", 1)
         path = _parse_key_path(key)
-        try:
-            value = yaml.safe_load(raw) if raw.strip() else ""
-        except yaml.YAMLError:
-            value = raw
+        value = read_value(raw, f"--set {item!r}") if raw.strip() else ""
         if path[0] == "services" and "services" not in data:
             # Overriding one field of the default service must keep the rest of it.
             data["services"] = [{"name": "web", "image": DEFAULT_IMAGE}]
@@ -196,55 +209,28 @@ def _set_path(node: Any, path: Path_, value: Any, item: str) -> None:
 # --- problems ----------------------------------------------------------------------------------
 
 
-def format_path(loc: Path_) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _with_line(path: str, msg: str, lines: dict[Path_, int], source: str) -> str:
-    line = _line_of(path, lines)
+def _with_line(path: str, msg: str, lines: dict[Path_, int], source: str, loc: Path_ | None = None) -> str:
+    line = _line_of(loc if loc is not None else _parse_path(path), lines)
     where = f" ({source} line {line})" if line else ""
     return f"{path}: {msg}{where}"
 
 
-def _line_of(path: str, lines: dict[Path_, int]) -> int | None:
-    loc: list[str | int] = []
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
-        loc.append(int(index) if index else name)
+def _parse_path(path: str) -> Path_:
+    return tuple(int(index) if index else name for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path))
+
+
+def _line_of(loc: Path_, lines: dict[Path_, int]) -> int | None:
     # The nearest enclosing key that the file actually has (a missing key has no line of its own).
-    while loc:
-        if tuple(loc) in lines:
-            return lines[tuple(loc)]
-        loc.pop()
+    for cut in range(len(loc), 0, -1):
+        if loc[:cut] in lines:
+            return lines[loc[:cut]]
     return None
 
 
-def _pydantic_problems(err: ValidationError, lines: dict[Path_, int], source: str) -> list[str]:
-    problems = []
-    for e in err.errors():
-        loc = tuple(p for p in e["loc"] if p != "[key]")
-        # A failure inside a union (X | None) carries the member type in its location.
-        loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("str", "int", "list", "dict"))))
-        path = format_path(loc) or "(top level)"
-        problems.append(_with_line(path, _message(e, loc), lines, source))
-    return problems
-
-
 def _message(e: dict[str, Any], loc: Path_) -> str:
-    kind = e["type"]
-    if kind == "missing":
-        return "required"
-    if kind == "extra_forbidden":
+    if e["type"] == "extra_forbidden":
         return "unknown key" + _suggestion(loc)
-    msg = e["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    return msg
+    return plain_message(e)
 
 
 def _suggestion(loc: Path_) -> str:
@@ -268,40 +254,3 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
         if found:
             return found
     return None
-
-
-# --- YAML with line numbers ---------------------------------------------------------------------
-
-
-def _yaml_with_lines(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML, keeping the line of every key and list item; duplicate keys are errors."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        raise InputError(f"{where}: invalid YAML: {getattr(err, 'problem', None) or err}") from None
-    lines: dict[Path_, int] = {}
-    if root is None:
-        return None, lines
-    return _construct(root, (), lines, source), lines
-
-
-def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -> Any:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node)
-            if key in out:
-                raise InputError(f"{source}:{key_node.start_mark.line + 1}: key {key!r} is given twice")
-            out[key] = _construct(value_node, (*path, str(key)), lines, source)
-            lines[(*path, str(key))] = key_node.start_mark.line + 1
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*path, i), lines, source) for i, item in enumerate(node.value)]
-    return _scalar(node)
-
-
-def _scalar(node: yaml.Node) -> Any:
-    return yaml.SafeLoader("").construct_object(node, deep=True)

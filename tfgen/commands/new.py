@@ -56,6 +56,8 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
         if answers is None:
             click.echo("cancelled; nothing was written", err=True)
             return 130
+    for warning in answers.warnings:
+        click.echo(f"warning: {warning}", err=True)
     files = render_stack(answers)
     changed = write_stack(outdir, files, force=force)
     if changed:

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from tfgen import fargate
-from tfgen.answers.model import DEFAULT_IMAGE
+
 from tfgen.instances import is_graviton
+from tfgen.answers.model import DEFAULT_IMAGE, default_path_pattern
 from tfgen.wizard import keys
 from tfgen.wizard.keys import MISSING, Path
 
@@ -434,7 +435,7 @@ SERVICE = (
         "Which request paths go to it?",
         "The ALB routes each request by path; the most specific pattern wins and /* takes the rest.",
         when=_alb_exposed,
-        default=lambda c: "/*" if c.index == 0 else f"/{c.here('name')}/*",
+        default=lambda c: default_path_pattern(c.index, c.here("name")),
         check=("path_pattern",),
     ),
     Ask(
