@@ -743,17 +743,14 @@ def _size_problems(a: Answers, s: Service, at: str) -> list[Problem]:
     return problems
 
 
-def field_error(model: type[BaseModel], field: str, value: object) -> ErrorDetails | None:
-    """The model's first objection to `value` for `model.field` (type, constraint context), or None."""
 CROSS_FIELD_RULES = (
     _tag_problems, _ec2_problems, _platform_problems, _network_problems, _load_balancer_problems, _efs_problems, _state_problems, _service_problems,
 )
 WARNING_RULES = (_capacity_warnings,)
 
 
-def field_problem(model: type[BaseModel], field: str, value: object) -> str | None:
-    """Why `value` is not valid for `model.field`, or None: the wizard's per-question check,
-    so it validates with the model's own rules rather than rules of its own."""
+def field_error(model: type[BaseModel], field: str, value: object) -> ErrorDetails | None:
+    """The model's first objection to `value` for `model.field` (type, constraint context), or None."""
     info = model.model_fields[field]
     annotation = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
     try:
