@@ -26,6 +26,11 @@ class Unknown:
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"
 
+    def __bool__(self) -> bool:
+        # An unknown is neither true nor false: letting it pass as true (the default for any
+        # object) is how a check silently decides on a value it cannot know.
+        raise TypeError(f"an unknown value ({self.reason}) has no truth value: ask for it with known()")
+
 
 @dataclass(frozen=True)
 class Computed(Unknown):

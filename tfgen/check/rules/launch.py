@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from tfgen import fargate
-from tfgen.check.model import Model, Resource, Unknown
-from tfgen.check.rules.base import Fail, Hit, Rule, Undecided
+from tfgen.check.model import Model, Resource
+from tfgen.check.rules.base import Fail, Pending, Rule, Undecided, judges, known
 from tfgen.check.rules.helpers import (
+    as_list,
     cluster_of,
     compatibilities,
     first_block,
@@ -18,26 +19,21 @@ from tfgen.check.rules.helpers import (
     network_mode,
     parse_cpu,
     parse_memory,
+    resolve,
     task_definition_of,
 )
 
 _DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide"
 
 
-def check_fargate_network_mode(model: Model) -> Iterator[Hit]:
-    for task in model.managed("aws_ecs_task_definition"):
-        on_fargate = is_fargate_task(model, task)
-        if isinstance(on_fargate, Unknown):
-            yield Undecided(task, on_fargate.reason)
-            continue
-        if not on_fargate:
-            continue
-        mode = network_mode(task)
-        if isinstance(mode, Unknown):
-            yield Undecided(task, mode.reason)
-        elif mode != "awsvpc":
-            shown = f'network_mode "{mode}"' if task.get("network_mode") else 'no network_mode (AWS uses "bridge")'
-            yield Fail(task, f'Fargate task definition has {shown}; Fargate requires "awsvpc"')
+@judges("aws_ecs_task_definition")
+def check_fargate_network_mode(model: Model, task: Resource) -> Iterator[Fail]:
+    if not is_fargate_task(model, task):
+        return
+    mode = network_mode(task)
+    if mode != "awsvpc":
+        shown = f'network_mode "{mode}"' if task.get("network_mode") not in (None, "") else 'no network_mode (AWS uses "bridge")'
+        yield Fail(task, f'Fargate task definition has {shown}; Fargate requires "awsvpc"')
 
 
 TFG101 = Rule(
@@ -55,23 +51,16 @@ TFG101 = Rule(
 )
 
 
-def check_fargate_size(model: Model) -> Iterator[Hit]:
-    for task in model.managed("aws_ecs_task_definition"):
-        on_fargate = is_fargate_task(model, task)
-        if isinstance(on_fargate, Unknown):
-            yield Undecided(task, on_fargate.reason)
-            continue
-        if not on_fargate:
-            continue
-        cpu, memory = parse_cpu(task.get("cpu")), parse_memory(task.get("memory"))
-        if isinstance(cpu, Unknown) or isinstance(memory, Unknown):
-            yield Undecided(task, (cpu if isinstance(cpu, Unknown) else memory).reason)  # type: ignore[union-attr]
-            continue
-        missing = [name for name, value in (("cpu", cpu), ("memory", memory)) if value is None]
-        if missing:
-            yield Fail(task, f"Fargate task definition lacks task-level {' and '.join(missing)}")
-        elif not fargate.is_valid(cpu, memory):  # type: ignore[arg-type]
-            yield Fail(task, f"cpu {cpu} / memory {memory} MiB is not a valid Fargate size: {fargate.describe_allowed(cpu)}")  # type: ignore[arg-type]
+@judges("aws_ecs_task_definition")
+def check_fargate_size(model: Model, task: Resource) -> Iterator[Fail]:
+    if not is_fargate_task(model, task):
+        return
+    cpu, memory = parse_cpu(task.get("cpu")), parse_memory(task.get("memory"))
+    missing = [name for name, value in (("cpu", cpu), ("memory", memory)) if value is None]
+    if missing:
+        yield Fail(task, f"Fargate task definition lacks task-level {' and '.join(missing)}")
+    elif not fargate.is_valid(cpu, memory):  # type: ignore[arg-type]
+        yield Fail(task, f"cpu {cpu} / memory {memory} MiB is not a valid Fargate size: {fargate.describe_allowed(cpu)}")  # type: ignore[arg-type]
 
 
 TFG102 = Rule(
@@ -105,88 +94,82 @@ def _registers(user_data: str, cluster: str) -> bool:
     return False
 
 
-def _template_user_data(model: Model, spec: Any) -> Any:
+def _template_user_data(model: Model, spec: dict[str, Any] | None) -> Any:
     """User data of the launch template a launch_template block / specification points to."""
     if spec is None:
         return None
-    if isinstance(spec, Unknown):
-        return spec
     for key in ("id", "launch_template_id", "name", "launch_template_name"):
         value = spec.get(key)
         if value is None:
             continue
-        template = model.resolve(value, "aws_launch_template", attributes=("id", "name", "arn"))
-        if isinstance(template, Unknown):
-            return template
+        template = resolve(model, value, "aws_launch_template", attributes=("id", "name", "arn"))
         if template is None:
-            return Unknown(f"launch template {value!r} is not in this configuration")
+            raise Undecided(f"launch template {value!r} is not in this configuration")
         return template.get("user_data")
     return None
 
 
-def instance_user_data(model: Model) -> Iterator[tuple[Resource, Any]]:
-    """(Auto Scaling group or instance, the user data its instances boot with)."""
-    for group in model.managed("aws_autoscaling_group"):
-        sources: list[Any] = []
-        sources.append(_template_user_data(model, first_block(group, "launch_template")))
-        mixed = first_block(group, "mixed_instances_policy")
-        if isinstance(mixed, Unknown):
-            sources.append(mixed)
-        elif mixed is not None:
-            template = first_block(mixed, "launch_template")
-            spec = first_block(template, "launch_template_specification") if isinstance(template, dict) else template
-            sources.append(_template_user_data(model, spec))
+def _group_user_data(model: Model, group: Resource) -> Iterator[Callable[[], Any]]:
+    yield lambda: _template_user_data(model, first_block(group, "launch_template"))
+
+    def mixed() -> Any:
+        policy = first_block(group, "mixed_instances_policy")
+        if policy is None:
+            return None
+        template = first_block(policy, "launch_template")
+        return _template_user_data(model, first_block(template, "launch_template_specification") if template is not None else None)
+
+    yield mixed
+
+    def configuration() -> Any:
         config = group.get("launch_configuration")
-        if config is not None:
-            found = model.resolve(config, "aws_launch_configuration", attributes=("name", "id", "arn"))
-            sources.append(found if isinstance(found, Unknown) else found.get("user_data") if found else Unknown("launch configuration not in this configuration"))
-        for source in sources:
-            if source is not None:
-                yield group, source
+        if config is None:
+            return None
+        found = resolve(model, config, "aws_launch_configuration", attributes=("name", "id", "arn"))
+        if found is None:
+            raise Undecided("launch configuration not in this configuration")
+        return found.get("user_data")
+
+    yield configuration
+
+
+def _instance_user_data(model: Model, instance: Resource) -> Any:
+    for attribute in ("user_data", "user_data_base64"):
+        if instance.get(attribute) is not None:
+            return instance.get(attribute)
+    data = _template_user_data(model, first_block(instance, "launch_template"))
+    return data if data is not None else ""
+
+
+def instance_user_data(model: Model) -> Iterator[Callable[[], Any]]:
+    """For each Auto Scaling group and instance, a reader of the user data its instances boot
+    with (None when a source is not used); a reader raises Undecided when it cannot know."""
+    for group in model.managed("aws_autoscaling_group"):
+        yield from _group_user_data(model, group)
     for instance in model.managed("aws_instance"):
-        data = instance.get("user_data")
-        if data is None:
-            data = instance.get("user_data_base64")
-        if data is None:
-            data = _template_user_data(model, first_block(instance, "launch_template"))
-        yield instance, data if data is not None else ""
+        yield lambda instance=instance: _instance_user_data(model, instance)
 
 
-def check_container_instances(model: Model) -> Iterator[Hit]:
-    for service in model.managed("aws_ecs_service"):
-        kinds = launch_kinds(model, service)
-        if isinstance(kinds, Unknown):
-            yield Undecided(service, kinds.reason)
-            continue
-        if "EC2" not in kinds:
-            continue
-        cluster = cluster_of(model, service)
-        if isinstance(cluster, Unknown):
-            yield Undecided(service, cluster.reason)
-            continue
-        if cluster is None and service.get("cluster") is not None:
-            yield Undecided(service, f"cluster {service.get('cluster')!r} is not defined in this configuration")
-            continue
-        name = cluster.get("name") if cluster is not None else "default"
-        if not isinstance(name, str):
-            yield Undecided(service, f"the name of {cluster.address if cluster else 'the cluster'} is not known")
-            continue
-        unknown: Unknown | None = None
-        provided = False
-        for provider, data in instance_user_data(model):
-            if isinstance(data, Unknown):
-                unknown = unknown or data
-            elif isinstance(data, str) and _registers(data, name):
-                provided = True
-                break
-        if provided:
-            continue
-        if model.unknown_modules:
-            yield Undecided(service, "a module that could not be read may provide container instances")
-        elif unknown is not None:
-            yield Undecided(service, unknown.reason)
-        else:
-            yield Fail(service, f'service runs on EC2 but no Auto Scaling group or instance registers with cluster "{name}" (ECS_CLUSTER={name} in user data)')
+@judges("aws_ecs_service")
+def check_container_instances(model: Model, service: Resource) -> Iterator[Fail]:
+    if "EC2" not in launch_kinds(model, service):
+        return
+    cluster = cluster_of(model, service)
+    if cluster is None and service.get("cluster") is not None:
+        raise Undecided(f"cluster {service.get('cluster')!r} is not defined in this configuration")
+    name = known(cluster.get("name") if cluster is not None else "default", f"the name of {cluster.address if cluster else 'the cluster'} is not known")
+    if not isinstance(name, str):
+        raise Undecided(f"the name of {cluster.address if cluster else 'the cluster'} is not known")
+    pending = Pending()
+    for read in instance_user_data(model):
+        with pending:
+            data = known(read())
+            if isinstance(data, str) and _registers(data, name):
+                return
+    if model.unknown_modules:
+        raise Undecided("a module that could not be read may provide container instances")
+    pending.settle()
+    yield Fail(service, f'service runs on EC2 but no Auto Scaling group or instance registers with cluster "{name}" (ECS_CLUSTER={name} in user data)')
 
 
 TFG103 = Rule(
@@ -205,26 +188,20 @@ TFG103 = Rule(
 )
 
 
-def check_launch_type_compatible(model: Model) -> Iterator[Hit]:
-    for service in model.managed("aws_ecs_service"):
-        kinds = launch_kinds(model, service)
-        task = task_definition_of(model, service)
-        if task is None:
-            continue
-        if isinstance(kinds, Unknown) or isinstance(task, Unknown):
-            yield Undecided(service, (kinds if isinstance(kinds, Unknown) else task).reason)  # type: ignore[union-attr]
-            continue
-        compat = compatibilities(task)
-        if isinstance(compat, Unknown):
-            yield Undecided(service, compat.reason)
-            continue
-        missing = sorted(kinds - compat)
-        if missing:
-            yield Fail(
-                service,
-                f"service runs on {', '.join(missing)} but {task.address} requires_compatibilities is "
-                f"{sorted(compat)}" + (" (left out: AWS treats it as EC2 only)" if task.get("requires_compatibilities") is None else ""),
-            )
+@judges("aws_ecs_service")
+def check_launch_type_compatible(model: Model, service: Resource) -> Iterator[Fail]:
+    if known(model.resolve(service.get("task_definition"), "aws_ecs_task_definition", attributes=("arn", "family", "id"))) is None:
+        return
+    kinds = launch_kinds(model, service)
+    task = task_definition_of(model, service)
+    compat = compatibilities(task)
+    missing = sorted(kinds - compat)
+    if missing:
+        yield Fail(
+            service,
+            f"service runs on {', '.join(missing)} but {task.address} requires_compatibilities is "
+            f"{sorted(compat)}" + (" (left out: AWS treats it as EC2 only)" if task.get("requires_compatibilities") is None else ""),
+        )
 
 
 TFG104 = Rule(
@@ -241,14 +218,15 @@ TFG104 = Rule(
 )
 
 
-def check_prefer_fargate(model: Model) -> Iterator[Hit]:
-    for service in model.managed("aws_ecs_service"):
-        kinds = launch_kinds(model, service)
-        if isinstance(kinds, Unknown):
-            yield Undecided(service, kinds.reason)
-        elif "EC2" in kinds:
-            how = "launch_type" if service.get("launch_type") else "an EC2 capacity provider" if service.get("capacity_provider_strategy") else "the default launch type"
-            yield Fail(service, f"service runs on the EC2 launch type ({how}); Fargate needs no servers to manage")
+@judges("aws_ecs_service")
+def check_prefer_fargate(model: Model, service: Resource) -> Iterator[Fail]:
+    if "EC2" in launch_kinds(model, service):
+        how = (
+            "launch_type" if service.get("launch_type") not in (None, "")
+            else "an EC2 capacity provider" if as_list(service.get("capacity_provider_strategy"))
+            else "the default launch type"
+        )
+        yield Fail(service, f"service runs on the EC2 launch type ({how}); Fargate needs no servers to manage")
 
 
 TFG105 = Rule(

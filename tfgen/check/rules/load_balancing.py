@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from tfgen.check.model import Model, Resource, Unknown
-from tfgen.check.rules.base import Fail, Hit, Rule, Undecided
-from tfgen.check.rules.helpers import as_list, first_block, launch_kinds, network_mode, task_definition_of
+from tfgen.check.rules.base import Fail, Judge, Pending, Rule, Undecided, judges, known
+from tfgen.check.rules.helpers import as_list, first_block, launch_kinds, network_mode, resolve, task_definition_of
 from tfgen.check.rules.network import (
     LB_TYPES,
     LISTENER_TYPES,
@@ -20,46 +20,31 @@ _ECS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide"
 _ELB = "https://docs.aws.amazon.com/elasticloadbalancing/latest"
 
 
-def _load_balancer_blocks(service: Resource) -> list[dict[str, Any]] | Unknown:
-    blocks = service.blocks("load_balancer")
-    if isinstance(blocks, Unknown):
-        return blocks
-    return [b for b in blocks if isinstance(b, dict)]
+def _load_balancer_blocks(service: Resource) -> list[dict[str, Any]]:
+    return [b for b in known(service.blocks("load_balancer")) if isinstance(b, dict)]
 
 
-def service_uses_awsvpc(model: Model, service: Resource) -> bool | Unknown:
+def service_uses_awsvpc(model: Model, service: Resource) -> bool:
     """The service's tasks get their own network interface (awsvpc mode, always so on Fargate)."""
-    kinds = launch_kinds(model, service)
-    if isinstance(kinds, Unknown):
-        return kinds
-    if "FARGATE" in kinds:
+    if "FARGATE" in launch_kinds(model, service):
         return True
     task = task_definition_of(model, service)
-    if isinstance(task, Unknown):
-        return task
     if task is None:
-        return service.get("network_configuration") not in (None, []) or Unknown("task definition not in this configuration")
-    mode = network_mode(task)
-    return mode if isinstance(mode, Unknown) else mode == "awsvpc"
+        if service.get("network_configuration") in (None, []):
+            raise Undecided("task definition not in this configuration")
+        return True
+    return network_mode(task) == "awsvpc"
 
 
-def check_classic_with_awsvpc(model: Model) -> Iterator[Hit]:
-    for service in model.managed("aws_ecs_service"):
-        blocks = _load_balancer_blocks(service)
-        if isinstance(blocks, Unknown):
-            yield Undecided(service, blocks.reason)
-            continue
-        classic = [b.get("elb_name") for b in blocks if b.get("elb_name") not in (None, "")]
-        if not classic:
-            continue
-        if all(isinstance(name, Unknown) for name in classic):
-            yield Undecided(service, classic[0].reason)
-            continue
-        awsvpc = service_uses_awsvpc(model, service)
-        if isinstance(awsvpc, Unknown):
-            yield Undecided(service, awsvpc.reason)
-        elif awsvpc:
-            yield Fail(service, "service on Fargate/awsvpc is attached to a Classic Load Balancer (elb_name), which does not support it")
+@judges("aws_ecs_service")
+def check_classic_with_awsvpc(model: Model, service: Resource) -> Iterator[Fail]:
+    classic = [b.get("elb_name") for b in _load_balancer_blocks(service) if b.get("elb_name") not in (None, "")]
+    if not classic:
+        return
+    if all(isinstance(name, Unknown) for name in classic):
+        known(classic[0])
+    if service_uses_awsvpc(model, service):
+        yield Fail(service, "service on Fargate/awsvpc is attached to a Classic Load Balancer (elb_name), which does not support it")
 
 
 TFG301 = Rule(
@@ -77,19 +62,24 @@ TFG301 = Rule(
 )
 
 
-def check_classic_anywhere(model: Model) -> Iterator[Hit]:
-    for elb in model.managed("aws_elb"):
-        yield Fail(elb, "Classic Load Balancer (aws_elb) is legacy")
-    for service in model.managed("aws_ecs_service"):
-        blocks = _load_balancer_blocks(service)
-        if isinstance(blocks, Unknown):
+def _classic_subjects(model: Model) -> list[Resource]:
+    return model.managed("aws_elb", "aws_ecs_service")
+
+
+def _judge_classic(model: Model, subject: Resource) -> Iterator[Fail]:
+    if subject.type == "aws_elb":
+        yield Fail(subject, "Classic Load Balancer (aws_elb) is legacy")
+        return
+    blocks = subject.blocks("load_balancer")
+    for block in blocks if isinstance(blocks, list) else []:
+        name = block.get("elb_name") if isinstance(block, dict) else None
+        if name in (None, "") or isinstance(name, Unknown):
             continue
-        for block in blocks:
-            name = block.get("elb_name")
-            if name in (None, "") or isinstance(name, Unknown):
-                continue
-            if not isinstance(model.resolve(name, "aws_elb", attributes=("name", "id")), Resource):
-                yield Fail(service, f"service uses Classic Load Balancer {name!r}, which is legacy")
+        if not isinstance(model.resolve(name, "aws_elb", attributes=("name", "id")), Resource):
+            yield Fail(subject, f"service uses Classic Load Balancer {name!r}, which is legacy")
+
+
+check_classic_anywhere = Judge(_classic_subjects, _judge_classic)
 
 
 TFG302 = Rule(
@@ -106,36 +96,26 @@ TFG302 = Rule(
 )
 
 
-def check_awsvpc_target_type(model: Model) -> Iterator[Hit]:
-    reported: set[str] = set()
-    for service in model.managed("aws_ecs_service"):
-        blocks = _load_balancer_blocks(service)
-        if isinstance(blocks, Unknown):
-            yield Undecided(service, blocks.reason)
-            continue
-        groups = []
-        for block in blocks:
-            group = model.resolve(block.get("target_group_arn"), *TARGET_GROUP_TYPES, attributes=("arn", "id"))
-            if group is not None:
-                groups.append(group)
-        if not groups:
-            continue
-        awsvpc = service_uses_awsvpc(model, service)
-        if isinstance(awsvpc, Unknown):
-            yield Undecided(service, awsvpc.reason)
-            continue
-        if not awsvpc:
-            continue
-        for group in groups:
-            if isinstance(group, Unknown):
-                yield Undecided(service, group.reason)
-                continue
-            target_type = group.get("target_type") or "instance"
-            if isinstance(target_type, Unknown):
-                yield Undecided(group, target_type.reason)
-            elif target_type != "ip" and group.address not in reported:
+@judges("aws_ecs_service")
+def check_awsvpc_target_type(model: Model, service: Resource) -> Iterator[Fail]:
+    reported: set[str] = model.memo("TFG303.reported", set)
+    groups = []
+    for block in _load_balancer_blocks(service):
+        group = model.resolve(block.get("target_group_arn"), *TARGET_GROUP_TYPES, attributes=("arn", "id"))
+        if group is not None:
+            groups.append(group)
+    if not groups or not service_uses_awsvpc(model, service):
+        return
+    pending = Pending()
+    for group in groups:
+        with pending:
+            group = known(group)
+            target_type = known(group.get("target_type"), about=group)
+            target_type = target_type if target_type not in (None, "") else "instance"
+            if target_type != "ip" and group.address not in reported:
                 reported.add(group.address)
                 yield Fail(group, f'target group of awsvpc service {service.address} has target_type "{target_type}"; it must be "ip"')
+    pending.settle()
 
 
 TFG303 = Rule(
@@ -152,29 +132,22 @@ TFG303 = Rule(
 )
 
 
-def check_privatelink_nlb(model: Model) -> Iterator[Hit]:
-    for endpoint in model.managed("aws_vpc_endpoint_service"):
-        arns = as_list(endpoint.get("network_load_balancer_arns"))
-        if isinstance(arns, Unknown):
-            yield Undecided(endpoint, arns.reason)
-            continue
-        if not arns:
-            gateways = as_list(endpoint.get("gateway_load_balancer_arns"))
-            if isinstance(gateways, Unknown):
-                yield Undecided(endpoint, gateways.reason)
-            elif not gateways:
-                yield Fail(endpoint, "VPC endpoint service has no network_load_balancer_arns: PrivateLink needs a Network Load Balancer")
-            continue
-        for arn in arns:
-            lb = model.resolve(arn, *LB_TYPES, attributes=("arn", "id"))
-            if isinstance(lb, Unknown):
-                yield Undecided(endpoint, lb.reason)
-            elif isinstance(lb, Resource):
+@judges("aws_vpc_endpoint_service")
+def check_privatelink_nlb(model: Model, endpoint: Resource) -> Iterator[Fail]:
+    arns = as_list(endpoint.get("network_load_balancer_arns"))
+    if not arns:
+        if not as_list(endpoint.get("gateway_load_balancer_arns")):
+            yield Fail(endpoint, "VPC endpoint service has no network_load_balancer_arns: PrivateLink needs a Network Load Balancer")
+        return
+    pending = Pending()
+    for arn in arns:
+        with pending:
+            lb = resolve(model, arn, *LB_TYPES, attributes=("arn", "id"))
+            if lb is not None:
                 kind = lb_type(lb)
-                if isinstance(kind, Unknown):
-                    yield Undecided(endpoint, kind.reason)
-                elif kind != "network":
+                if kind != "network":
                     yield Fail(endpoint, f"VPC endpoint service is fronted by {lb.address}, a load balancer of type {kind!r}, not a Network Load Balancer")
+    pending.settle()
 
 
 TFG304 = Rule(
@@ -191,39 +164,26 @@ TFG304 = Rule(
 )
 
 
-def _listener_lb(model: Model, listener: Resource) -> Resource | Unknown | None:
-    return model.resolve(listener.get("load_balancer_arn"), *LB_TYPES, attributes=("arn", "id"))
+def _listener_lb(model: Model, listener: Resource) -> Resource | None:
+    return resolve(model, listener.get("load_balancer_arn"), *LB_TYPES, attributes=("arn", "id"))
 
 
-def check_http_redirect(model: Model) -> Iterator[Hit]:
-    for listener in model.managed(*LISTENER_TYPES):
-        lb = _listener_lb(model, listener)
-        if isinstance(lb, Unknown):
-            yield Undecided(listener, lb.reason)
-            continue
-        if lb is None:
-            continue
-        kind = lb_type(lb)
-        if isinstance(kind, Unknown):
-            yield Undecided(listener, kind.reason)
-            continue
-        if kind != "application":
-            continue
-        protocol = listener.get("protocol") or "HTTP"
-        if isinstance(protocol, Unknown):
-            yield Undecided(listener, protocol.reason)
-            continue
-        if str(protocol).upper() != "HTTP":
-            continue
-        actions = listener.blocks("default_action")
-        if isinstance(actions, Unknown):
-            yield Undecided(listener, actions.reason)
-            continue
-        types = [a.get("type") for a in actions if isinstance(a, dict)]
-        if any(isinstance(t, Unknown) for t in types):
-            yield Undecided(listener, "listener action type not known")
-        elif "forward" in types:
-            yield Fail(listener, f"HTTP listener on port {listener.get('port', '?')} forwards traffic instead of redirecting to HTTPS")
+@judges(*LISTENER_TYPES)
+def check_http_redirect(model: Model, listener: Resource) -> Iterator[Fail]:
+    lb = _listener_lb(model, listener)
+    if lb is None or lb_type(lb) != "application":
+        return
+    protocol = known(listener.get("protocol"))
+    if str(protocol if protocol not in (None, "") else "HTTP").upper() != "HTTP":
+        return
+    actions = known(listener.blocks("default_action"))
+    types = [known(a.get("type"), "listener action type not known") for a in actions if isinstance(a, dict)]
+    if "forward" in types:
+        yield Fail(listener, f"HTTP listener on port {_shown(listener.get('port'))} forwards traffic instead of redirecting to HTTPS")
+
+
+def _shown(value: Any) -> str:
+    return "?" if value is None or isinstance(value, Unknown) else str(value)
 
 
 TFG305 = Rule(
@@ -242,25 +202,21 @@ TFG305 = Rule(
 )
 
 
-def check_tasks_open_to_world(model: Model) -> Iterator[Hit]:
-    reported: set[str] = set()
-    for service in model.managed("aws_ecs_service"):
-        blocks = _load_balancer_blocks(service)
-        if isinstance(blocks, Unknown) or not blocks:
-            continue
-        network = first_block(service, "network_configuration")
-        if isinstance(network, Unknown):
-            yield Undecided(service, network.reason)
-            continue
-        if network is None:
-            continue
-        yield from open_groups(
-            model,
-            service,
-            network.get("security_groups"),
-            reported,
-            lambda text, service=service: f"{text}, but it guards the tasks of {service.address}, which sit behind a load balancer",
-        )
+@judges("aws_ecs_service")
+def check_tasks_open_to_world(model: Model, service: Resource) -> Iterator[Fail]:
+    blocks = service.blocks("load_balancer")
+    if isinstance(blocks, Unknown) or not blocks:
+        return
+    network = first_block(service, "network_configuration")
+    if network is None:
+        return
+    yield from open_groups(
+        model,
+        service,
+        network.get("security_groups"),
+        model.memo("TFG306.reported", set),
+        lambda text: f"{text}, but it guards the tasks of {service.address}, which sit behind a load balancer",
+    )
 
 
 TFG306 = Rule(
@@ -281,45 +237,53 @@ TFG306 = Rule(
 _ALLOWED = {"application": ("HTTP", "HTTPS"), "network": ("TCP", "UDP", "TCP_UDP", "TLS")}
 
 
-def check_protocol_fits(model: Model) -> Iterator[Hit]:
-    groups_seen: dict[str, set[str]] = {}
-    for listener in model.managed(*LISTENER_TYPES):
-        lb = _listener_lb(model, listener)
-        if isinstance(lb, Unknown):
-            yield Undecided(listener, lb.reason)
-            continue
+def _groups_served(model: Model) -> dict[str, set[str]]:
+    """Target group address -> the kinds of load balancer whose listeners forward to it."""
+
+    def build() -> dict[str, set[str]]:
+        seen: dict[str, set[str]] = {}
+        for listener in model.managed(*LISTENER_TYPES):
+            lb = model.resolve(listener.get("load_balancer_arn"), *LB_TYPES, attributes=("arn", "id"))
+            kind = lb.get("load_balancer_type") if isinstance(lb, Resource) else None
+            kind = "application" if isinstance(lb, Resource) and kind in (None, "") else kind
+            if kind not in _ALLOWED:
+                continue
+            for ref in listener_target_groups(model, listener):
+                group = model.resolve(ref, *TARGET_GROUP_TYPES, attributes=("arn", "id"))
+                if isinstance(group, Resource):
+                    seen.setdefault(group.address, set()).add(kind)
+        return seen
+
+    return model.memo("TFG307.groups", build)
+
+
+def _judge_protocol(model: Model, subject: Resource) -> Iterator[Fail]:
+    if subject.type in LISTENER_TYPES:
+        lb = _listener_lb(model, subject)
         if lb is None:
-            continue
+            return
         kind = lb_type(lb)
-        if isinstance(kind, Unknown):
-            yield Undecided(listener, kind.reason)
-            continue
         if kind not in _ALLOWED:
-            continue
-        protocol = listener.get("protocol")
+            return
+        protocol = known(subject.get("protocol"))
         if protocol is None and kind == "application":
             protocol = "HTTP"
-        if isinstance(protocol, Unknown):
-            yield Undecided(listener, protocol.reason)
-        elif protocol is not None and str(protocol).upper() not in _ALLOWED[kind]:
-            yield Fail(listener, f"listener protocol {protocol} does not fit a{'n' if kind == 'application' else ''} {kind} load balancer ({'/'.join(_ALLOWED[kind])})")
-        for ref in listener_target_groups(model, listener):
-            group = model.resolve(ref, *TARGET_GROUP_TYPES, attributes=("arn", "id"))
-            if isinstance(group, Resource):
-                groups_seen.setdefault(group.address, set()).add(kind)
-    for group in model.managed(*TARGET_GROUP_TYPES):
-        kinds = groups_seen.get(group.address, set())
-        protocol = group.get("protocol")
-        if isinstance(protocol, Unknown):
-            if kinds:
-                yield Undecided(group, protocol.reason)
-            continue
-        if protocol is None:
-            continue
-        for kind in sorted(kinds):
-            if str(protocol).upper() not in _ALLOWED[kind]:
-                yield Fail(group, f"target group protocol {protocol} does not fit the {kind} load balancer it serves ({'/'.join(_ALLOWED[kind])})")
-                break
+        if protocol is not None and str(protocol).upper() not in _ALLOWED[kind]:
+            yield Fail(subject, f"listener protocol {protocol} does not fit a{'n' if kind == 'application' else ''} {kind} load balancer ({'/'.join(_ALLOWED[kind])})")
+        return
+    kinds = _groups_served(model).get(subject.address, set())
+    if not kinds:
+        return
+    protocol = known(subject.get("protocol"))
+    if protocol is None:
+        return
+    for kind in sorted(kinds):
+        if str(protocol).upper() not in _ALLOWED[kind]:
+            yield Fail(subject, f"target group protocol {protocol} does not fit the {kind} load balancer it serves ({'/'.join(_ALLOWED[kind])})")
+            break
+
+
+check_protocol_fits = Judge(lambda model: model.managed(*LISTENER_TYPES, *TARGET_GROUP_TYPES), _judge_protocol)
 
 
 TFG307 = Rule(
