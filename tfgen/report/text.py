@@ -111,6 +111,12 @@ def render(report: Report, options) -> str:
             location = f"{item.file}:{item.line}" if item.file else "(no file)"
             lines.append(f"  {item.rule_id}  {location}  {item.address}: {item.reason}")
         lines.append("")
+    if report.internal_errors:
+        lines.append(_paint("Internal errors (a defect in tfgen, not in your code; the check is incomplete):", "error", color))
+        for error in report.internal_errors:
+            location = f"{error.file}:{error.line}" if error.file else "(no file)"
+            lines.append(f"  {error.rule_id}  {location}  {error.address or '(no resource)'}: {error.message}")
+        lines.append("")
     summary = report.summary()
     counts = ", ".join(
         _paint(_plural(summary[s], s), s, color and summary[s] > 0) for s in ("error", "warning", "info")
@@ -120,5 +126,6 @@ def render(report: Report, options) -> str:
         f"{_plural(summary['files'], 'file')}, {_plural(summary['resources'], 'resource')} "
         f"in {_plural(len(report.roots), 'root module')}"
         + ("" if options.show_unknown or not summary["unknown"] else " (--show-unknown lists what was not decided)")
+        + (f"; {_plural(len(report.internal_errors), 'internal error')}" if report.internal_errors else "")
     )
     return "\n".join(lines) + "\n"
