@@ -119,6 +119,8 @@ class Resource:
             return value
         if isinstance(value, dict):
             return [value]
+        if not isinstance(value, (list, tuple)):
+            return []  # not a block at all (Terraform rejects it): nothing to judge
         return [v for v in value if isinstance(v, (dict, Unknown))]
 
     def __repr__(self) -> str:

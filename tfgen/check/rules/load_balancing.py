@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from tfgen.check.model import Model, Resource, Unknown
-from tfgen.check.rules.base import Fail, Judge, Pending, Rule, Undecided, judges, known
+from tfgen.check.rules.base import Fail, Judge, Pending, Rule, Undecided, judges, known, unless_unknown
 from tfgen.check.rules.helpers import as_list, first_block, launch_kinds, network_mode, resolve, task_definition_of
 from tfgen.check.rules.network import (
     LB_TYPES,
@@ -244,8 +244,7 @@ def _groups_served(model: Model) -> dict[str, set[str]]:
         seen: dict[str, set[str]] = {}
         for listener in model.managed(*LISTENER_TYPES):
             lb = model.resolve(listener.get("load_balancer_arn"), *LB_TYPES, attributes=("arn", "id"))
-            kind = lb.get("load_balancer_type") if isinstance(lb, Resource) else None
-            kind = "application" if isinstance(lb, Resource) and kind in (None, "") else kind
+            kind = unless_unknown(None, lb_type, lb) if isinstance(lb, Resource) else None
             if kind not in _ALLOWED:
                 continue
             for ref in listener_target_groups(model, listener):
