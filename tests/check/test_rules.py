@@ -63,7 +63,8 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
     "TFG207": ('family                   = "task-b"', "family = {expr}", '"task-b"'),
     "TFG208": ('"Action": "s3:*"', '"Action": "${{expr}}"', '"s3:*"'),
     "TFG209": ('{ name = "AWS_ACCESS_KEY_ID", value = "AKIAIOSFODNN7EXAMPLE" },\n      { name = "AWS_SECRET_ACCESS_KEY", value = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },', "{expr}[0],", '[{ name = "AWS_ACCESS_KEY_ID", value = "AKIAIOSFODNN7EXAMPLE" }]'),
-    "TFG301": ('elb_name       = "web-classic"', "elb_name = {expr}", '"web-classic"'),
+    # Every service of the bad example runs on Fargate: an unknown launch type leaves them all undecided.
+    "TFG301": ('launch_type     = "FARGATE"', "launch_type = {expr}", '"FARGATE"'),
     # count = 1 makes the address aws_elb.web[0]: see INDEXED.
     "TFG302": ('name    = "web-classic"', 'name = "web-classic"\n  count = {expr}', "1"),
     "TFG303": ('protocol = "HTTP"', 'protocol = "HTTP"\n  target_type = {expr}', '"instance"'),

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from tfgen.check.model import Model, Resource, Unknown
+from tfgen.check.model import Computed, Model, Resource, Unknown
 from tfgen.check.rules.base import Fail, Judge, Pending, Rule, Undecided, judges, known, unless_unknown
 from tfgen.check.rules.helpers import as_list, first_block, launch_kinds, network_mode, resolve, task_definition_of
 from tfgen.check.rules.network import (
     LB_TYPES,
+    LISTENER_RULE_TYPES,
     LISTENER_TYPES,
     TARGET_GROUP_TYPES,
     lb_type,
+    listener_lb_type,
     listener_target_groups,
     open_groups,
 )
@@ -41,7 +43,7 @@ def check_classic_with_awsvpc(model: Model, service: Resource) -> Iterator[Fail]
     classic = [b.get("elb_name") for b in _load_balancer_blocks(service) if b.get("elb_name") not in (None, "")]
     if not classic:
         return
-    if all(isinstance(name, Unknown) for name in classic):
+    if not any(_names_a_classic(name) for name in classic):
         known(classic[0])
     if service_uses_awsvpc(model, service):
         yield Fail(service, "service on Fargate/awsvpc is attached to a Classic Load Balancer (elb_name), which does not support it")
@@ -62,6 +64,17 @@ TFG301 = Rule(
 )
 
 
+def _names_a_classic(name: Any) -> bool:
+    """elb_name names a Classic Load Balancer: a known name, or a reference to an attribute
+    known only after apply (an aws_elb in a module or made without a name) - only a variable
+    without a value could still turn out null."""
+    return isinstance(name, str) or isinstance(name, Computed)
+
+
+def _elb_label(name: Any) -> str:
+    return repr(name) if isinstance(name, str) else f"{name.address}.{name.attribute}"
+
+
 def _classic_subjects(model: Model) -> list[Resource]:
     return model.managed("aws_elb", "aws_ecs_service")
 
@@ -73,10 +86,11 @@ def _judge_classic(model: Model, subject: Resource) -> Iterator[Fail]:
     blocks = subject.blocks("load_balancer")
     for block in blocks if isinstance(blocks, list) else []:
         name = block.get("elb_name") if isinstance(block, dict) else None
-        if name in (None, "") or isinstance(name, Unknown):
+        if name in (None, "") or not _names_a_classic(name):
             continue
+        # An aws_elb in this configuration is reported itself; one out of sight, through the service.
         if not isinstance(model.resolve(name, "aws_elb", attributes=("name", "id")), Resource):
-            yield Fail(subject, f"service uses Classic Load Balancer {name!r}, which is legacy")
+            yield Fail(subject, f"service uses Classic Load Balancer {_elb_label(name)}, which is legacy")
 
 
 check_classic_anywhere = Judge(_classic_subjects, _judge_classic)
@@ -168,18 +182,40 @@ def _listener_lb(model: Model, listener: Resource) -> Resource | None:
     return resolve(model, listener.get("load_balancer_arn"), *LB_TYPES, attributes=("arn", "id"))
 
 
+def _forwarding_rules(model: Model, listener: Resource) -> list[Resource]:
+    """The listener rules of `listener` that forward requests to a target; Undecided when none
+    is known to and a rule whose listener or actions cannot be known might."""
+    found = []
+    pending = Pending()
+    for rule in model.managed(*LISTENER_RULE_TYPES):
+        with pending:
+            target = known(model.resolve(rule.get("listener_arn"), *LISTENER_TYPES, attributes=("arn", "id")), about=rule)
+            if target is listener and "forward" in _action_types(rule, "action"):
+                found.append(rule)
+    if not found:
+        pending.settle()
+    return found
+
+
+def _action_types(resource: Resource, block: str) -> list[Any]:
+    return [known(a.get("type"), "listener action type not known") for a in known(resource.blocks(block)) if isinstance(a, dict)]
+
+
 @judges(*LISTENER_TYPES)
 def check_http_redirect(model: Model, listener: Resource) -> Iterator[Fail]:
-    lb = _listener_lb(model, listener)
-    if lb is None or lb_type(lb) != "application":
+    if listener_lb_type(model, listener) != "application":
         return
     protocol = known(listener.get("protocol"))
     if str(protocol if protocol not in (None, "") else "HTTP").upper() != "HTTP":
         return
-    actions = known(listener.blocks("default_action"))
-    types = [known(a.get("type"), "listener action type not known") for a in actions if isinstance(a, dict)]
-    if "forward" in types:
-        yield Fail(listener, f"HTTP listener on port {_shown(listener.get('port'))} forwards traffic instead of redirecting to HTTPS")
+    port = _shown(listener.get("port"))
+    if "forward" in _action_types(listener, "default_action"):
+        yield Fail(listener, f"HTTP listener on port {port} forwards traffic instead of redirecting to HTTPS")
+        return
+    rules = _forwarding_rules(model, listener)
+    if rules:
+        names = ", ".join(r.address for r in rules[:3]) + (f" and {len(rules) - 3} more" if len(rules) > 3 else "")
+        yield Fail(listener, f"HTTP listener on port {port} forwards traffic through its listener rules ({names}) instead of redirecting to HTTPS")
 
 
 def _shown(value: Any) -> str:
@@ -191,9 +227,12 @@ TFG305 = Rule(
     severity="warning",
     title="ALB HTTP listeners should redirect to HTTPS",
     guidance="**ALB** = Default choice for exposing ECS services.",
-    why="A listener that forwards plain HTTP to the service sends requests, cookies and tokens "
-    "unencrypted across the internet. Redirecting port 80 to an HTTPS listener keeps old links "
-    "working and the traffic encrypted.",
+    why="A listener that forwards plain HTTP to the service, by its default action or through its "
+    "listener rules, sends requests, cookies and tokens unencrypted across the network. "
+    "Redirecting port 80 to an HTTPS listener keeps old links working and the traffic encrypted. "
+    "An internal load balancer is judged the same way: inside the VPC the traffic is still "
+    "unencrypted, readable by anything that can see it, and AWS recommends encryption in transit "
+    "everywhere; where plain HTTP inside the VPC is a deliberate choice, suppress it with the reason.",
     fix='Make the HTTP listener\'s default_action { type = "redirect" redirect { port = "443", '
     'protocol = "HTTPS", status_code = "HTTP_301" } } and forward from an HTTPS listener with a '
     "certificate.",
@@ -243,8 +282,7 @@ def _groups_served(model: Model) -> dict[str, set[str]]:
     def build() -> dict[str, set[str]]:
         seen: dict[str, set[str]] = {}
         for listener in model.managed(*LISTENER_TYPES):
-            lb = model.resolve(listener.get("load_balancer_arn"), *LB_TYPES, attributes=("arn", "id"))
-            kind = unless_unknown(None, lb_type, lb) if isinstance(lb, Resource) else None
+            kind = unless_unknown(None, listener_lb_type, model, listener)
             if kind not in _ALLOWED:
                 continue
             for ref in listener_target_groups(model, listener):

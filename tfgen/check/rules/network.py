@@ -20,6 +20,25 @@ def lb_type(lb: Resource) -> str:
     return str(value) if value not in (None, "") else "application"
 
 
+# Listener protocols only one kind of load balancer speaks.
+_PROTOCOL_LB_TYPE = {"HTTP": "application", "HTTPS": "application", "TCP": "network", "UDP": "network", "TCP_UDP": "network", "TLS": "network"}
+
+
+def listener_lb_type(model: Model, listener: Resource) -> str | None:
+    """The type of the load balancer a listener is on: from the aws_lb when it is in this
+    configuration, else from the listener's protocol (HTTP/HTTPS only exist on an ALB);
+    None when the load balancer is made elsewhere and the protocol does not tell."""
+    lb = model.resolve(listener.get("load_balancer_arn"), *LB_TYPES, attributes=("arn", "id"))
+    if isinstance(lb, Resource):
+        return lb_type(lb)
+    protocol = listener.get("protocol")
+    inferred = _PROTOCOL_LB_TYPE.get(protocol.upper()) if isinstance(protocol, str) else None
+    if inferred is None:
+        known(lb)  # a load balancer that cannot be known, and the protocol does not tell
+        known(protocol)  # one made elsewhere, and the protocol that would tell is not known
+    return inferred
+
+
 def _port_covers(protocol: Any, from_port: Any, to_port: Any, port: int | None) -> bool:
     if port is None:
         return True
