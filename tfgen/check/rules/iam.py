@@ -93,7 +93,9 @@ def role_policies(model: Model, role: Resource) -> RolePolicies:
     out.unknown.extend(links.unknown)
     for arn in list(out.managed_arns):
         policy = model.resolve(arn, "aws_iam_policy", attributes=("arn", "id"))
-        if isinstance(policy, Resource):
+        if isinstance(policy, Resource) and policy.mode == "data":
+            out.managed_arns[out.managed_arns.index(arn)] = _data_policy_arn(policy)
+        elif isinstance(policy, Resource):
             out.managed_arns.remove(arn)
             out.documents.append((policy, policy.get("policy")))
     return out
@@ -136,9 +138,20 @@ def _role_links(model: Model) -> _RoleLinks:
     return model.memo("iam.role-links", build)
 
 
+def _data_policy_arn(policy: Resource) -> Any:
+    """The ARN a `data "aws_iam_policy"` looks up: its arn, or the AWS managed policy its name
+    names (a customer policy of the same name is judged as that AWS policy would be)."""
+    if policy.get("arn") is not None:
+        return policy.get("arn")
+    name = policy.get("name")
+    return f"arn:aws:iam::aws:policy/{name}" if isinstance(name, str) and name else Unknown(f"{policy.address}: policy not known")
+
+
 def _add_policy_arn(model: Model, out: RolePolicies, attachment: Resource, arn: Any) -> None:
     policy = model.resolve(arn, "aws_iam_policy", attributes=("arn", "id"))
-    if isinstance(policy, Resource):
+    if isinstance(policy, Resource) and policy.mode == "data":
+        out.managed_arns.append(_data_policy_arn(policy))
+    elif isinstance(policy, Resource):
         out.documents.append((policy, policy.get("policy")))
     elif isinstance(arn, Unknown) and not isinstance(arn, PartialString):
         out.unknown.append(arn)

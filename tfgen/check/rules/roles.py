@@ -371,7 +371,41 @@ UNSCOPABLE_ACTIONS = (
     "ec2:Describe*",
     "elasticfilesystem:DescribeFileSystems",
 )
-_BROAD_MANAGED = ("AdministratorAccess", "PowerUserAccess")
+# AWS managed policies that hand a task far more than one task needs: what each grants.
+# Any other "...FullAccess" policy grants a whole service and is broad too.
+BROAD_MANAGED_POLICIES: dict[str, str] = {
+    "AdministratorAccess": "every action on every resource",
+    "PowerUserAccess": "every action except IAM and Organizations",
+    "ReadOnlyAccess": "read access to every resource of every service, data included",
+    "ViewOnlyAccess": "listing and describing every resource of every service",
+    "SecurityAudit": "reading the configuration of every service",
+    "IAMFullAccess": "every IAM action, including granting itself more",
+    "AmazonS3FullAccess": "every S3 action on every bucket",
+    "AmazonS3ReadOnlyAccess": "reading every S3 bucket in the account",
+    "AmazonDynamoDBFullAccess": "every DynamoDB action on every table",
+    "AmazonDynamoDBReadOnlyAccess": "reading every DynamoDB table in the account",
+    "AmazonSQSFullAccess": "every SQS action on every queue",
+    "AmazonSNSFullAccess": "every SNS action on every topic",
+    "AmazonEC2FullAccess": "every EC2 action",
+    "AmazonRDSFullAccess": "every RDS action on every database",
+    "AmazonECS_FullAccess": "every ECS action, including running any task definition",
+    "AmazonEC2ContainerRegistryFullAccess": "every ECR action on every repository",
+    "AmazonSSMFullAccess": "every Systems Manager action, including running commands on instances",
+    "AmazonSSMReadOnlyAccess": "reading every Systems Manager parameter",
+    "SecretsManagerReadWrite": "reading and writing every secret",
+    "CloudWatchFullAccess": "every CloudWatch action",
+    "CloudWatchLogsFullAccess": "every CloudWatch Logs action on every log group",
+    "AWSLambda_FullAccess": "every Lambda action on every function",
+    "AmazonKinesisFullAccess": "every Kinesis action on every stream",
+    "AWSKeyManagementServicePowerUser": "managing every KMS key",
+}
+
+
+def broad_managed_grant(name: str) -> str | None:
+    """What a broad AWS managed policy grants, or None for one scoped narrowly enough."""
+    if name in BROAD_MANAGED_POLICIES:
+        return BROAD_MANAGED_POLICIES[name]
+    return "every action of its service" if name.endswith("FullAccess") else None
 
 
 def _broad_actions(statement: dict[str, Any]) -> list[str]:
@@ -423,11 +457,11 @@ def check_task_role_least_privilege(model: Model, task: Resource) -> Iterator[Fa
             undecided.add(pending.first.reason, holder)
     for arn in policies.managed_arns:
         name = managed_policy_name(arn)
-        if name is not None and (name in _BROAD_MANAGED or name.endswith("FullAccess")):
-            key = f"{arn}|{role.address}"
-            if key not in reported:
-                reported.add(key)
-                yield Fail(role, f"task role {role.address} has the managed policy {name}, which allows service-wide actions")
+        grant = broad_managed_grant(name) if name is not None else None
+        key = f"{name}|{role.address}"
+        if grant is not None and key not in reported:
+            reported.add(key)
+            yield Fail(role, f"task role {role.address} has the AWS managed policy {name}, which grants {grant}")
     undecided.settle()
 
 
@@ -437,8 +471,9 @@ TFG208 = Rule(
     title="Task role policy should be least privilege",
     guidance="Grants specific permissions to ECS tasks",
     why='A task role should grant the specific actions on the specific resources the task uses. '
-    '"*" or "service:*" actions, or Resource "*" on actions that can be scoped, hand the '
-    "application (and anyone who compromises it) far more than it needs.",
+    '"*" or "service:*" actions, Resource "*" on actions that can be scoped, or a broad AWS '
+    "managed policy (AdministratorAccess, PowerUserAccess, ReadOnlyAccess, AmazonS3FullAccess, "
+    "...) hand the application (and anyone who compromises it) far more than it needs.",
     fix='List the exact actions (e.g. "s3:GetObject") and the resource ARNs they apply to; keep '
     'Resource "*" for actions that support nothing else (ecr:GetAuthorizationToken, xray:Put*, ...).',
     url=f"{_DOCS}/task-iam-roles.html",
