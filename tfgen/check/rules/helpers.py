@@ -174,7 +174,7 @@ def launch_kinds(model: Model, service: Resource) -> set[str]:
     if not strategy:
         value = service.get("cluster")
         cluster = None if value is None else known(model.resolve(value, "aws_ecs_cluster", attributes=("arn", "id", "name")), f"the cluster of {service.address} is not known")
-        strategy = _cluster_default_strategy(model, cluster)
+        strategy = cluster_default_strategy(model, cluster)
         if not strategy:
             return {"EC2"}  # the provider's documented default launch type
     kinds: set[str] = set()
@@ -184,7 +184,7 @@ def launch_kinds(model: Model, service: Resource) -> set[str]:
     return kinds
 
 
-def _cluster_default_strategy(model: Model, cluster: Resource | None) -> list[Any]:
+def cluster_default_strategy(model: Model, cluster: Resource | None) -> list[Any]:
     if cluster is None:
         return []
     for link in model.managed("aws_ecs_cluster_capacity_providers"):

@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterator
 from tfgen import fargate
 from tfgen.check.model import Model, Resource
 from tfgen.check.rules.base import Fail, Pending, Rule, Undecided, judges, known
+from tfgen.check.rules.fleet import instance_user_data, registers
 from tfgen.check.rules.helpers import (
     as_list,
     cluster_of,
@@ -80,76 +81,6 @@ TFG102 = Rule(
 # --- TFG103: container instances for EC2 services ------------------------------------------------
 
 
-def _registers(user_data: str, cluster: str) -> bool:
-    text = maybe_base64(user_data)
-    if not isinstance(text, str):
-        return False
-    name = re.escape(cluster)
-    if re.search(rf"ECS_CLUSTER\s*=\s*['\"]?{name}['\"]?(?=[\s'\"]|$)", text):
-        return True
-    if re.search(rf"\[settings\.ecs\][^\[]*cluster\s*=\s*['\"]{name}['\"]", text, re.S):
-        return True  # Bottlerocket
-    if cluster == "default" and "ECS_CLUSTER" not in text:
-        return True  # the agent joins "default" unless told otherwise
-    return False
-
-
-def _template_user_data(model: Model, spec: dict[str, Any] | None) -> Any:
-    """User data of the launch template a launch_template block / specification points to."""
-    if spec is None:
-        return None
-    for key in ("id", "launch_template_id", "name", "launch_template_name"):
-        value = spec.get(key)
-        if value is None:
-            continue
-        template = resolve(model, value, "aws_launch_template", attributes=("id", "name", "arn"))
-        if template is None:
-            raise Undecided(f"launch template {value!r} is not in this configuration")
-        return template.get("user_data")
-    return None
-
-
-def _group_user_data(model: Model, group: Resource) -> Iterator[Callable[[], Any]]:
-    yield lambda: _template_user_data(model, first_block(group, "launch_template"))
-
-    def mixed() -> Any:
-        policy = first_block(group, "mixed_instances_policy")
-        if policy is None:
-            return None
-        template = first_block(policy, "launch_template")
-        return _template_user_data(model, first_block(template, "launch_template_specification") if template is not None else None)
-
-    yield mixed
-
-    def configuration() -> Any:
-        config = group.get("launch_configuration")
-        if config is None:
-            return None
-        found = resolve(model, config, "aws_launch_configuration", attributes=("name", "id", "arn"))
-        if found is None:
-            raise Undecided("launch configuration not in this configuration")
-        return found.get("user_data")
-
-    yield configuration
-
-
-def _instance_user_data(model: Model, instance: Resource) -> Any:
-    for attribute in ("user_data", "user_data_base64"):
-        if instance.get(attribute) is not None:
-            return instance.get(attribute)
-    data = _template_user_data(model, first_block(instance, "launch_template"))
-    return data if data is not None else ""
-
-
-def instance_user_data(model: Model) -> Iterator[Callable[[], Any]]:
-    """For each Auto Scaling group and instance, a reader of the user data its instances boot
-    with (None when a source is not used); a reader raises Undecided when it cannot know."""
-    for group in model.managed("aws_autoscaling_group"):
-        yield from _group_user_data(model, group)
-    for instance in model.managed("aws_instance"):
-        yield lambda instance=instance: _instance_user_data(model, instance)
-
-
 @judges("aws_ecs_service")
 def check_container_instances(model: Model, service: Resource) -> Iterator[Fail]:
     if "EC2" not in launch_kinds(model, service):
@@ -161,10 +92,10 @@ def check_container_instances(model: Model, service: Resource) -> Iterator[Fail]
     if not isinstance(name, str):
         raise Undecided(f"the name of {cluster.address if cluster else 'the cluster'} is not known")
     pending = Pending()
-    for read in instance_user_data(model):
+    for _, read in instance_user_data(model):
         with pending:
             data = known(read())
-            if isinstance(data, str) and _registers(data, name):
+            if isinstance(data, str) and registers(data, name):
                 return
     if model.unknown_modules:
         raise Undecided("a module that could not be read may provide container instances")

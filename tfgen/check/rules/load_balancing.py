@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from tfgen.check.model import Computed, Model, Resource, Unknown
+from tfgen.check.model import Computed, Model, Resource, Unknown, is_unknown
 from tfgen.check.rules.base import Fail, Judge, Pending, Rule, Undecided, judges, known, unless_unknown
+from tfgen.check.rules.fleet import fleets_of, host_ports, instance_security_groups
 from tfgen.check.rules.helpers import as_list, first_block, launch_kinds, network_mode, resolve, task_definition_of
 from tfgen.check.rules.network import (
     LB_TYPES,
@@ -244,18 +245,42 @@ TFG305 = Rule(
 @judges("aws_ecs_service")
 def check_tasks_open_to_world(model: Model, service: Resource) -> Iterator[Fail]:
     blocks = service.blocks("load_balancer")
-    if isinstance(blocks, Unknown) or not blocks:
+    if is_unknown(blocks) or not blocks:
         return
+    reported: set[str] = model.memo("TFG306.reported", set)
     network = first_block(service, "network_configuration")
-    if network is None:
+    if network is not None:
+        yield from open_groups(
+            model,
+            service,
+            network.get("security_groups"),
+            reported,
+            lambda text: f"{text}, but it guards the tasks of {service.address}, which sit behind a load balancer",
+        )
         return
-    yield from open_groups(
-        model,
-        service,
-        network.get("security_groups"),
-        model.memo("TFG306.reported", set),
-        lambda text: f"{text}, but it guards the tasks of {service.address}, which sit behind a load balancer",
-    )
+    # bridge and host mode: the tasks listen on their container instances' addresses, behind
+    # the instances' security groups.
+    task = task_definition_of(model, service)
+    if task is None or "EC2" not in launch_kinds(model, service):
+        return
+    mode = network_mode(task)
+    if mode not in ("bridge", "host"):
+        return
+    ports = host_ports(task, mode)
+    pending = Pending()
+    for fleet in fleets_of(model, service):
+        for source in fleet.sources:
+            for port in ports:
+                with pending:
+                    yield from open_groups(
+                        model,
+                        service,
+                        instance_security_groups(source),
+                        reported,
+                        lambda text: f"{text}, but it guards the container instances ({mode} network mode) of {service.address}, which sits behind a load balancer",
+                        port=port,
+                    )
+    pending.settle()
 
 
 TFG306 = Rule(
@@ -265,7 +290,9 @@ TFG306 = Rule(
     guidance="**ALB** = Default choice for exposing ECS services.",
     why="When a load balancer exposes the service, the tasks' security group needs to admit only "
     "the load balancer. Admitting 0.0.0.0/0 lets anyone bypass the load balancer (and its TLS, "
-    "WAF and health checks) whenever a task has a reachable address.",
+    "WAF and health checks) whenever a task has a reachable address. In bridge and host network "
+    "mode the tasks listen on their container instances, so the instances' security group on the "
+    "tasks' host ports is that gate.",
     fix="Replace the 0.0.0.0/0 / ::/0 ingress on the tasks' security group with a rule whose "
     "source is the load balancer's security group (referenced_security_group_id / "
     "source_security_group_id).",
