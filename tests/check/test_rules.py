@@ -50,6 +50,7 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
     "TFG103": ('launch_type     = "EC2"', "launch_type = {expr}", '"EC2"'),
     "TFG104": ('requires_compatibilities = ["EC2"]', "requires_compatibilities = {expr}", '["EC2"]'),
     "TFG105": ("desired_count   = 1", "desired_count = 1\n  launch_type = {expr}", '"EC2"'),
+    "TFG106": ('instance_type = "t3.medium"', "instance_type = {expr}", '"t3.medium"'),
     "TFG201": (
         'user_data     = base64encode("#!/bin/bash\\necho ECS_CLUSTER=app >> /etc/ecs/ecs.config\\n")',
         "user_data = base64encode({expr})",

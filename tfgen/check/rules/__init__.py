@@ -17,6 +17,7 @@ CONFIG_RULES: tuple[Rule, ...] = (
     launch.TFG103,
     launch.TFG104,
     launch.TFG105,
+    launch.TFG106,
     roles.TFG201,
     roles.TFG202,
     roles.TFG203,

@@ -6,12 +6,14 @@ import re
 from typing import Any, Callable, Iterator
 
 from tfgen import fargate
+from tfgen.instances import size_of, task_fits
 from tfgen.check.model import Model, Resource
 from tfgen.check.rules.base import Fail, Pending, Rule, Undecided, judges, known
-from tfgen.check.rules.fleet import instance_user_data, registers
+from tfgen.check.rules.fleet import fleets_of, instance_user_data, registers
 from tfgen.check.rules.helpers import (
     as_list,
     cluster_of,
+    decode_json,
     compatibilities,
     first_block,
     is_fargate_task,
@@ -171,4 +173,77 @@ TFG105 = Rule(
     "deliberately (GPUs, daemon tasks, special instance types) and skip TFG105 with a reason.",
     url=f"{_DOCS}/AWS_Fargate.html",
     check=check_prefer_fargate,
+)
+
+
+# --- TFG106: the task fits one container instance ------------------------------------------------
+
+
+def task_size(task: Resource) -> tuple[int | None, int | None]:
+    """The CPU units and MiB ECS reserves on an instance to place the task: the task-level size
+    where set, else the sum over its containers (cpu; memoryReservation, else memory), which is
+    what placement adds up when the task sets no size of its own."""
+    cpu, memory = parse_cpu(task.get("cpu")), parse_memory(task.get("memory"))
+    if cpu is not None and memory is not None:
+        return cpu, memory
+    definitions = decode_json(task.get("container_definitions")) if task.get("container_definitions") is not None else []
+    container_cpu = container_memory = 0
+    for container in definitions if isinstance(definitions, list) else [definitions]:
+        if not isinstance(known(container), dict):
+            continue
+        container_cpu += parse_cpu(container.get("cpu")) or 0
+        reservation = parse_memory(container.get("memoryReservation"))
+        container_memory += reservation if reservation is not None else parse_memory(container.get("memory")) or 0
+    return (cpu if cpu is not None else container_cpu or None), (memory if memory is not None else container_memory or None)
+
+
+def _size_text(cpu: int | None, memory: int | None) -> str:
+    return " and ".join(text for value, text in ((cpu, f"{cpu} CPU units"), (memory, f"{memory} MiB")) if value is not None)
+
+
+@judges("aws_ecs_service")
+def check_fits_instance(model: Model, service: Resource) -> Iterator[Fail]:
+    if "EC2" not in launch_kinds(model, service):
+        return
+    task = task_definition_of(model, service)
+    if task is None:
+        return
+    cpu, memory = task_size(task)
+    if cpu is None and memory is None:
+        return
+    sizes = []
+    pending = Pending()
+    for fleet in fleets_of(model, service):
+        for instance_type in fleet.instance_types() or [None]:
+            with pending:
+                name = known(instance_type, f"the instance type of {fleet.owner.address} is not known")
+                if not isinstance(name, str) or size_of(name) is None:
+                    raise Undecided(f"instance type {name!r} of {fleet.owner.address} is not in tfgen's table of instance sizes")
+                if task_fits(name, cpu, memory):
+                    return
+                sizes.append(size_of(name))
+    pending.settle()
+    if sizes:
+        largest = max(sizes, key=lambda size: (size.cpu_units, size.task_memory_mib))  # type: ignore[union-attr]
+        yield Fail(
+            task,
+            f"task needs {_size_text(cpu, memory)}, more than one {largest.describe()} offers: "  # type: ignore[union-attr]
+            f"{service.address} can never place it",
+        )
+
+
+TFG106 = Rule(
+    id="TFG106",
+    severity="error",
+    title="EC2 task must fit one instance of its Auto Scaling group's instance type",
+    guidance="You define **task definition**, including CPU & memory.",
+    why="ECS places a task on one container instance that has the task's CPU and memory free. A "
+    "task larger than a whole instance of the Auto Scaling group's type (less what the OS and "
+    "agent keep) is never placed: the service stays at zero running tasks. The size judged is the "
+    "task-level cpu/memory where set, else the sum over the containers (cpu, and memoryReservation "
+    "or else memory), as placement adds them up. An instance type outside tfgen's table is unknown.",
+    fix="Use a larger instance type in the launch template (or the mixed instances overrides), or "
+    "lower the task's cpu/memory to what one instance offers.",
+    url=f"{_DOCS}/memory-management.html",
+    check=check_fits_instance,
 )
