@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any, Callable, Iterator
+from typing import Iterator
 
 from tfgen import fargate
 from tfgen.instances import size_of, task_fits
@@ -15,14 +14,11 @@ from tfgen.check.rules.helpers import (
     cluster_of,
     decode_json,
     compatibilities,
-    first_block,
     is_fargate_task,
     launch_kinds,
-    maybe_base64,
     network_mode,
     parse_cpu,
     parse_memory,
-    resolve,
     task_definition_of,
 )
 

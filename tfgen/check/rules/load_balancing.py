@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from tfgen.check.model import Computed, Model, Resource, Unknown, is_unknown
+from tfgen.check.model import Computed, Model, Resource, is_unknown
 from tfgen.check.rules.base import Fail, Judge, Pending, Rule, Undecided, judges, known, unless_unknown
 from tfgen.check.rules.fleet import fleets_of, host_ports, instance_security_groups
-from tfgen.check.rules.helpers import as_list, first_block, launch_kinds, network_mode, resolve, task_definition_of
+from tfgen.check.rules.helpers import as_list, first_block, launch_kinds, network_mode, resolve, shown, task_definition_of
 from tfgen.check.rules.network import (
     LB_TYPES,
     LISTENER_RULE_TYPES,
@@ -209,7 +209,7 @@ def check_http_redirect(model: Model, listener: Resource) -> Iterator[Fail]:
     protocol = known(listener.get("protocol"))
     if str(protocol if protocol not in (None, "") else "HTTP").upper() != "HTTP":
         return
-    port = _shown(listener.get("port"))
+    port = shown(listener.get("port"))
     if "forward" in _action_types(listener, "default_action"):
         yield Fail(listener, f"HTTP listener on port {port} forwards traffic instead of redirecting to HTTPS")
         return
@@ -217,10 +217,6 @@ def check_http_redirect(model: Model, listener: Resource) -> Iterator[Fail]:
     if rules:
         names = ", ".join(r.address for r in rules[:3]) + (f" and {len(rules) - 3} more" if len(rules) > 3 else "")
         yield Fail(listener, f"HTTP listener on port {port} forwards traffic through its listener rules ({names}) instead of redirecting to HTTPS")
-
-
-def _shown(value: Any) -> str:
-    return "?" if value is None or isinstance(value, Unknown) else str(value)
 
 
 TFG305 = Rule(
