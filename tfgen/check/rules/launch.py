@@ -232,7 +232,7 @@ TFG106 = Rule(
     id="TFG106",
     severity="error",
     title="EC2 task must fit one instance of its Auto Scaling group's instance type",
-    guidance="You define **task definition**, including CPU & memory.",
+    guidance="Containers are placed on EC2 instances by ECS scheduler.",
     why="ECS places a task on one container instance that has the task's CPU and memory free. A "
     "task larger than a whole instance of the Auto Scaling group's type (less what the OS and "
     "agent keep) is never placed: the service stays at zero running tasks. The size judged is the "
