@@ -164,3 +164,20 @@ def test_pending_keeps_the_first_undecided_and_goes_on():
     assert seen == ["a", "b"]
     with pytest.raises(Undecided, match="first"):
         pending.settle()
+
+
+def test_checking_a_model_twice_reports_the_same(tmp_path, monkeypatch):
+    """Rules that report a thing once per run (a security group rule, a role) keep that state
+    per run, not per model."""
+    from tfgen.check.policy import Policy
+    from tfgen.check.rules import CONFIG_RULES
+    from tfgen.check.runner import Report, check_model, discover, evaluate
+
+    (root,) = discover([str(example_path("TFG306", "bad").parent)])
+    model = evaluate(root, [], [])
+    policy = Policy(tuple(rule.id for rule in CONFIG_RULES))
+    first, second = Report(rules=CONFIG_RULES), Report(rules=CONFIG_RULES)
+    check_model(model, CONFIG_RULES, policy, first)
+    check_model(model, CONFIG_RULES, policy, second)
+    assert [f.address for f in first.findings if f.rule_id == "TFG306"] == ["aws_security_group.tasks", "aws_security_group.instances"]
+    assert second.findings == first.findings and second.unknowns == first.unknowns

@@ -162,6 +162,11 @@ class Model:
             self._indexes[key] = build()
         return self._indexes[key]
 
+    def forget(self) -> None:
+        """Drop every table `memo` built: rules keep what they reported in one run there (a
+        finding once per security group rule, per role), so each run starts afresh."""
+        self._indexes.clear()
+
     def managed(self, *types: str) -> list[Resource]:
         """Managed resources of the given types, in configuration order."""
         found = self.memo(

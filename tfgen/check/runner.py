@@ -192,6 +192,7 @@ def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Rep
     for that rule and resource; neither stops the other judgements or rules.
     """
     seen: set[tuple[str, str, str]] = set()
+    model.forget()
 
     def fail(rule: Rule, hit: Fail) -> None:
         resource = hit.resource
