@@ -62,7 +62,11 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
     "TFG205": ("role = aws_iam_role.shared.name", "role = {expr}", '"app-shared"'),
     "TFG206": ("aws_iam_role.app.arn", "{expr}", '"arn:aws:iam::111122223333:role/app"'),
     "TFG207": ('family                   = "task-b"', "family = {expr}", '"task-b"'),
-    "TFG208": ('"Action": "s3:*"', '"Action": "${{expr}}"', '"s3:*"'),
+    "TFG208": (
+        '"Action": "s3:*"',
+        '"Action": "${{expr}.action}"',
+        '{ action = "s3:*", arn = "arn:aws:iam::aws:policy/ReadOnlyAccess" }',
+    ),
     "TFG209": ('{ name = "AWS_ACCESS_KEY_ID", value = "AKIAIOSFODNN7EXAMPLE" },\n      { name = "AWS_SECRET_ACCESS_KEY", value = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },', "{expr}[0],", '[{ name = "AWS_ACCESS_KEY_ID", value = "AKIAIOSFODNN7EXAMPLE" }]'),
     # Every service of the bad example runs on Fargate: an unknown launch type leaves them all undecided.
     "TFG301": ('launch_type     = "FARGATE"', "launch_type = {expr}", '"FARGATE"'),
@@ -95,11 +99,19 @@ def test_every_rule_has_a_variant():
     assert sorted(VARIANTS) == RULE_IDS
 
 
+# Bad examples with more than one shape: every anchor moves into the expression (an object).
+MORE_ANCHORS: dict[str, list[tuple[str, str]]] = {
+    "TFG208": [('policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"', "policy_arn = {expr}.arn")],
+}
+
+
 def _variant_text(rule_id: str, expr: str) -> str:
     old, new, _ = VARIANTS[rule_id]
     text = example_path(rule_id, "bad").read_text()
-    assert old in text, f"{rule_id}: variant anchor not in the bad example"
-    return text.replace(old, new.replace("{expr}", expr))
+    for anchor, replacement in [(old, new), *MORE_ANCHORS.get(rule_id, [])]:
+        assert anchor in text, f"{rule_id}: variant anchor not in the bad example"
+        text = text.replace(anchor, replacement.replace("{expr}", expr))
+    return text
 
 
 def _write(folder: Path, files: dict[str, str]) -> None:
