@@ -50,6 +50,7 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
     "TFG103": ('launch_type     = "EC2"', "launch_type = {expr}", '"EC2"'),
     "TFG104": ('requires_compatibilities = ["EC2"]', "requires_compatibilities = {expr}", '["EC2"]'),
     "TFG105": ("desired_count   = 1", "desired_count = 1\n  launch_type = {expr}", '"EC2"'),
+    "TFG106": ('instance_type = "t3.medium"', "instance_type = {expr}", '"t3.medium"'),
     "TFG201": (
         'user_data     = base64encode("#!/bin/bash\\necho ECS_CLUSTER=app >> /etc/ecs/ecs.config\\n")',
         "user_data = base64encode({expr})",
@@ -61,9 +62,14 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
     "TFG205": ("role = aws_iam_role.shared.name", "role = {expr}", '"app-shared"'),
     "TFG206": ("aws_iam_role.app.arn", "{expr}", '"arn:aws:iam::111122223333:role/app"'),
     "TFG207": ('family                   = "task-b"', "family = {expr}", '"task-b"'),
-    "TFG208": ('"Action": "s3:*"', '"Action": "${{expr}}"', '"s3:*"'),
+    "TFG208": (
+        '"Action": "s3:*"',
+        '"Action": "${{expr}.action}"',
+        '{ action = "s3:*", arn = "arn:aws:iam::aws:policy/ReadOnlyAccess" }',
+    ),
     "TFG209": ('{ name = "AWS_ACCESS_KEY_ID", value = "AKIAIOSFODNN7EXAMPLE" },\n      { name = "AWS_SECRET_ACCESS_KEY", value = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },', "{expr}[0],", '[{ name = "AWS_ACCESS_KEY_ID", value = "AKIAIOSFODNN7EXAMPLE" }]'),
-    "TFG301": ('elb_name       = "web-classic"', "elb_name = {expr}", '"web-classic"'),
+    # Every service of the bad example runs on Fargate: an unknown launch type leaves them all undecided.
+    "TFG301": ('launch_type     = "FARGATE"', "launch_type = {expr}", '"FARGATE"'),
     # count = 1 makes the address aws_elb.web[0]: see INDEXED.
     "TFG302": ('name    = "web-classic"', 'name = "web-classic"\n  count = {expr}', "1"),
     "TFG303": ('protocol = "HTTP"', 'protocol = "HTTP"\n  target_type = {expr}', '"instance"'),
@@ -93,11 +99,19 @@ def test_every_rule_has_a_variant():
     assert sorted(VARIANTS) == RULE_IDS
 
 
+# Bad examples with more than one shape: every anchor moves into the expression (an object).
+MORE_ANCHORS: dict[str, list[tuple[str, str]]] = {
+    "TFG208": [('policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"', "policy_arn = {expr}.arn")],
+}
+
+
 def _variant_text(rule_id: str, expr: str) -> str:
     old, new, _ = VARIANTS[rule_id]
     text = example_path(rule_id, "bad").read_text()
-    assert old in text, f"{rule_id}: variant anchor not in the bad example"
-    return text.replace(old, new.replace("{expr}", expr))
+    for anchor, replacement in [(old, new), *MORE_ANCHORS.get(rule_id, [])]:
+        assert anchor in text, f"{rule_id}: variant anchor not in the bad example"
+        text = text.replace(anchor, replacement.replace("{expr}", expr))
+    return text
 
 
 def _write(folder: Path, files: dict[str, str]) -> None:

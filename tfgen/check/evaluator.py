@@ -438,6 +438,12 @@ class ResourceInstance:
     def _attribute(self, name: str) -> Any:
         if self.mode == "data" and self.type == "aws_iam_policy_document" and name in ("json", "minified_json"):
             return policy_document(self)
+        if self.mode == "data" and self.type == "template_file" and name == "rendered":
+            # The template provider's data source: templatefile() with the text given inline.
+            template, variables = plain(self.attribute("template")), plain(self.attribute("vars")) if "vars" in self.block.attributes else {}
+            if not isinstance(template, str):
+                return Unknown(f"{self.address}: template not known")
+            return _render_template(template, f"{self.block.file}:{self.block.line}", variables, self.scope)
         if name in self.block.attributes and name not in _META:
             return safe_evaluate(self.block.attributes[name].expr, self.scope)
         if any(b.type == name or (b.type == "dynamic" and b.labels[:1] == (name,)) for b in self.block.blocks):
@@ -1021,15 +1027,19 @@ def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
         return call("base64encode", [text])
     if name == "file":
         return text
-    variables = args[1] if len(args) > 1 else {}
+    return _render_template(text, str(path), args[1] if len(args) > 1 else {}, scope)
+
+
+def _render_template(text: str, origin: str, variables: Any, scope: Scope) -> Any:
+    """A template text rendered with `variables` (templatefile(), data "template_file")."""
     if not isinstance(variables, dict):
-        return Unknown("templatefile() variables not known")
+        return Unknown("template variables not known")
     try:
         from tfgen.check.loader import parse_template  # the parser loads only when a template needs it
 
-        template = parse_template(text, str(path))
+        template = parse_template(text, origin)
     except InputError as err:
-        return Unknown(f"templatefile(): {err}")
+        return Unknown(f"template {origin}: {err}")
     # A template file sees only the variables passed to it (and functions), not var/local/resources.
     module = scope.module
     isolated = ModuleInstance(module.run, module.directory, [], module.address, module.key_path, {}, {})

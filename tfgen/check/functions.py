@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any, Callable
 
-from tfgen.check.model import PartialJson, Unknown, is_known
+from tfgen.check.model import PartialJson, PartialString, Unknown, is_known
 
 
 class EvalError(Exception):
@@ -259,6 +259,36 @@ class _Unknown(Exception):
         self.value = value
 
 
+def _join(sep: Any, *lists: Any) -> Any:
+    """join(); with unknown items, the string is known in part (and one item is that item:
+    `join("", aws_lb.x.*.arn)` of a resource with count = 1 still names the resource)."""
+    if not isinstance(sep, str) or any(not isinstance(items, list) for items in lists):
+        raise _Unknown(Unknown("join() of a value not known statically"))
+    items = [item for items in lists for item in items]
+    if is_known(items):
+        return sep.join(to_string(v) for v in items)
+    if len(items) == 1:
+        return items[0]
+    parts: list[Any] = []
+    for number, item in enumerate(items):
+        if not isinstance(item, Unknown):
+            item = to_string(item)
+        for piece in ([sep] if number else []) + [item]:
+            if isinstance(piece, str) and parts and isinstance(parts[-1], str):
+                parts[-1] += piece
+            elif piece != "":
+                parts.append(piece)
+    pattern = "".join(p if isinstance(p, str) else "*" for p in parts)
+    return PartialString("join() of values not all known", pattern=pattern, parts=tuple(parts))
+
+
+# Functions of strings: like Terraform, they take a number or bool where a string goes.
+STRING_FUNCTIONS = {
+    "chomp", "endswith", "indent", "lower", "regex", "replace", "split", "startswith", "strcontains",
+    "substr", "title", "trim", "trimprefix", "trimspace", "trimsuffix", "upper", "base64encode", "urlencode",
+}
+
+
 # name -> (function, whether it may receive unknowns nested inside its arguments)
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "abs": lambda x: abs(_num(x)),
@@ -273,7 +303,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "format": _format,
     "formatlist": lambda fmt, *lists: [_format(fmt, *args) for args in zip(*lists)],
     "indent": lambda n, s: s.replace("\n", "\n" + " " * int(_num(n))),
-    "join": lambda sep, *lists: sep.join(to_string(v) for items in lists for v in items),
+    "join": _join,
     "lower": lambda s: s.lower(),
     "upper": lambda s: s.upper(),
     "title": lambda s: s.title(),
@@ -342,7 +372,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 # Functions that can work with unknowns nested in their arguments (they only move values
 # around). Every other function gets an unknown result if any argument is not fully known.
 STRUCTURAL = {
-    "coalesce", "coalescelist", "compact", "concat", "element", "flatten", "jsonencode", "keys",
+    "coalesce", "coalescelist", "compact", "concat", "element", "flatten", "join", "jsonencode", "keys",
     "length", "lookup", "merge", "one", "reverse", "slice", "tolist", "tomap", "toset", "values",
     "zipmap",
 }
@@ -373,6 +403,8 @@ def call(name: str, args: list[Any]) -> Any:
         for arg in args:
             if isinstance(arg, Unknown) and short not in ("coalesce", "jsonencode", "compact"):
                 return Unknown(f"{name}() of a value not known statically")
+    if short in STRING_FUNCTIONS:
+        args = [to_string(a) if isinstance(a, (int, float)) else a for a in args]  # bool is an int
     try:
         return func(*args)
     except _Unknown as err:

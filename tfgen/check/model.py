@@ -26,6 +26,11 @@ class Unknown:
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"
 
+    def __bool__(self) -> bool:
+        # An unknown is neither true nor false: letting it pass as true (the default for any
+        # object) is how a check silently decides on a value it cannot know.
+        raise TypeError(f"an unknown value ({self.reason}) has no truth value: ask for it with known()")
+
 
 @dataclass(frozen=True)
 class Computed(Unknown):
@@ -114,6 +119,8 @@ class Resource:
             return value
         if isinstance(value, dict):
             return [value]
+        if not isinstance(value, (list, tuple)):
+            return []  # not a block at all (Terraform rejects it): nothing to judge
         return [v for v in value if isinstance(v, (dict, Unknown))]
 
     def __repr__(self) -> str:
@@ -154,6 +161,11 @@ class Model:
         if key not in self._indexes:
             self._indexes[key] = build()
         return self._indexes[key]
+
+    def forget(self) -> None:
+        """Drop every table `memo` built: rules keep what they reported in one run there (a
+        finding once per security group rule, per role), so each run starts afresh."""
+        self._indexes.clear()
 
     def managed(self, *types: str) -> list[Resource]:
         """Managed resources of the given types, in configuration order."""

@@ -46,12 +46,25 @@ class UnknownResult:
     root: str
 
 
+@dataclass(frozen=True)
+class InternalError:
+    """A rule that failed on some input: a defect of tfgen, never a finding about the user's code."""
+
+    rule_id: str
+    address: str | None  # the resource being judged, None when the rule failed before reaching one
+    file: str | None
+    line: int | None
+    message: str  # the exception's type and text
+    root: str
+
+
 @dataclass
 class Report:
     rules: tuple[Rule, ...]
     roots: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # suppressed ones included
     unknowns: list[UnknownResult] = field(default_factory=list)
+    internal_errors: list[InternalError] = field(default_factory=list)
     files: int = 0
     resources: int = 0
     # Set for `--plan` runs: what the plan changes (tfgen.plan.summary.PlanSummary).
@@ -78,6 +91,8 @@ class Report:
         }
 
     def exit_code(self, fail_on: str) -> int:
+        if self.internal_errors:
+            return 2  # the check itself failed: whatever it found is not the whole answer
         if fail_on == "never":
             return 0
         threshold = SEVERITY_RANK[fail_on]
@@ -175,38 +190,71 @@ def evaluate(root: RootModule, var_files: Iterable[str], files_read: list[str]) 
 
 
 def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Report) -> None:
-    """Run `rules` on one model, adding its findings and unknowns to `report`."""
+    """Run `rules` on one model, adding its findings, unknowns and internal errors to `report`.
+
+    Each rule judges each of its subjects on its own: an Undecided from one judgement is the
+    counted unknown for that rule and resource, and any other exception is an internal error
+    for that rule and resource; neither stops the other judgements or rules.
+    """
     seen: set[tuple[str, str, str]] = set()
+    model.forget()
+
+    def fail(rule: Rule, hit: Fail) -> None:
+        resource = hit.resource
+        if not resource.instances_known:
+            # count/for_each not known: the resource may not exist at all.
+            undecided(rule, resource, f"{hit.message} (if it exists: its count/for_each is not known)")
+            return
+        key = (rule.id, resource.address, hit.message)
+        if key in seen:
+            return
+        seen.add(key)
+        report.findings.append(
+            Finding(
+                rule_id=rule.id,
+                severity=hit.severity or rule.severity,
+                message=hit.message,
+                file=display_path(resource.file),
+                line=resource.line,
+                address=resource.address,
+                root=model.root,
+                suppressed=policy.suppression(rule.id, resource.file, model.root, resource.ignores),
+            )
+        )
+
+    def undecided(rule: Rule, resource: Resource, reason: str) -> None:
+        key = (rule.id, resource.address, "?")
+        if key in seen:
+            return
+        seen.add(key)
+        report.unknowns.append(UnknownResult(rule.id, resource.address, display_path(resource.file), resource.line, reason, model.root))
+
+    def internal(rule: Rule, resource: Resource | None, error: Exception) -> None:
+        report.internal_errors.append(
+            InternalError(
+                rule_id=rule.id,
+                address=resource.address if resource is not None else None,
+                file=display_path(resource.file) if resource is not None else None,
+                line=resource.line if resource is not None else None,
+                message=f"{type(error).__name__}: {error}",
+                root=model.root,
+            )
+        )
+
     for rule in rules:
-        for hit in rule.check(model):
-            resource: Resource = hit.resource
-            file = display_path(resource.file)
-            if isinstance(hit, Fail) and not resource.instances_known:
-                # count/for_each not known: the resource may not exist at all.
-                hit = Undecided(resource, f"{hit.message} (if it exists: its count/for_each is not known)")
-            if isinstance(hit, Fail):
-                key = (rule.id, resource.address, hit.message)
-                if key in seen:
-                    continue
-                seen.add(key)
-                report.findings.append(
-                    Finding(
-                        rule_id=rule.id,
-                        severity=hit.severity or rule.severity,
-                        message=hit.message,
-                        file=file,
-                        line=resource.line,
-                        address=resource.address,
-                        root=model.root,
-                        suppressed=policy.suppression(rule.id, resource.file, model.root, resource.ignores),
-                    )
-                )
-            elif isinstance(hit, Undecided):
-                key = (rule.id, resource.address, "?")
-                if key in seen:
-                    continue
-                seen.add(key)
-                report.unknowns.append(UnknownResult(rule.id, resource.address, file, resource.line, hit.reason, model.root))
+        try:
+            subjects = list(rule.check.subjects(model))
+        except Exception as error:  # noqa: BLE001 - a defect of one rule must not stop the others
+            internal(rule, None, error)
+            continue
+        for subject in subjects:
+            try:
+                for hit in rule.check.judge(model, subject):
+                    fail(rule, hit)
+            except Undecided as unknown:
+                undecided(rule, unknown.resource or subject, unknown.reason)
+            except Exception as error:  # noqa: BLE001
+                internal(rule, subject, error)
 
 
 def run(paths: Iterable[str], policy: Policy, var_files: Iterable[str] = ()) -> Report:

@@ -68,6 +68,12 @@ def emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color) -> 
             raise InputError(f"--output {output}: cannot write: {err}") from None
     else:
         click.echo(text, nl=False, color=bool(color))
+    if report.internal_errors:
+        click.echo(
+            f"tfgen: {len(report.internal_errors)} internal error(s) in rules "
+            f"({', '.join(sorted({e.rule_id for e in report.internal_errors}))}): the report is incomplete; exit code 2",
+            err=True,
+        )
     return report.exit_code(fail_on)
 
 

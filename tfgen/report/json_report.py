@@ -30,6 +30,12 @@ def render(report: Report, options) -> str:
     }
     if report.plan is not None:
         document["changes"] = report.plan.as_json()
+    # Present only when a rule failed, so a clean run's document is exactly the contract.
+    if report.internal_errors:
+        document["internal_errors"] = [
+            {"rule_id": e.rule_id, "address": e.address, "file": e.file, "line": e.line, "message": e.message}
+            for e in report.internal_errors
+        ]
     # Only on request, so the default document is exactly the contract.
     if options.show_suppressed:
         document["suppressed"] = [{**_finding(f), "reason": f.suppressed} for f in sorted(report.suppressed, key=_order)]

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from tfgen.check.rules import CONFIG_RULES, RULES
 from tfgen.check.rules.base import SEVERITY_RANK
-from tfgen.check.runner import Finding, Report
+from tfgen.check.runner import Finding, InternalError, Report
 
 
 def _line(finding: Finding) -> str:
@@ -22,14 +22,19 @@ def _classname(root: str) -> str:
     return ".".join(["tfgen", *parts])
 
 
+def _error_line(error: InternalError) -> str:
+    where = f"{error.file}:{error.line}" if error.file else "(no file)"
+    return f"{where}: {error.address or '(no resource)'}: {error.message}"
+
+
 def render(report: Report, options) -> str:
     ran = {rule.id for rule in report.rules}
     threshold = SEVERITY_RANK.get(options.fail_on, 99)
     suites = ET.Element("testsuites", name="tfgen check")
-    total = failed = skipped_total = 0
+    total = failed = errored = skipped_total = 0
     for root in report.roots:
         suite = ET.SubElement(suites, "testsuite", name=root)
-        tests = failures = skipped = 0
+        tests = failures = errors = skipped = 0
         # The change rules (5xx) belong to plan runs only.
         for rule in RULES if report.plan is not None else CONFIG_RULES:
             tests += 1
@@ -38,25 +43,30 @@ def render(report: Report, options) -> str:
                 skipped += 1
                 ET.SubElement(case, "skipped", message="not selected (--skip/--only)")
                 continue
+            broken = [e for e in report.internal_errors if e.root == root and e.rule_id == rule.id]
+            if broken:
+                errors += 1
+                error = ET.SubElement(case, "error", type="internal", message=f"{len(broken)} internal error(s): the rule failed, its findings are incomplete")
+                error.text = "\n".join(_error_line(e) for e in broken) + "\n"
             found = [f for f in report.active if f.root == root and f.rule_id == rule.id]
             failing = [f for f in found if SEVERITY_RANK[f.severity] >= threshold]
-            if failing:
+            if failing and not broken:
                 failures += 1
                 failure = ET.SubElement(
                     case, "failure", type=rule.severity, message=f"{len(failing)} finding(s): {rule.title}"
                 )
                 failure.text = "\n".join(_line(f) for f in failing) + f"\nfix: {rule.fix}\n"
-            rest = [f for f in found if f not in failing]
+            rest = [f for f in found if broken or f not in failing]  # a test case holds an error or a failure
             if rest:
                 ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in rest) + "\n"
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))
-        suite.set("errors", "0")
+        suite.set("errors", str(errors))
         suite.set("skipped", str(skipped))
-        total, failed, skipped_total = total + tests, failed + failures, skipped_total + skipped
+        total, failed, errored, skipped_total = total + tests, failed + failures, errored + errors, skipped_total + skipped
     suites.set("tests", str(total))
     suites.set("failures", str(failed))
-    suites.set("errors", "0")
+    suites.set("errors", str(errored))
     suites.set("skipped", str(skipped_total))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

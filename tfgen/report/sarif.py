@@ -62,6 +62,27 @@ def _result(finding: Finding, index: dict[str, int]) -> dict:
     return result
 
 
+def _invocation(report: Report, index: dict[str, int]) -> dict:
+    """The run itself: unsuccessful, with one notification per rule that failed on some input."""
+    notifications = []
+    for error in report.internal_errors:
+        notification: dict = {
+            "level": "error",
+            "message": {"text": f"internal error in rule {error.rule_id}" + (f" on {error.address}" if error.address else "") + f": {error.message}"},
+            "associatedRule": {"id": error.rule_id, "index": index[error.rule_id]},
+        }
+        if error.file:
+            location: dict = {"physicalLocation": {"artifactLocation": {"uri": error.file, "uriBaseId": "%SRCROOT%"}}}
+            if error.line:
+                location["physicalLocation"]["region"] = {"startLine": error.line}
+            notification["locations"] = [location]
+        notifications.append(notification)
+    invocation: dict = {"executionSuccessful": not report.internal_errors}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return invocation
+
+
 def render(report: Report, options) -> str:
     index = {rule.id: i for i, rule in enumerate(RULES)}
     findings = report.active + (report.suppressed if options.show_suppressed else [])
@@ -81,6 +102,7 @@ def render(report: Report, options) -> str:
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
                 "results": [_result(f, index) for f in findings],
+                "invocations": [_invocation(report, index)],
                 "columnKind": "unicodeCodePoints",
             }
         ],

@@ -123,6 +123,12 @@ def render(report: Report, options) -> str:
             location = f"{item.file}:{item.line}" if item.file else "(no file)"
             lines.append(f"  {item.rule_id}  {location}  {item.address}: {item.reason}")
         lines.append("")
+    if report.internal_errors:
+        lines.append(_paint("Internal errors (a defect in tfgen, not in your code; the check is incomplete):", "error", color))
+        for error in report.internal_errors:
+            location = f"{error.file}:{error.line}" if error.file else "(no file)"
+            lines.append(f"  {error.rule_id}  {location}  {error.address or '(no resource)'}: {error.message}")
+        lines.append("")
     lines.append(summary_line(report, options, color))
     return "\n".join(lines) + "\n"
 
@@ -138,4 +144,5 @@ def summary_line(report: Report, options, color: bool = False) -> str:
         f"{_plural(summary['files'], 'file')}, {_plural(summary['resources'], 'resource')} "
         f"in {_plural(len(report.roots), 'root module')}"
         + ("" if options.show_unknown or not summary["unknown"] else " (--show-unknown lists what was not decided)")
+        + (f"; {_plural(len(report.internal_errors), 'internal error')}" if report.internal_errors else "")
     )

@@ -2,7 +2,9 @@
 
 A new rule is a `Rule` value beside its check function in its family's module
 (`launch` 1xx, `roles` 2xx, `load_balancing` 3xx, `efs` 4xx, `changes` 5xx), citing the section of
-docs/guidance.md it enforces, a good and a bad example under `examples/<ID>/`, and one line here.
+docs/guidance.md it enforces, a good and a bad example under `examples/<ID>/`, and one line here. What the families share: `base` (Rule, known(), Undecided,
+Pending), `helpers` (values, ECS relationships), `iam` (policies), `network` (security groups,
+listeners), `fleet` (the container instances a service runs on).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ CONFIG_RULES: tuple[Rule, ...] = (
     launch.TFG103,
     launch.TFG104,
     launch.TFG105,
+    launch.TFG106,
     roles.TFG201,
     roles.TFG202,
     roles.TFG203,

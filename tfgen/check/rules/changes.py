@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from tfgen.check.model import Model, Resource
-from tfgen.check.rules.base import Fail, Hit, Rule
+from tfgen.check.rules.base import Fail, Judge, Rule, judges
 
 _EFS_BACKUP = "https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html"
 
@@ -19,14 +19,20 @@ def replaced(resource: Resource) -> bool:
     return "delete" in resource.actions and "create" in resource.actions
 
 
-def _changed(model: Model, *types: str) -> Iterator[tuple[Resource, str]]:
-    """(resource, "deletes" | "replaces") for each resource of `types` the plan removes."""
-    for resource in model.managed(*types):
-        if replaced(resource):
-            yield resource, "replaces"
-    for resource in model.deleted:
-        if resource.type in types:
-            yield resource, "deletes"
+def removed(*types: str) -> Judge:
+    """Decorate a rule function of (model, resource, verb): it judges each resource of `types`
+    the plan removes, verb "deletes" or "replaces"."""
+
+    def subjects(model: Model) -> list[Resource]:
+        return [r for r in model.managed(*types) if replaced(r)] + [r for r in model.deleted if r.type in types]
+
+    def wrap(function):  # type: ignore[no-untyped-def]
+        def judge(model: Model, resource: Resource) -> Iterator[Fail]:
+            return function(model, resource, "replaces" if replaced(resource) else "deletes")
+
+        return Judge(subjects, judge)
+
+    return wrap  # type: ignore[return-value]
 
 
 def _because(resource: Resource) -> str:
@@ -46,13 +52,13 @@ def _name(model: Model, resource: Resource) -> str:
     return ""
 
 
-def check_file_system_loss(model: Model) -> Iterator[Hit]:
-    for resource, verb in _changed(model, "aws_efs_file_system"):
-        yield Fail(
-            resource,
-            f"the plan {verb} EFS file system{_name(model, resource)}{_because(resource)}: every file on it is lost "
-            "unless restored from a backup",
-        )
+@removed("aws_efs_file_system")
+def check_file_system_loss(model: Model, resource: Resource, verb: str) -> Iterator[Fail]:
+    yield Fail(
+        resource,
+        f"the plan {verb} EFS file system{_name(model, resource)}{_because(resource)}: every file on it is lost "
+        "unless restored from a backup",
+    )
 
 
 TFG501 = Rule(
@@ -72,15 +78,15 @@ TFG501 = Rule(
 )
 
 
-def check_mount_paths(model: Model) -> Iterator[Hit]:
-    for resource, verb in _changed(model, "aws_efs_mount_target", "aws_efs_access_point"):
-        what = "mount target" if resource.type == "aws_efs_mount_target" else "access point"
-        consequence = (
-            "tasks in that subnet cannot mount the file system until the new one is available"
-            if what == "mount target"
-            else "tasks mounting through it fail to start until their task definition points at the new one"
-        )
-        yield Fail(resource, f"the plan {verb} EFS {what}{_name(model, resource)}{_because(resource)}: {consequence}")
+@removed("aws_efs_mount_target", "aws_efs_access_point")
+def check_mount_paths(model: Model, resource: Resource, verb: str) -> Iterator[Fail]:
+    what = "mount target" if resource.type == "aws_efs_mount_target" else "access point"
+    consequence = (
+        "tasks in that subnet cannot mount the file system until the new one is available"
+        if what == "mount target"
+        else "tasks mounting through it fail to start until their task definition points at the new one"
+    )
+    yield Fail(resource, f"the plan {verb} EFS {what}{_name(model, resource)}{_because(resource)}: {consequence}")
 
 
 TFG502 = Rule(
@@ -99,22 +105,22 @@ TFG502 = Rule(
 )
 
 
-def check_downtime(model: Model) -> Iterator[Hit]:
-    for resource in model.managed("aws_ecs_service", "aws_lb"):
-        if not replaced(resource):
-            continue
-        if resource.type == "aws_ecs_service":
-            yield Fail(
-                resource,
-                f"the plan replaces ECS service{_name(model, resource)}{_because(resource)}: its tasks stop and new ones start, "
-                "with downtime in between",
-            )
-        else:
-            yield Fail(
-                resource,
-                f"the plan replaces load balancer{_name(model, resource)}{_because(resource)}: its DNS name changes, "
-                "so clients, DNS records and PrivateLink consumers pointing at the old one break",
-            )
+@judges("aws_ecs_service", "aws_lb")
+def check_downtime(model: Model, resource: Resource) -> Iterator[Fail]:
+    if not replaced(resource):
+        return
+    if resource.type == "aws_ecs_service":
+        yield Fail(
+            resource,
+            f"the plan replaces ECS service{_name(model, resource)}{_because(resource)}: its tasks stop and new ones start, "
+            "with downtime in between",
+        )
+    else:
+        yield Fail(
+            resource,
+            f"the plan replaces load balancer{_name(model, resource)}{_because(resource)}: its DNS name changes, "
+            "so clients, DNS records and PrivateLink consumers pointing at the old one break",
+        )
 
 
 TFG503 = Rule(
@@ -135,6 +141,11 @@ TFG503 = Rule(
 _ROLE_ATTRIBUTES = ("task_role_arn", "execution_role_arn")
 
 
+def _family(task: Resource) -> str:
+    family = task.get("family")
+    return family if isinstance(family, str) and family else task.address
+
+
 def _task_definitions_using(model: Model, role: Resource) -> list[str]:
     """Families of the task definitions, before or after the change, that use `role`."""
     users = []
@@ -143,23 +154,23 @@ def _task_definitions_using(model: Model, role: Resource) -> list[str]:
     for task in model.prior:
         if task.type == "aws_ecs_task_definition" and isinstance(arn, str):
             if any(task.get(a) == arn for a in _ROLE_ATTRIBUTES):
-                users.append(str(task.get("family") or task.address))
+                users.append(_family(task))
     for task in model.managed("aws_ecs_task_definition"):
         if any(model.resolve(task.get(a), "aws_iam_role") is role for a in _ROLE_ATTRIBUTES):
-            users.append(str(task.get("family") or task.address))
+            users.append(_family(task))
     return sorted(set(users))
 
 
-def check_role_loss(model: Model) -> Iterator[Hit]:
-    for role, verb in _changed(model, "aws_iam_role"):
-        users = _task_definitions_using(model, role)
-        if users:
-            yield Fail(
-                role,
-                f"the plan {verb} IAM role{_name(model, role)}{_because(role)}, used as task or execution role by "
-                f"task definition {', '.join(users)}: running tasks lose their credentials and new tasks fail "
-                "to start until the task definition is updated",
-            )
+@removed("aws_iam_role")
+def check_role_loss(model: Model, role: Resource, verb: str) -> Iterator[Fail]:
+    users = _task_definitions_using(model, role)
+    if users:
+        yield Fail(
+            role,
+            f"the plan {verb} IAM role{_name(model, role)}{_because(role)}, used as task or execution role by "
+            f"task definition {', '.join(users)}: running tasks lose their credentials and new tasks fail "
+            "to start until the task definition is updated",
+        )
 
 
 TFG504 = Rule(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
-from tfgen.check.model import Computed, Model, Resource, Unknown, glob_match
-from tfgen.check.rules.base import Fail, Hit, Rule, Undecided
+from tfgen.check.model import Computed, Model, Resource, Unknown, glob_match, is_unknown
+from tfgen.check.rules.base import Fail, Pending, Rule, Undecided, judges, judges_each, known, unless_unknown
 from tfgen.check.rules.helpers import (
     as_list,
     efs_volumes,
@@ -14,7 +14,7 @@ from tfgen.check.rules.helpers import (
     launch_kinds,
     task_definition_of,
 )
-from tfgen.check.rules.iam import allowed_statements, allows, role_of, role_policies
+from tfgen.check.rules.iam import allowed_statements, allows, items, role_of, role_policies
 from tfgen.check.rules.network import open_groups
 
 _ECS_EFS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html"
@@ -25,23 +25,18 @@ def file_system_of(model: Model, config: dict[str, Any]) -> Resource | Unknown |
     return model.resolve(config.get("file_system_id"), "aws_efs_file_system", attributes=("id", "arn"))
 
 
-def check_transit_encryption(model: Model) -> Iterator[Hit]:
-    for task in model.managed("aws_ecs_task_definition"):
-        volumes = efs_volumes(task)
-        if isinstance(volumes, Unknown):
-            yield Undecided(task, volumes.reason)
-            continue
-        bad, unknown = [], None
-        for name, config in volumes:
-            value = config.get("transit_encryption")
-            if isinstance(value, Unknown):
-                unknown = value
-            elif value != "ENABLED":
-                bad.append(f'"{name}"' + ("" if value else " (left out: DISABLED)"))
-        if bad:
-            yield Fail(task, f"EFS volume {', '.join(bad)} does not set transit_encryption = \"ENABLED\"")
-        elif unknown is not None:
-            yield Undecided(task, unknown.reason)
+@judges("aws_ecs_task_definition")
+def check_transit_encryption(model: Model, task: Resource) -> Iterator[Fail]:
+    bad = []
+    pending = Pending()
+    for name, config in efs_volumes(task):
+        with pending:
+            value = known(config.get("transit_encryption"))
+            if value != "ENABLED":
+                bad.append(f'"{name}"' + ("" if value not in (None, "") else " (left out: DISABLED)"))
+    if bad:
+        yield Fail(task, f"EFS volume {', '.join(bad)} does not set transit_encryption = \"ENABLED\"")
+    pending.settle()
 
 
 TFG401 = Rule(
@@ -58,13 +53,11 @@ TFG401 = Rule(
 )
 
 
-def check_encrypted_at_rest(model: Model) -> Iterator[Hit]:
-    for fs in model.managed("aws_efs_file_system"):
-        value = fs.get("encrypted")
-        if isinstance(value, Unknown):
-            yield Undecided(fs, value.reason)
-        elif value not in (True, "true"):
-            yield Fail(fs, "EFS file system is not encrypted at rest" + (" (encrypted left out: false)" if value is None else ""))
+@judges("aws_efs_file_system")
+def check_encrypted_at_rest(model: Model, fs: Resource) -> Iterator[Fail]:
+    value = known(fs.get("encrypted"))
+    if value not in (True, "true"):
+        yield Fail(fs, "EFS file system is not encrypted at rest" + (" (encrypted left out: false)" if value is None else ""))
 
 
 TFG402 = Rule(
@@ -80,58 +73,47 @@ TFG402 = Rule(
 )
 
 
-def _used_file_systems(model: Model) -> tuple[dict[str, Resource], Unknown | None]:
-    used: dict[str, Resource] = {}
-    unknown: Unknown | None = None
-    for task in model.managed("aws_ecs_task_definition"):
-        volumes = efs_volumes(task)
-        if isinstance(volumes, Unknown):
-            unknown = unknown or volumes
-            continue
-        for _, config in volumes:
-            fs = file_system_of(model, config)
-            if isinstance(fs, Resource):
-                used[fs.address] = fs
-            elif isinstance(fs, Unknown):
-                unknown = unknown or fs
-    return used, unknown
+def _used_file_systems(model: Model) -> list[Resource]:
+    """The file systems in this configuration that task definitions mount."""
+
+    def build() -> list[Resource]:
+        used: dict[str, Resource] = {}
+        for task in model.managed("aws_ecs_task_definition"):
+            for _, config in unless_unknown([], efs_volumes, task):
+                fs = file_system_of(model, config)
+                if isinstance(fs, Resource):
+                    used[fs.address] = fs
+        return list(used.values())
+
+    return model.memo("efs.used", build)
 
 
-def check_multi_az(model: Model) -> Iterator[Hit]:
-    used, _ = _used_file_systems(model)
-    for fs in used.values():
-        zone = fs.get("availability_zone_name")
-        if isinstance(zone, Unknown):
-            yield Undecided(fs, zone.reason)
-            continue
-        if zone not in (None, ""):
-            yield Fail(fs, f"EFS file system used by ECS tasks is One Zone ({zone}): its data lives in one availability zone", severity="warning")
-            continue
-        subnets: set[str] = set()
-        unknown: Unknown | None = None
-        for target in model.managed("aws_efs_mount_target"):
+@judges_each(_used_file_systems)
+def check_multi_az(model: Model, fs: Resource) -> Iterator[Fail]:
+    zone = known(fs.get("availability_zone_name"))
+    if zone not in (None, ""):
+        yield Fail(fs, f"EFS file system used by ECS tasks is One Zone ({zone}): its data lives in one availability zone", severity="warning")
+        return
+    subnets: set[str] = set()
+    pending = Pending()
+    for target in model.managed("aws_efs_mount_target"):
+        with pending:
             owner = model.resolve(target.get("file_system_id"), "aws_efs_file_system", attributes=("id", "arn"))
-            if isinstance(owner, Unknown) and not isinstance(owner, Computed):
-                unknown = unknown or owner
-                continue
+            if not isinstance(owner, Computed):
+                known(owner)
             if owner is not fs:
                 continue
             if not target.instances_known:
-                unknown = unknown or Unknown(f"{target.address}: number of mount targets not known")
-                continue
+                raise Undecided(f"{target.address}: number of mount targets not known")
             subnet = target.get("subnet_id")
             if isinstance(subnet, Computed):
                 subnets.add(f"{subnet.address}.{subnet.attribute}")
-            elif isinstance(subnet, Unknown):
-                unknown = unknown or subnet
-            elif subnet:
+            elif known(subnet) not in (None, ""):
                 subnets.add(str(subnet))
-        if len(subnets) >= 2:
-            continue
-        if unknown is not None:
-            yield Undecided(fs, unknown.reason)
-        else:
-            yield Fail(fs, f"EFS file system used by ECS tasks has mount targets in {len(subnets)} subnet(s); multi-AZ storage needs at least two availability zones")
+    if len(subnets) >= 2:
+        return
+    pending.settle()
+    yield Fail(fs, f"EFS file system used by ECS tasks has mount targets in {len(subnets)} subnet(s); multi-AZ storage needs at least two availability zones")
 
 
 TFG403 = Rule(
@@ -156,35 +138,19 @@ def _version_tuple(text: str) -> tuple[int, ...] | None:
     return tuple(int(p) for p in text.split("."))
 
 
-def check_platform_version(model: Model) -> Iterator[Hit]:
-    for service in model.managed("aws_ecs_service"):
-        kinds = launch_kinds(model, service)
-        if isinstance(kinds, Unknown):
-            yield Undecided(service, kinds.reason)
-            continue
-        if "FARGATE" not in kinds:
-            continue
-        task = task_definition_of(model, service)
-        if isinstance(task, Unknown):
-            yield Undecided(service, task.reason)
-            continue
-        if task is None:
-            continue
-        volumes = efs_volumes(task)
-        if isinstance(volumes, Unknown):
-            yield Undecided(service, volumes.reason)
-            continue
-        if not volumes:
-            continue
-        version = service.get("platform_version")
-        if isinstance(version, Unknown):
-            yield Undecided(service, version.reason)
-            continue
-        if version in (None, "", "LATEST"):
-            continue
-        parsed = _version_tuple(str(version))
-        if parsed is not None and parsed < (1, 4, 0):
-            yield Fail(service, f"Fargate service mounts EFS with platform_version {version}; EFS needs 1.4.0 or later")
+@judges("aws_ecs_service")
+def check_platform_version(model: Model, service: Resource) -> Iterator[Fail]:
+    if "FARGATE" not in launch_kinds(model, service):
+        return
+    task = task_definition_of(model, service)
+    if task is None or not efs_volumes(task):
+        return
+    version = known(service.get("platform_version"))
+    if version in (None, "", "LATEST"):
+        return
+    parsed = _version_tuple(str(version))
+    if parsed is not None and parsed < (1, 4, 0):
+        yield Fail(service, f"Fargate service mounts EFS with platform_version {version}; EFS needs 1.4.0 or later")
 
 
 TFG404 = Rule(
@@ -200,106 +166,102 @@ TFG404 = Rule(
 )
 
 
-def _resource_allows_fs(fs: Resource | None) -> Any:
-    def judge(value: Any) -> bool | Unknown:
+def _resource_allows_fs(fs: Resource | None) -> Callable[[Any], bool]:
+    def judge(value: Any) -> bool:
         if value == "*":
             return True
         if isinstance(value, Computed):
             return fs is not None and value.address == fs.address
-        if isinstance(value, Unknown):
-            return value
-        if not isinstance(value, str):
+        if not isinstance(known(value), str):
             return False
         arn = fs.get("arn") if fs is not None else None
         if isinstance(arn, str):
             return glob_match(value, arn)
         if value.endswith(":file-system/*") or value.endswith(":*"):
             return True
-        return Unknown("policy resource compared with an ARN known only after apply")
+        raise Undecided("policy resource compared with an ARN known only after apply")
 
     return judge
 
 
-def _file_system_policy_allows(model: Model, fs: Resource, role: Resource) -> bool | Unknown:
+def _file_system_policy_allows(model: Model, fs: Resource, role: Resource) -> bool:
     """Does a file system policy of `fs` allow `role` elasticfilesystem:ClientMount?"""
-    unknown: Unknown | None = None
+    pending = Pending()
     for policy in model.managed("aws_efs_file_system_policy"):
         if model.resolve(policy.get("file_system_id"), "aws_efs_file_system", attributes=("id", "arn")) is not fs:
             continue
-        for statement in allowed_statements(policy.get("policy")):
-            if isinstance(statement, Unknown):
-                unknown = unknown or statement
-                continue
-            actions = as_list(statement.get("Action"))
-            if isinstance(actions, Unknown) or not any(isinstance(a, str) and glob_match(a, "elasticfilesystem:ClientMount") for a in actions):
-                continue
-            principal = statement.get("Principal")
-            named = principal.get("AWS") if isinstance(principal, dict) else principal
-            # One principal or a list; a reference to the role stands for its ARN.
-            for value in named if isinstance(named, list) else [named]:
-                if value == "*" or role_of(model, value) is role:
-                    return True
-                if isinstance(value, Unknown) and not isinstance(value, Computed):
-                    unknown = unknown or value
-    return unknown if unknown is not None else False
+        with pending:
+            for statement in allowed_statements(policy.get("policy"), pending):
+                actions = items(statement.get("Action"))
+                if not any(isinstance(a, str) and glob_match(a, "elasticfilesystem:ClientMount") for a in actions):
+                    continue
+                principal = statement.get("Principal")
+                named = principal.get("AWS") if isinstance(principal, dict) else principal
+                # One principal or a list; a reference to the role stands for its ARN.
+                for value in items(named):
+                    if value == "*" or role_of(model, value) is role:
+                        return True
+                    with pending:
+                        if not isinstance(value, Computed):
+                            known(value)
+    pending.settle()
+    return False
 
 
-def check_efs_iam_authorization(model: Model) -> Iterator[Hit]:
-    for task in model.managed("aws_ecs_task_definition"):
-        volumes = efs_volumes(task)
-        if isinstance(volumes, Unknown):
-            yield Undecided(task, volumes.reason)
-            continue
-        if not volumes:
-            continue
-        problems: list[str] = []
-        unknown: Unknown | None = None
-        role_value = task.get("task_role_arn")
-        role = role_of(model, role_value)
-        for name, config in volumes:
-            auth = first_block(config, "authorization_config")
-            if isinstance(auth, Unknown):
-                unknown = unknown or auth
-                continue
-            access_point = auth.get("access_point_id") if auth else None
-            iam = auth.get("iam") if auth else None
-            if isinstance(access_point, Unknown) and not isinstance(access_point, Computed):
-                unknown = unknown or access_point
-            if isinstance(iam, Unknown):
-                unknown = unknown or iam
-            missing = []
-            if access_point in (None, ""):
-                missing.append("an access point")
-            if not isinstance(iam, Unknown) and iam != "ENABLED":
-                missing.append('iam = "ENABLED"')
-            if missing:
-                problems.append(f'volume "{name}" has no {" and no ".join(missing)} in authorization_config')
-            if role_value in (None, ""):
-                problems.append(f'volume "{name}": the task has no task role to authorize ClientMount')
-                continue
-            if isinstance(role, Unknown):
-                unknown = unknown or role
-                continue
-            if role is None:
-                unknown = unknown or Unknown("task role is not in this configuration")
-                continue
-            fs = file_system_of(model, config)
-            if isinstance(fs, Unknown) and not isinstance(fs, Computed):
-                unknown = unknown or fs
-                continue
-            verdict = allows(role_policies(model, role), "elasticfilesystem:ClientMount", _resource_allows_fs(fs if isinstance(fs, Resource) else None))
-            if verdict is not True and isinstance(fs, Resource):
-                # EFS grants access allowed by the identity policy or by the file system policy.
-                granted = _file_system_policy_allows(model, fs, role)
-                verdict = granted if granted is True or verdict is False else verdict
-            if verdict is False:
-                problems.append(f'task role {role.address} does not allow elasticfilesystem:ClientMount on the file system of volume "{name}"')
-            elif isinstance(verdict, Unknown):
-                unknown = unknown or verdict
-        if problems:
-            yield Fail(task, "; ".join(problems))
-        elif unknown is not None:
-            yield Undecided(task, unknown.reason)
+def _volume_problems(model: Model, task: Resource, name: str, config: dict[str, Any], pending: Pending, problems: list[str]) -> None:
+    """Add to `problems` what keeps one EFS volume of `task` from mounting through an access
+    point with IAM; Undecided when the rest cannot be known."""
+    auth = first_block(config, "authorization_config") or {}
+    access_point, iam = auth.get("access_point_id"), auth.get("iam")
+    with pending:
+        if not isinstance(access_point, Computed):
+            known(access_point)
+    with pending:
+        known(iam)
+    missing = []
+    if access_point in (None, ""):
+        missing.append("an access point")
+    if not is_unknown(iam) and iam != "ENABLED":
+        missing.append('iam = "ENABLED"')
+    if missing:
+        problems.append(f'volume "{name}" has no {" and no ".join(missing)} in authorization_config')
+    role_value = task.get("task_role_arn")
+    if role_value in (None, ""):
+        problems.append(f'volume "{name}": the task has no task role to authorize ClientMount')
+        return
+    role = known(role_of(model, role_value))
+    if role is None:
+        raise Undecided("task role is not in this configuration")
+    fs = file_system_of(model, config)
+    if not isinstance(fs, Computed):
+        known(fs)
+    fs = fs if isinstance(fs, Resource) else None
+    verdict: bool | Undecided
+    try:
+        verdict = allows(role_policies(model, role), "elasticfilesystem:ClientMount", _resource_allows_fs(fs))
+    except Undecided as err:
+        verdict = err
+    if verdict is not True and fs is not None:
+        # EFS grants access allowed by the identity policy or by the file system policy.
+        granted = unless_unknown(None, _file_system_policy_allows, model, fs, role)
+        if granted is True or verdict is False:
+            verdict = granted if granted is not None else Undecided("file system policy not known")
+    if verdict is False:
+        problems.append(f'task role {role.address} does not allow elasticfilesystem:ClientMount on the file system of volume "{name}"')
+    elif isinstance(verdict, Undecided):
+        raise verdict
+
+
+@judges("aws_ecs_task_definition")
+def check_efs_iam_authorization(model: Model, task: Resource) -> Iterator[Fail]:
+    problems: list[str] = []
+    pending = Pending()
+    for name, config in efs_volumes(task):
+        with pending:
+            _volume_problems(model, task, name, config, pending, problems)
+    if problems:
+        yield Fail(task, "; ".join(problems))
+    pending.settle()
 
 
 TFG405 = Rule(
@@ -319,17 +281,16 @@ TFG405 = Rule(
 )
 
 
-def check_mount_target_ingress(model: Model) -> Iterator[Hit]:
-    reported: set[str] = set()
-    for target in model.managed("aws_efs_mount_target"):
-        yield from open_groups(
-            model,
-            target,
-            target.get("security_groups"),
-            reported,
-            lambda text, target=target: f"{text}: NFS (TCP 2049) to EFS mount target {target.address} is open to the internet",
-            port=2049,
-        )
+@judges("aws_efs_mount_target")
+def check_mount_target_ingress(model: Model, target: Resource) -> Iterator[Fail]:
+    yield from open_groups(
+        model,
+        target,
+        target.get("security_groups"),
+        model.memo("TFG406.reported", set),
+        lambda text: f"{text}: NFS (TCP 2049) to EFS mount target {target.address} is open to the internet",
+        port=2049,
+    )
 
 
 TFG406 = Rule(
@@ -346,39 +307,29 @@ TFG406 = Rule(
 )
 
 
-def check_protected_from_destroy(model: Model) -> Iterator[Hit]:
-    for fs in model.managed("aws_efs_file_system"):
-        if fs.prevent_destroy:
-            continue
-        protected = False
-        unknown: Unknown | None = None
-        for policy in model.managed("aws_efs_backup_policy"):
+@judges("aws_efs_file_system")
+def check_protected_from_destroy(model: Model, fs: Resource) -> Iterator[Fail]:
+    if fs.prevent_destroy:
+        return
+    pending = Pending()
+    for policy in model.managed("aws_efs_backup_policy"):
+        with pending:
             owner = model.resolve(policy.get("file_system_id"), "aws_efs_file_system", attributes=("id", "arn"))
+            if not isinstance(owner, Computed):
+                known(owner)
             if owner is fs:
                 status = first_block(policy, "backup_policy")
-                value = status.get("status") if isinstance(status, dict) else status
-                if value == "ENABLED":
-                    protected = True
-                elif isinstance(value, Unknown):
-                    unknown = unknown or value
-            elif isinstance(owner, Unknown) and not isinstance(owner, Computed):
-                unknown = unknown or owner
-        for selection in model.managed("aws_backup_selection"):
-            resources = as_list(selection.get("resources"))
-            if isinstance(resources, Unknown):
-                unknown = unknown or resources
-                continue
-            for item in resources:
+                if status is not None and known(status.get("status")) == "ENABLED":
+                    return
+    for selection in model.managed("aws_backup_selection"):
+        with pending:
+            for item in as_list(selection.get("resources")):
                 if isinstance(item, Computed) and item.address == fs.address:
-                    protected = True
-                elif item == "*" or (isinstance(item, str) and "elasticfilesystem" in item and "*" in item):
-                    protected = True
-        if protected:
-            continue
-        if unknown is not None:
-            yield Undecided(fs, unknown.reason)
-        else:
-            yield Fail(fs, "EFS file system has neither lifecycle { prevent_destroy = true } nor a backup policy")
+                    return
+                if item == "*" or (isinstance(item, str) and "elasticfilesystem" in item and "*" in item):
+                    return
+    pending.settle()
+    yield Fail(fs, "EFS file system has neither lifecycle { prevent_destroy = true } nor a backup policy")
 
 
 TFG407 = Rule(

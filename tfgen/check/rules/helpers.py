@@ -1,7 +1,7 @@
 """Reading values and following relationships in the model, shared by the rule families.
 
-Every helper answers with a value, None (absent / not in this configuration) or an Unknown,
-so each rule can tell "known wrong" from "cannot know".
+Every helper answers with a known value or None (absent / not in this configuration), and
+raises `Undecided` when what it needs cannot be known: the runner counts that as an unknown.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from tfgen.check.model import Model, PartialJson, PartialString, Resource, Unknown, is_unknown
+from tfgen.check.rules.base import Pending, Undecided, known, unless_unknown
 
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
@@ -20,25 +21,28 @@ FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 # --- plain values ------------------------------------------------------------------------------
 
 
-def as_list(value: Any) -> list[Any] | Unknown:
+def as_list(value: Any) -> list[Any]:
+    """A list of the value (none when absent); Undecided when the value is not known."""
     if value is None:
         return []
-    if isinstance(value, Unknown):
-        return value
+    known(value)
     if isinstance(value, (list, tuple)):
         return list(value)
     return [value]
 
 
-def first_block(resource_or_dict: Any, name: str) -> dict[str, Any] | Unknown | None:
+def first_block(resource_or_dict: Any, name: str) -> dict[str, Any] | None:
+    """The first `name` block; Undecided when the blocks are not known."""
     value = resource_or_dict.get(name) if isinstance(resource_or_dict, (dict, Resource)) else None
-    if isinstance(value, Unknown):
-        return value
+    value = known(value)
     if isinstance(value, list):
-        return value[0] if value else None
-    if isinstance(value, dict):
-        return value
-    return None
+        value = known(value[0]) if value else None
+    return value if isinstance(value, dict) else None
+
+
+def resolve(model: Model, value: Any, *types: str, attributes: tuple[str, ...] = ("arn", "id", "name")) -> Resource | None:
+    """The resource `value` names (None when it is made elsewhere); Undecided when not known."""
+    return known(model.resolve(value, *types, attributes=attributes))
 
 
 _TOKEN = "@@tfgen-unknown-{}@@"
@@ -72,21 +76,21 @@ def _decode_partial(value: PartialString) -> Any:
 
 
 def decode_json(value: Any) -> Any:
-    """A JSON document from a string or a `jsonencode()` of partly known data; Unknown otherwise."""
+    """A JSON document from a string or a `jsonencode()` of partly known data (parts inside it
+    may be Unknown); Undecided when the document cannot be read."""
     if isinstance(value, PartialJson):
         return value.data
     if isinstance(value, PartialString) and value.parts:
-        return _decode_partial(value)
-    if isinstance(value, Unknown):
-        return value
+        return known(_decode_partial(value))
+    known(value)
     if isinstance(value, (dict, list)):
         return value
     if not isinstance(value, str):
-        return Unknown("not a JSON document")
+        raise Undecided("not a JSON document")
     try:
         return json.loads(value)
     except ValueError:
-        return Unknown("a string that is not JSON")
+        raise Undecided("a string that is not JSON") from None
 
 
 def maybe_base64(text: Any) -> Any:
@@ -106,147 +110,151 @@ _CPU_VCPU = re.compile(r"^\s*([0-9.]+)\s*vcpu\s*$", re.I)
 _MEM_GB = re.compile(r"^\s*([0-9.]+)\s*gb\s*$", re.I)
 
 
-def parse_cpu(value: Any) -> int | Unknown | None:
+def parse_cpu(value: Any) -> int | None:
     """Task CPU in units; the API also accepts '1 vCPU'."""
     return _parse_size(value, _CPU_VCPU)
 
 
-def parse_memory(value: Any) -> int | Unknown | None:
+def parse_memory(value: Any) -> int | None:
     """Task memory in MiB; the API also accepts '2 GB'."""
     return _parse_size(value, _MEM_GB)
 
 
-def _parse_size(value: Any, in_thousand_units: re.Pattern[str]) -> int | Unknown | None:
+def _parse_size(value: Any, in_thousand_units: re.Pattern[str]) -> int | None:
     """A task size as a number: plain ('512'), or in vCPU / GB, which are 1024 units each."""
-    if value is None or isinstance(value, Unknown):
-        return value
+    if known(value) is None:
+        return None
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return int(value)
-    text = str(value)
-    match = in_thousand_units.match(text)
-    if match:
-        return int(float(match.group(1)) * 1024)
     try:
-        return int(float(text))
-    except ValueError:
-        return None
+        if isinstance(value, (int, float)):
+            return int(value)
+        if not isinstance(value, str):
+            return None
+        match = in_thousand_units.match(value)
+        if match:
+            return int(float(match.group(1)) * 1024)
+        return int(float(value))
+    except (ValueError, OverflowError):
+        return None  # not a number ("abc", "1.2.3", "inf"): AWS rejects it, no size to judge
 
 
 # --- ECS relationships ---------------------------------------------------------------------------
 
 
-def task_definition_of(model: Model, service: Resource) -> Resource | Unknown | None:
-    return model.resolve(service.get("task_definition"), "aws_ecs_task_definition", attributes=("arn", "family", "id"))
+def task_definition_of(model: Model, service: Resource) -> Resource | None:
+    return resolve(model, service.get("task_definition"), "aws_ecs_task_definition", attributes=("arn", "family", "id"))
 
 
 def services_running(model: Model, task: Resource) -> list[Resource]:
-    return [s for s in model.managed("aws_ecs_service") if task_definition_of(model, s) is task]
+    def table() -> dict[int, list[Resource]]:
+        found: dict[int, list[Resource]] = {}
+        for service in model.managed("aws_ecs_service"):
+            target = model.resolve(service.get("task_definition"), "aws_ecs_task_definition", attributes=("arn", "family", "id"))
+            if isinstance(target, Resource):
+                found.setdefault(id(target), []).append(service)
+        return found
+
+    return model.memo("services-running", table).get(id(task), [])
 
 
-def cluster_of(model: Model, service: Resource) -> Resource | Unknown | None:
+def cluster_of(model: Model, service: Resource) -> Resource | None:
     value = service.get("cluster")
     if value is None:
         return None  # the account's "default" cluster
-    return model.resolve(value, "aws_ecs_cluster", attributes=("arn", "id", "name"))
+    return resolve(model, value, "aws_ecs_cluster", attributes=("arn", "id", "name"))
 
 
-def _capacity_provider_kind(model: Model, name: Any) -> str | Unknown:
-    if isinstance(name, Unknown):
-        return name
-    if name in FARGATE_PROVIDERS:
-        return "FARGATE"
-    return "EC2"
-
-
-def launch_kinds(model: Model, service: Resource) -> set[str] | Unknown:
+def launch_kinds(model: Model, service: Resource) -> set[str]:
     """What the service runs on: {"FARGATE"}, {"EC2"}, {"EXTERNAL"} (or a mix of strategies)."""
-    launch_type = service.get("launch_type")
-    if isinstance(launch_type, Unknown):
-        return launch_type
-    if launch_type:
+    launch_type = known(service.get("launch_type"))
+    if launch_type not in (None, ""):
         return {str(launch_type).upper()}
-    strategy = service.get("capacity_provider_strategy")
-    if isinstance(strategy, Unknown):
-        return strategy
+    strategy = as_list(service.get("capacity_provider_strategy"))
     if not strategy:
-        cluster = cluster_of(model, service)
-        if isinstance(cluster, Unknown):
-            return Unknown(f"the cluster of {service.address} is not known")
-        strategy = _cluster_default_strategy(model, cluster)
-        if isinstance(strategy, Unknown):
-            return strategy
+        value = service.get("cluster")
+        cluster = None if value is None else known(model.resolve(value, "aws_ecs_cluster", attributes=("arn", "id", "name")), f"the cluster of {service.address} is not known")
+        strategy = cluster_default_strategy(model, cluster)
         if not strategy:
             return {"EC2"}  # the provider's documented default launch type
     kinds: set[str] = set()
     for item in strategy:
-        kind = _capacity_provider_kind(model, item.get("capacity_provider") if isinstance(item, dict) else item)
-        if isinstance(kind, Unknown):
-            return kind
-        kinds.add(kind)
+        name = known(item.get("capacity_provider") if isinstance(item, dict) else item)
+        kinds.add("FARGATE" if name in FARGATE_PROVIDERS else "EC2")
     return kinds
 
 
-def _cluster_default_strategy(model: Model, cluster: Resource | None) -> list[Any] | Unknown:
+def cluster_default_strategy(model: Model, cluster: Resource | None) -> list[Any]:
     if cluster is None:
         return []
     for link in model.managed("aws_ecs_cluster_capacity_providers"):
-        target = model.resolve(link.get("cluster_name"), "aws_ecs_cluster", attributes=("name", "id", "arn"))
+        target = known(model.resolve(link.get("cluster_name"), "aws_ecs_cluster", attributes=("name", "id", "arn")), f"{link.address}: cluster not known")
         if target is cluster:
-            strategy = link.get("default_capacity_provider_strategy")
-            return strategy if isinstance(strategy, Unknown) else list(strategy or [])
-        if isinstance(target, Unknown):
-            return Unknown(f"{link.address}: cluster not known")
-    strategy = cluster.get("default_capacity_provider_strategy")
-    return strategy if isinstance(strategy, Unknown) else list(strategy or [])
+            return as_list(link.get("default_capacity_provider_strategy"))
+    return as_list(cluster.get("default_capacity_provider_strategy"))
 
 
-def compatibilities(task: Resource) -> set[str] | Unknown:
+def compatibilities(task: Resource) -> set[str]:
     """The task definition's requires_compatibilities; AWS treats a missing list as EC2 only."""
     value = as_list(task.get("requires_compatibilities"))
-    if isinstance(value, Unknown):
-        return value
-    if any(is_unknown(v) for v in value):
-        return Unknown(f"{task.address}: requires_compatibilities not fully known")
-    return {str(v).upper() for v in value} if value else {"EC2"}
+    values = [known(v, f"{task.address}: requires_compatibilities not fully known") for v in value]
+    return {str(v).upper() for v in values} if values else {"EC2"}
 
 
-def is_fargate_task(model: Model, task: Resource) -> bool | Unknown:
+def is_fargate_task(model: Model, task: Resource) -> bool:
     """FARGATE in requires_compatibilities, or a service runs it on Fargate."""
-    compat = compatibilities(task)
-    if not isinstance(compat, Unknown) and "FARGATE" in compat:
-        return True
-    unknown: Unknown | None = compat if isinstance(compat, Unknown) else None
-    for service in services_running(model, task):
-        kinds = launch_kinds(model, service)
-        if isinstance(kinds, Unknown):
-            unknown = unknown or kinds
-        elif "FARGATE" in kinds:
+    pending = Pending()
+    with pending:
+        if "FARGATE" in compatibilities(task):
             return True
-    return unknown if unknown is not None else False
+    for service in services_running(model, task):
+        with pending:
+            if "FARGATE" in launch_kinds(model, service):
+                return True
+    pending.settle()
+    return False
 
 
-def network_mode(task: Resource) -> str | Unknown:
-    value = task.get("network_mode")
-    if isinstance(value, Unknown):
-        return value
-    return str(value) if value else "bridge"  # AWS default for Linux tasks
+def network_mode(task: Resource) -> str:
+    value = known(task.get("network_mode"))
+    return str(value) if value not in (None, "") else "bridge"  # AWS default for Linux tasks
 
 
-def efs_volumes(task: Resource) -> list[tuple[str, dict[str, Any]]] | Unknown:
+def efs_volumes(task: Resource) -> list[tuple[str, dict[str, Any]]]:
     """(volume name, efs_volume_configuration) for each EFS volume of a task definition."""
-    volumes = task.blocks("volume")
-    if isinstance(volumes, Unknown):
-        return volumes
     found = []
-    for volume in volumes:
-        if isinstance(volume, Unknown):
-            return volume
-        config = first_block(volume, "efs_volume_configuration")
-        if isinstance(config, Unknown):
-            return config
+    for volume in known(task.blocks("volume")):
+        config = first_block(known(volume), "efs_volume_configuration")
         if config is not None:
             name = volume.get("name")
             found.append((name if isinstance(name, str) else "?", config))
     return found
+
+
+def shown(value: Any) -> str:
+    """A value as a message shows it: "?" where it is not known."""
+    return "?" if value is None or is_unknown(value) else str(value)
+
+
+# --- container instances --------------------------------------------------------------------------
+
+
+def launch_templates_of(model: Model, group: Resource) -> list[Resource]:
+    """The launch templates and launch configuration of an Auto Scaling group that are in this
+    configuration (those that cannot be known are left out)."""
+    out = []
+    specs = [unless_unknown(None, first_block, group, "launch_template")]
+    mixed = unless_unknown(None, first_block, group, "mixed_instances_policy")
+    if mixed is not None:
+        template = unless_unknown(None, first_block, mixed, "launch_template")
+        specs.append(unless_unknown(None, first_block, template, "launch_template_specification") if template is not None else None)
+    for spec in specs:
+        if spec is not None:
+            for key in ("id", "launch_template_id", "name", "launch_template_name"):
+                found = model.resolve(spec.get(key), "aws_launch_template", attributes=("id", "name", "arn"))
+                if isinstance(found, Resource):
+                    out.append(found)
+    config = model.resolve(group.get("launch_configuration"), "aws_launch_configuration", attributes=("name", "id", "arn"))
+    if isinstance(config, Resource):
+        out.append(config)
+    return out

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
-from tfgen.check.model import Model, PartialString, Resource, Unknown, glob_match
+from tfgen.check.model import Model, PartialString, Resource, Unknown, glob_match, is_unknown
+from tfgen.check.rules.base import Pending, Undecided, fully_known, known, undecided_as
 from tfgen.check.rules.helpers import as_list, decode_json
 
 
@@ -16,52 +17,48 @@ def role_of(model: Model, value: Any) -> Resource | Unknown | None:
     return model.resolve(value, "aws_iam_role", attributes=("arn", "name", "id"))
 
 
-def statements(document: Any) -> list[dict[str, Any]] | Unknown:
+def items(value: Any) -> list[Any]:
+    """A value as a list of its items, unknown ones included as items (none when absent)."""
+    return list(value) if isinstance(value, (list, tuple)) else [] if value is None else [value]
+
+
+def statements(document: Any) -> list[Any]:
+    """The statements of a policy document: dicts, or Unknowns where a statement is not known.
+    Undecided when the document itself cannot be read."""
     doc = decode_json(document)
-    if isinstance(doc, Unknown):
-        return doc
     if not isinstance(doc, dict):
-        return Unknown("policy document is not an object")
-    found = as_list(doc.get("Statement"))
-    if isinstance(found, Unknown):
-        return found
-    return [s if isinstance(s, dict) else Unknown("statement not known") for s in found]  # type: ignore[misc]
+        raise Undecided("policy document is not an object")
+    return [s if isinstance(s, (dict, Unknown)) else Unknown("statement not known") for s in as_list(doc.get("Statement"))]
 
 
-def _strings(value: Any) -> list[Any]:
-    items = as_list(value)
-    return [items] if isinstance(items, Unknown) else items
+def _grants(statement: dict[str, Any], action: str, reason: str) -> bool:
+    """Does the statement's Action match `action`? Undecided when an action is unknown and none matched."""
+    actions = items(statement.get("Action"))
+    if any(isinstance(a, str) and glob_match(a, action) for a in actions):
+        return True
+    fully_known(actions, reason)
+    return False
 
 
-def trusts(role: Resource, service: str) -> bool | Unknown:
+def trusts(role: Resource, service: str) -> bool:
     """Does the role's trust policy let `service` (e.g. ecs-tasks.amazonaws.com) assume it?"""
-    found = statements(role.get("assume_role_policy"))
-    if isinstance(found, Unknown):
-        return Unknown(f"{role.address}: trust policy not known")
-    unknown: Unknown | None = None
+    with undecided_as(f"{role.address}: trust policy not known"):
+        found = statements(role.get("assume_role_policy"))
+    pending = Pending()
     for statement in found:
-        if isinstance(statement, Unknown):
-            unknown = statement
-            continue
-        if statement.get("Effect", "Allow") != "Allow":
-            continue
-        actions = _strings(statement.get("Action"))
-        if not any(isinstance(a, str) and glob_match(a, "sts:AssumeRole") for a in actions):
-            if any(isinstance(a, Unknown) for a in actions):
-                unknown = Unknown("trust policy action not known")
-            continue
-        principal = statement.get("Principal")
-        if isinstance(principal, Unknown):
-            unknown = principal
-            continue
-        if principal == "*":
-            return True
-        services = _strings(principal.get("Service")) if isinstance(principal, dict) else []
-        if service in services:
-            return True
-        if any(isinstance(s, Unknown) for s in services):
-            unknown = Unknown("trusted service not known")
-    return unknown if unknown is not None else False
+        with pending:
+            statement = known(statement)
+            if statement.get("Effect", "Allow") != "Allow" or not _grants(statement, "sts:AssumeRole", "trust policy action not known"):
+                continue
+            principal = known(statement.get("Principal"))
+            if principal == "*":
+                return True
+            services = items(principal.get("Service")) if isinstance(principal, dict) else []
+            if service in services:
+                return True
+            fully_known(services, "trusted service not known")
+    pending.settle()
+    return False
 
 
 @dataclass
@@ -76,15 +73,16 @@ class RolePolicies:
 
 def role_policies(model: Model, role: Resource) -> RolePolicies:
     out = RolePolicies()
-    for block in role.blocks("inline_policy") if not isinstance(role.blocks("inline_policy"), Unknown) else []:
-        out.documents.append((role, block.get("policy") if isinstance(block, dict) else block))
-    if isinstance(role.blocks("inline_policy"), Unknown):
+    inline = role.blocks("inline_policy")
+    if is_unknown(inline):
         out.unknown.append(Unknown(f"{role.address}: inline_policy blocks not known"))
-    managed = as_list(role.get("managed_policy_arns"))
-    if isinstance(managed, Unknown):
+    for block in items(inline) if not is_unknown(inline) else []:
+        out.documents.append((role, block.get("policy") if isinstance(block, dict) else block))
+    managed = role.get("managed_policy_arns")
+    if is_unknown(managed):
         out.unknown.append(managed)
     else:
-        out.managed_arns.extend(managed)
+        out.managed_arns.extend(items(managed))
 
     links = _role_links(model)
     for kind, source, payload in links.known.get(id(role), []):
@@ -95,7 +93,9 @@ def role_policies(model: Model, role: Resource) -> RolePolicies:
     out.unknown.extend(links.unknown)
     for arn in list(out.managed_arns):
         policy = model.resolve(arn, "aws_iam_policy", attributes=("arn", "id"))
-        if isinstance(policy, Resource):
+        if isinstance(policy, Resource) and policy.mode == "data":
+            out.managed_arns[out.managed_arns.index(arn)] = _data_policy_arn(policy)
+        elif isinstance(policy, Resource):
             out.managed_arns.remove(arn)
             out.documents.append((policy, policy.get("policy")))
     return out
@@ -117,8 +117,7 @@ def _role_links(model: Model) -> _RoleLinks:
         links = _RoleLinks()
 
         def link(kind: str, source: Resource, role_value: Any, payload: Any) -> None:
-            items = as_list(role_value)
-            for item in [role_value] if isinstance(items, Unknown) else items:
+            for item in items(role_value):
                 target = role_of(model, item)
                 if isinstance(target, Resource):
                     links.known.setdefault(id(target), []).append((kind, source, payload))
@@ -132,17 +131,27 @@ def _role_links(model: Model) -> _RoleLinks:
         for attachment in model.managed("aws_iam_policy_attachment"):
             link("arn", attachment, attachment.get("roles"), attachment.get("policy_arn"))
         for exclusive in model.managed("aws_iam_role_policy_attachments_exclusive"):
-            arns = as_list(exclusive.get("policy_arns"))
-            for arn in [arns] if isinstance(arns, Unknown) else arns:
+            for arn in items(exclusive.get("policy_arns")):
                 link("arn", exclusive, exclusive.get("role_name"), arn)
         return links
 
     return model.memo("iam.role-links", build)
 
 
+def _data_policy_arn(policy: Resource) -> Any:
+    """The ARN a `data "aws_iam_policy"` looks up: its arn, or the AWS managed policy its name
+    names (a customer policy of the same name is judged as that AWS policy would be)."""
+    if policy.get("arn") is not None:
+        return policy.get("arn")
+    name = policy.get("name")
+    return f"arn:aws:iam::aws:policy/{name}" if isinstance(name, str) and name else Unknown(f"{policy.address}: policy not known")
+
+
 def _add_policy_arn(model: Model, out: RolePolicies, attachment: Resource, arn: Any) -> None:
     policy = model.resolve(arn, "aws_iam_policy", attributes=("arn", "id"))
-    if isinstance(policy, Resource):
+    if isinstance(policy, Resource) and policy.mode == "data":
+        out.managed_arns.append(_data_policy_arn(policy))
+    elif isinstance(policy, Resource):
         out.documents.append((policy, policy.get("policy")))
     elif isinstance(arn, Unknown) and not isinstance(arn, PartialString):
         out.unknown.append(arn)
@@ -150,47 +159,42 @@ def _add_policy_arn(model: Model, out: RolePolicies, attachment: Resource, arn: 
         out.managed_arns.append(arn)
 
 
-def allowed_statements(document: Any) -> Iterator[dict[str, Any] | Unknown]:
-    found = statements(document)
-    if isinstance(found, Unknown):
-        yield found
-        return
-    for statement in found:
-        if isinstance(statement, Unknown):
-            yield statement
-        elif statement.get("Effect", "Allow") == "Allow":
+def allowed_statements(document: Any, pending: Pending) -> Iterator[dict[str, Any]]:
+    """The Allow statements of a policy document; a statement that is not known is added to
+    `pending` and skipped. Undecided when the document itself cannot be read."""
+    for statement in statements(document):
+        allow = False
+        with pending:
+            allow = known(statement).get("Effect", "Allow") == "Allow"
+        if allow:
             yield statement
 
 
-def allows(policies: RolePolicies, action: str, resource_ok: Any) -> bool | Unknown:
+def allows(policies: RolePolicies, action: str, resource_ok: Callable[[Any], bool]) -> bool:
     """Does some Allow statement grant `action` on a resource that `resource_ok(value)` accepts?
 
-    `resource_ok` returns True, False or an Unknown for one Resource entry.
+    `resource_ok` returns True or False for one Resource entry, or raises Undecided.
+    Undecided when no grant is found and something that might grant it is not known.
     """
-    unknown: Unknown | None = policies.unknown[0] if policies.unknown else None
+    pending = Pending()
+    for unknown in policies.unknown:
+        pending.add(unknown.reason)
     for _, document in policies.documents:
-        for statement in allowed_statements(document):
-            if isinstance(statement, Unknown):
-                unknown = unknown or statement
-                continue
-            actions = _strings(statement.get("Action"))
-            if not any(isinstance(a, str) and glob_match(a, action) for a in actions):
-                if any(isinstance(a, Unknown) for a in actions):
-                    unknown = unknown or Unknown("policy action not known")
-                continue
-            for value in _strings(statement.get("Resource")):
-                verdict = resource_ok(value)
-                if verdict is True:
-                    return True
-                if isinstance(verdict, Unknown):
-                    unknown = unknown or verdict
+        with pending:
+            for statement in allowed_statements(document, pending):
+                with pending:
+                    if not _grants(statement, action, "policy action not known"):
+                        continue
+                    for value in items(statement.get("Resource")):
+                        with pending:
+                            if resource_ok(value):
+                                return True
     for arn in policies.managed_arns:
-        verdict = managed_policy_allows(arn, action)
-        if verdict is True:
-            return True
-        if isinstance(verdict, Unknown):
-            unknown = unknown or verdict
-    return unknown if unknown is not None else False
+        with pending:
+            if managed_policy_allows(arn, action):
+                return True
+    pending.settle()
+    return False
 
 
 # What the AWS managed policies the rules meet allow (action patterns), from their public text.
@@ -217,15 +221,16 @@ def managed_policy_name(arn: Any) -> str | None:
     return text.rsplit("/", 1)[-1]
 
 
-def managed_policy_allows(arn: Any, action: str) -> bool | Unknown:
+def managed_policy_allows(arn: Any, action: str) -> bool:
     """Whether an attached managed policy (not written in this configuration) allows `action`."""
     text = arn.pattern if isinstance(arn, PartialString) else arn
     name = managed_policy_name(arn)
     if name is None or not isinstance(text, str):
-        return arn if isinstance(arn, Unknown) else Unknown("managed policy not known")
+        known(arn)
+        raise Undecided("managed policy not known")
     if ":iam::aws:policy/" in text:
         actions = AWS_MANAGED_ACTIONS.get(name)
         if actions is None:
             return False
         return any(glob_match(pattern, action) for pattern in actions)
-    return Unknown(f"customer managed policy {name} is not in this configuration")
+    raise Undecided(f"customer managed policy {name} is not in this configuration")

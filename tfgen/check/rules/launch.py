@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any, Iterator
+from typing import Iterator
 
 from tfgen import fargate
-from tfgen.check.model import Model, Resource, Unknown
-from tfgen.check.rules.base import Fail, Hit, Rule, Undecided
+from tfgen.instances import size_of, task_fits
+from tfgen.check.model import Model, Resource
+from tfgen.check.rules.base import Fail, Pending, Rule, Undecided, judges, known
+from tfgen.check.rules.fleet import fleets_of, instance_user_data, registers
 from tfgen.check.rules.helpers import (
+    as_list,
     cluster_of,
+    decode_json,
     compatibilities,
-    first_block,
     is_fargate_task,
     launch_kinds,
-    maybe_base64,
     network_mode,
     parse_cpu,
     parse_memory,
@@ -24,20 +25,14 @@ from tfgen.check.rules.helpers import (
 _DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide"
 
 
-def check_fargate_network_mode(model: Model) -> Iterator[Hit]:
-    for task in model.managed("aws_ecs_task_definition"):
-        on_fargate = is_fargate_task(model, task)
-        if isinstance(on_fargate, Unknown):
-            yield Undecided(task, on_fargate.reason)
-            continue
-        if not on_fargate:
-            continue
-        mode = network_mode(task)
-        if isinstance(mode, Unknown):
-            yield Undecided(task, mode.reason)
-        elif mode != "awsvpc":
-            shown = f'network_mode "{mode}"' if task.get("network_mode") else 'no network_mode (AWS uses "bridge")'
-            yield Fail(task, f'Fargate task definition has {shown}; Fargate requires "awsvpc"')
+@judges("aws_ecs_task_definition")
+def check_fargate_network_mode(model: Model, task: Resource) -> Iterator[Fail]:
+    if not is_fargate_task(model, task):
+        return
+    mode = network_mode(task)
+    if mode != "awsvpc":
+        shown = f'network_mode "{mode}"' if task.get("network_mode") not in (None, "") else 'no network_mode (AWS uses "bridge")'
+        yield Fail(task, f'Fargate task definition has {shown}; Fargate requires "awsvpc"')
 
 
 TFG101 = Rule(
@@ -55,23 +50,16 @@ TFG101 = Rule(
 )
 
 
-def check_fargate_size(model: Model) -> Iterator[Hit]:
-    for task in model.managed("aws_ecs_task_definition"):
-        on_fargate = is_fargate_task(model, task)
-        if isinstance(on_fargate, Unknown):
-            yield Undecided(task, on_fargate.reason)
-            continue
-        if not on_fargate:
-            continue
-        cpu, memory = parse_cpu(task.get("cpu")), parse_memory(task.get("memory"))
-        if isinstance(cpu, Unknown) or isinstance(memory, Unknown):
-            yield Undecided(task, (cpu if isinstance(cpu, Unknown) else memory).reason)  # type: ignore[union-attr]
-            continue
-        missing = [name for name, value in (("cpu", cpu), ("memory", memory)) if value is None]
-        if missing:
-            yield Fail(task, f"Fargate task definition lacks task-level {' and '.join(missing)}")
-        elif not fargate.is_valid(cpu, memory):  # type: ignore[arg-type]
-            yield Fail(task, f"cpu {cpu} / memory {memory} MiB is not a valid Fargate size: {fargate.describe_allowed(cpu)}")  # type: ignore[arg-type]
+@judges("aws_ecs_task_definition")
+def check_fargate_size(model: Model, task: Resource) -> Iterator[Fail]:
+    if not is_fargate_task(model, task):
+        return
+    cpu, memory = parse_cpu(task.get("cpu")), parse_memory(task.get("memory"))
+    missing = [name for name, value in (("cpu", cpu), ("memory", memory)) if value is None]
+    if missing:
+        yield Fail(task, f"Fargate task definition lacks task-level {' and '.join(missing)}")
+    elif not fargate.is_valid(cpu, memory):  # type: ignore[arg-type]
+        yield Fail(task, f"cpu {cpu} / memory {memory} MiB is not a valid Fargate size: {fargate.describe_allowed(cpu)}")  # type: ignore[arg-type]
 
 
 TFG102 = Rule(
@@ -91,102 +79,26 @@ TFG102 = Rule(
 # --- TFG103: container instances for EC2 services ------------------------------------------------
 
 
-def _registers(user_data: str, cluster: str) -> bool:
-    text = maybe_base64(user_data)
-    if not isinstance(text, str):
-        return False
-    name = re.escape(cluster)
-    if re.search(rf"ECS_CLUSTER\s*=\s*['\"]?{name}['\"]?(?=[\s'\"]|$)", text):
-        return True
-    if re.search(rf"\[settings\.ecs\][^\[]*cluster\s*=\s*['\"]{name}['\"]", text, re.S):
-        return True  # Bottlerocket
-    if cluster == "default" and "ECS_CLUSTER" not in text:
-        return True  # the agent joins "default" unless told otherwise
-    return False
-
-
-def _template_user_data(model: Model, spec: Any) -> Any:
-    """User data of the launch template a launch_template block / specification points to."""
-    if spec is None:
-        return None
-    if isinstance(spec, Unknown):
-        return spec
-    for key in ("id", "launch_template_id", "name", "launch_template_name"):
-        value = spec.get(key)
-        if value is None:
-            continue
-        template = model.resolve(value, "aws_launch_template", attributes=("id", "name", "arn"))
-        if isinstance(template, Unknown):
-            return template
-        if template is None:
-            return Unknown(f"launch template {value!r} is not in this configuration")
-        return template.get("user_data")
-    return None
-
-
-def instance_user_data(model: Model) -> Iterator[tuple[Resource, Any]]:
-    """(Auto Scaling group or instance, the user data its instances boot with)."""
-    for group in model.managed("aws_autoscaling_group"):
-        sources: list[Any] = []
-        sources.append(_template_user_data(model, first_block(group, "launch_template")))
-        mixed = first_block(group, "mixed_instances_policy")
-        if isinstance(mixed, Unknown):
-            sources.append(mixed)
-        elif mixed is not None:
-            template = first_block(mixed, "launch_template")
-            spec = first_block(template, "launch_template_specification") if isinstance(template, dict) else template
-            sources.append(_template_user_data(model, spec))
-        config = group.get("launch_configuration")
-        if config is not None:
-            found = model.resolve(config, "aws_launch_configuration", attributes=("name", "id", "arn"))
-            sources.append(found if isinstance(found, Unknown) else found.get("user_data") if found else Unknown("launch configuration not in this configuration"))
-        for source in sources:
-            if source is not None:
-                yield group, source
-    for instance in model.managed("aws_instance"):
-        data = instance.get("user_data")
-        if data is None:
-            data = instance.get("user_data_base64")
-        if data is None:
-            data = _template_user_data(model, first_block(instance, "launch_template"))
-        yield instance, data if data is not None else ""
-
-
-def check_container_instances(model: Model) -> Iterator[Hit]:
-    for service in model.managed("aws_ecs_service"):
-        kinds = launch_kinds(model, service)
-        if isinstance(kinds, Unknown):
-            yield Undecided(service, kinds.reason)
-            continue
-        if "EC2" not in kinds:
-            continue
-        cluster = cluster_of(model, service)
-        if isinstance(cluster, Unknown):
-            yield Undecided(service, cluster.reason)
-            continue
-        if cluster is None and service.get("cluster") is not None:
-            yield Undecided(service, f"cluster {service.get('cluster')!r} is not defined in this configuration")
-            continue
-        name = cluster.get("name") if cluster is not None else "default"
-        if not isinstance(name, str):
-            yield Undecided(service, f"the name of {cluster.address if cluster else 'the cluster'} is not known")
-            continue
-        unknown: Unknown | None = None
-        provided = False
-        for provider, data in instance_user_data(model):
-            if isinstance(data, Unknown):
-                unknown = unknown or data
-            elif isinstance(data, str) and _registers(data, name):
-                provided = True
-                break
-        if provided:
-            continue
-        if model.unknown_modules:
-            yield Undecided(service, "a module that could not be read may provide container instances")
-        elif unknown is not None:
-            yield Undecided(service, unknown.reason)
-        else:
-            yield Fail(service, f'service runs on EC2 but no Auto Scaling group or instance registers with cluster "{name}" (ECS_CLUSTER={name} in user data)')
+@judges("aws_ecs_service")
+def check_container_instances(model: Model, service: Resource) -> Iterator[Fail]:
+    if "EC2" not in launch_kinds(model, service):
+        return
+    cluster = cluster_of(model, service)
+    if cluster is None and service.get("cluster") is not None:
+        raise Undecided(f"cluster {service.get('cluster')!r} is not defined in this configuration")
+    name = known(cluster.get("name") if cluster is not None else "default", f"the name of {cluster.address if cluster else 'the cluster'} is not known")
+    if not isinstance(name, str):
+        raise Undecided(f"the name of {cluster.address if cluster else 'the cluster'} is not known")
+    pending = Pending()
+    for _, read in instance_user_data(model):
+        with pending:
+            data = known(read())
+            if isinstance(data, str) and registers(data, name):
+                return
+    if model.unknown_modules:
+        raise Undecided("a module that could not be read may provide container instances")
+    pending.settle()
+    yield Fail(service, f'service runs on EC2 but no Auto Scaling group or instance registers with cluster "{name}" (ECS_CLUSTER={name} in user data)')
 
 
 TFG103 = Rule(
@@ -205,26 +117,20 @@ TFG103 = Rule(
 )
 
 
-def check_launch_type_compatible(model: Model) -> Iterator[Hit]:
-    for service in model.managed("aws_ecs_service"):
-        kinds = launch_kinds(model, service)
-        task = task_definition_of(model, service)
-        if task is None:
-            continue
-        if isinstance(kinds, Unknown) or isinstance(task, Unknown):
-            yield Undecided(service, (kinds if isinstance(kinds, Unknown) else task).reason)  # type: ignore[union-attr]
-            continue
-        compat = compatibilities(task)
-        if isinstance(compat, Unknown):
-            yield Undecided(service, compat.reason)
-            continue
-        missing = sorted(kinds - compat)
-        if missing:
-            yield Fail(
-                service,
-                f"service runs on {', '.join(missing)} but {task.address} requires_compatibilities is "
-                f"{sorted(compat)}" + (" (left out: AWS treats it as EC2 only)" if task.get("requires_compatibilities") is None else ""),
-            )
+@judges("aws_ecs_service")
+def check_launch_type_compatible(model: Model, service: Resource) -> Iterator[Fail]:
+    if known(model.resolve(service.get("task_definition"), "aws_ecs_task_definition", attributes=("arn", "family", "id"))) is None:
+        return
+    kinds = launch_kinds(model, service)
+    task = task_definition_of(model, service)
+    compat = compatibilities(task)
+    missing = sorted(kinds - compat)
+    if missing:
+        yield Fail(
+            service,
+            f"service runs on {', '.join(missing)} but {task.address} requires_compatibilities is "
+            f"{sorted(compat)}" + (" (left out: AWS treats it as EC2 only)" if task.get("requires_compatibilities") is None else ""),
+        )
 
 
 TFG104 = Rule(
@@ -241,14 +147,15 @@ TFG104 = Rule(
 )
 
 
-def check_prefer_fargate(model: Model) -> Iterator[Hit]:
-    for service in model.managed("aws_ecs_service"):
-        kinds = launch_kinds(model, service)
-        if isinstance(kinds, Unknown):
-            yield Undecided(service, kinds.reason)
-        elif "EC2" in kinds:
-            how = "launch_type" if service.get("launch_type") else "an EC2 capacity provider" if service.get("capacity_provider_strategy") else "the default launch type"
-            yield Fail(service, f"service runs on the EC2 launch type ({how}); Fargate needs no servers to manage")
+@judges("aws_ecs_service")
+def check_prefer_fargate(model: Model, service: Resource) -> Iterator[Fail]:
+    if "EC2" in launch_kinds(model, service):
+        how = (
+            "launch_type" if service.get("launch_type") not in (None, "")
+            else "an EC2 capacity provider" if as_list(service.get("capacity_provider_strategy"))
+            else "the default launch type"
+        )
+        yield Fail(service, f"service runs on the EC2 launch type ({how}); Fargate needs no servers to manage")
 
 
 TFG105 = Rule(
@@ -262,4 +169,77 @@ TFG105 = Rule(
     "deliberately (GPUs, daemon tasks, special instance types) and skip TFG105 with a reason.",
     url=f"{_DOCS}/AWS_Fargate.html",
     check=check_prefer_fargate,
+)
+
+
+# --- TFG106: the task fits one container instance ------------------------------------------------
+
+
+def task_size(task: Resource) -> tuple[int | None, int | None]:
+    """The CPU units and MiB ECS reserves on an instance to place the task: the task-level size
+    where set, else the sum over its containers (cpu; memoryReservation, else memory), which is
+    what placement adds up when the task sets no size of its own."""
+    cpu, memory = parse_cpu(task.get("cpu")), parse_memory(task.get("memory"))
+    if cpu is not None and memory is not None:
+        return cpu, memory
+    definitions = decode_json(task.get("container_definitions")) if task.get("container_definitions") is not None else []
+    container_cpu = container_memory = 0
+    for container in definitions if isinstance(definitions, list) else [definitions]:
+        if not isinstance(known(container), dict):
+            continue
+        container_cpu += parse_cpu(container.get("cpu")) or 0
+        reservation = parse_memory(container.get("memoryReservation"))
+        container_memory += reservation if reservation is not None else parse_memory(container.get("memory")) or 0
+    return (cpu if cpu is not None else container_cpu or None), (memory if memory is not None else container_memory or None)
+
+
+def _size_text(cpu: int | None, memory: int | None) -> str:
+    return " and ".join(text for value, text in ((cpu, f"{cpu} CPU units"), (memory, f"{memory} MiB")) if value is not None)
+
+
+@judges("aws_ecs_service")
+def check_fits_instance(model: Model, service: Resource) -> Iterator[Fail]:
+    if "EC2" not in launch_kinds(model, service):
+        return
+    task = task_definition_of(model, service)
+    if task is None:
+        return
+    cpu, memory = task_size(task)
+    if cpu is None and memory is None:
+        return
+    sizes = []
+    pending = Pending()
+    for fleet in fleets_of(model, service):
+        for instance_type in fleet.instance_types() or [None]:
+            with pending:
+                name = known(instance_type, f"the instance type of {fleet.owner.address} is not known")
+                if not isinstance(name, str) or size_of(name) is None:
+                    raise Undecided(f"instance type {name!r} of {fleet.owner.address} is not in tfgen's table of instance sizes")
+                if task_fits(name, cpu, memory):
+                    return
+                sizes.append(size_of(name))
+    pending.settle()
+    if sizes:
+        largest = max(sizes, key=lambda size: (size.cpu_units, size.task_memory_mib))  # type: ignore[union-attr]
+        yield Fail(
+            task,
+            f"task needs {_size_text(cpu, memory)}, more than one {largest.describe()} offers: "  # type: ignore[union-attr]
+            f"{service.address} can never place it",
+        )
+
+
+TFG106 = Rule(
+    id="TFG106",
+    severity="error",
+    title="EC2 task must fit one instance of its Auto Scaling group's instance type",
+    guidance="ec2-container-instances",
+    why="ECS places a task on one container instance that has the task's CPU and memory free. A "
+    "task larger than a whole instance of the Auto Scaling group's type (less what the OS and "
+    "agent keep) is never placed: the service stays at zero running tasks. The size judged is the "
+    "task-level cpu/memory where set, else the sum over the containers (cpu, and memoryReservation "
+    "or else memory), as placement adds them up. An instance type outside tfgen's table is unknown.",
+    fix="Use a larger instance type in the launch template (or the mixed instances overrides), or "
+    "lower the task's cpu/memory to what one instance offers.",
+    url=f"{_DOCS}/memory-management.html",
+    check=check_fits_instance,
 )

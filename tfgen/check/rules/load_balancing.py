@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from tfgen.check.model import Model, Resource, Unknown
-from tfgen.check.rules.base import Fail, Hit, Rule, Undecided
-from tfgen.check.rules.helpers import as_list, first_block, launch_kinds, network_mode, task_definition_of
+from tfgen.check.model import Computed, Model, Resource, is_unknown
+from tfgen.check.rules.base import Fail, Judge, Pending, Rule, Undecided, judges, known, unless_unknown
+from tfgen.check.rules.fleet import fleets_of, host_ports, instance_security_groups
+from tfgen.check.rules.helpers import as_list, first_block, launch_kinds, network_mode, resolve, shown, task_definition_of
 from tfgen.check.rules.network import (
     LB_TYPES,
+    LISTENER_RULE_TYPES,
     LISTENER_TYPES,
     TARGET_GROUP_TYPES,
     lb_type,
+    listener_lb_type,
     listener_target_groups,
     open_groups,
 )
@@ -20,46 +23,31 @@ _ECS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide"
 _ELB = "https://docs.aws.amazon.com/elasticloadbalancing/latest"
 
 
-def _load_balancer_blocks(service: Resource) -> list[dict[str, Any]] | Unknown:
-    blocks = service.blocks("load_balancer")
-    if isinstance(blocks, Unknown):
-        return blocks
-    return [b for b in blocks if isinstance(b, dict)]
+def _load_balancer_blocks(service: Resource) -> list[dict[str, Any]]:
+    return [b for b in known(service.blocks("load_balancer")) if isinstance(b, dict)]
 
 
-def service_uses_awsvpc(model: Model, service: Resource) -> bool | Unknown:
+def service_uses_awsvpc(model: Model, service: Resource) -> bool:
     """The service's tasks get their own network interface (awsvpc mode, always so on Fargate)."""
-    kinds = launch_kinds(model, service)
-    if isinstance(kinds, Unknown):
-        return kinds
-    if "FARGATE" in kinds:
+    if "FARGATE" in launch_kinds(model, service):
         return True
     task = task_definition_of(model, service)
-    if isinstance(task, Unknown):
-        return task
     if task is None:
-        return service.get("network_configuration") not in (None, []) or Unknown("task definition not in this configuration")
-    mode = network_mode(task)
-    return mode if isinstance(mode, Unknown) else mode == "awsvpc"
+        if service.get("network_configuration") in (None, []):
+            raise Undecided("task definition not in this configuration")
+        return True
+    return network_mode(task) == "awsvpc"
 
 
-def check_classic_with_awsvpc(model: Model) -> Iterator[Hit]:
-    for service in model.managed("aws_ecs_service"):
-        blocks = _load_balancer_blocks(service)
-        if isinstance(blocks, Unknown):
-            yield Undecided(service, blocks.reason)
-            continue
-        classic = [b.get("elb_name") for b in blocks if b.get("elb_name") not in (None, "")]
-        if not classic:
-            continue
-        if all(isinstance(name, Unknown) for name in classic):
-            yield Undecided(service, classic[0].reason)
-            continue
-        awsvpc = service_uses_awsvpc(model, service)
-        if isinstance(awsvpc, Unknown):
-            yield Undecided(service, awsvpc.reason)
-        elif awsvpc:
-            yield Fail(service, "service on Fargate/awsvpc is attached to a Classic Load Balancer (elb_name), which does not support it")
+@judges("aws_ecs_service")
+def check_classic_with_awsvpc(model: Model, service: Resource) -> Iterator[Fail]:
+    classic = [b.get("elb_name") for b in _load_balancer_blocks(service) if b.get("elb_name") not in (None, "")]
+    if not classic:
+        return
+    if not any(_names_a_classic(name) for name in classic):
+        known(classic[0])
+    if service_uses_awsvpc(model, service):
+        yield Fail(service, "service on Fargate/awsvpc is attached to a Classic Load Balancer (elb_name), which does not support it")
 
 
 TFG301 = Rule(
@@ -77,19 +65,36 @@ TFG301 = Rule(
 )
 
 
-def check_classic_anywhere(model: Model) -> Iterator[Hit]:
-    for elb in model.managed("aws_elb"):
-        yield Fail(elb, "Classic Load Balancer (aws_elb) is legacy")
-    for service in model.managed("aws_ecs_service"):
-        blocks = _load_balancer_blocks(service)
-        if isinstance(blocks, Unknown):
+def _names_a_classic(name: Any) -> bool:
+    """elb_name names a Classic Load Balancer: a known name, or a reference to an attribute
+    known only after apply (an aws_elb in a module or made without a name) - only a variable
+    without a value could still turn out null."""
+    return isinstance(name, str) or isinstance(name, Computed)
+
+
+def _elb_label(name: Any) -> str:
+    return repr(name) if isinstance(name, str) else f"{name.address}.{name.attribute}"
+
+
+def _classic_subjects(model: Model) -> list[Resource]:
+    return model.managed("aws_elb", "aws_ecs_service")
+
+
+def _judge_classic(model: Model, subject: Resource) -> Iterator[Fail]:
+    if subject.type == "aws_elb":
+        yield Fail(subject, "Classic Load Balancer (aws_elb) is legacy")
+        return
+    blocks = subject.blocks("load_balancer")
+    for block in blocks if isinstance(blocks, list) else []:
+        name = block.get("elb_name") if isinstance(block, dict) else None
+        if name in (None, "") or not _names_a_classic(name):
             continue
-        for block in blocks:
-            name = block.get("elb_name")
-            if name in (None, "") or isinstance(name, Unknown):
-                continue
-            if not isinstance(model.resolve(name, "aws_elb", attributes=("name", "id")), Resource):
-                yield Fail(service, f"service uses Classic Load Balancer {name!r}, which is legacy")
+        # An aws_elb in this configuration is reported itself; one out of sight, through the service.
+        if not isinstance(model.resolve(name, "aws_elb", attributes=("name", "id")), Resource):
+            yield Fail(subject, f"service uses Classic Load Balancer {_elb_label(name)}, which is legacy")
+
+
+check_classic_anywhere = Judge(_classic_subjects, _judge_classic)
 
 
 TFG302 = Rule(
@@ -106,36 +111,26 @@ TFG302 = Rule(
 )
 
 
-def check_awsvpc_target_type(model: Model) -> Iterator[Hit]:
-    reported: set[str] = set()
-    for service in model.managed("aws_ecs_service"):
-        blocks = _load_balancer_blocks(service)
-        if isinstance(blocks, Unknown):
-            yield Undecided(service, blocks.reason)
-            continue
-        groups = []
-        for block in blocks:
-            group = model.resolve(block.get("target_group_arn"), *TARGET_GROUP_TYPES, attributes=("arn", "id"))
-            if group is not None:
-                groups.append(group)
-        if not groups:
-            continue
-        awsvpc = service_uses_awsvpc(model, service)
-        if isinstance(awsvpc, Unknown):
-            yield Undecided(service, awsvpc.reason)
-            continue
-        if not awsvpc:
-            continue
-        for group in groups:
-            if isinstance(group, Unknown):
-                yield Undecided(service, group.reason)
-                continue
-            target_type = group.get("target_type") or "instance"
-            if isinstance(target_type, Unknown):
-                yield Undecided(group, target_type.reason)
-            elif target_type != "ip" and group.address not in reported:
+@judges("aws_ecs_service")
+def check_awsvpc_target_type(model: Model, service: Resource) -> Iterator[Fail]:
+    reported: set[str] = model.memo("TFG303.reported", set)
+    groups = []
+    for block in _load_balancer_blocks(service):
+        group = model.resolve(block.get("target_group_arn"), *TARGET_GROUP_TYPES, attributes=("arn", "id"))
+        if group is not None:
+            groups.append(group)
+    if not groups or not service_uses_awsvpc(model, service):
+        return
+    pending = Pending()
+    for group in groups:
+        with pending:
+            group = known(group)
+            target_type = known(group.get("target_type"), about=group)
+            target_type = target_type if target_type not in (None, "") else "instance"
+            if target_type != "ip" and group.address not in reported:
                 reported.add(group.address)
                 yield Fail(group, f'target group of awsvpc service {service.address} has target_type "{target_type}"; it must be "ip"')
+    pending.settle()
 
 
 TFG303 = Rule(
@@ -152,29 +147,22 @@ TFG303 = Rule(
 )
 
 
-def check_privatelink_nlb(model: Model) -> Iterator[Hit]:
-    for endpoint in model.managed("aws_vpc_endpoint_service"):
-        arns = as_list(endpoint.get("network_load_balancer_arns"))
-        if isinstance(arns, Unknown):
-            yield Undecided(endpoint, arns.reason)
-            continue
-        if not arns:
-            gateways = as_list(endpoint.get("gateway_load_balancer_arns"))
-            if isinstance(gateways, Unknown):
-                yield Undecided(endpoint, gateways.reason)
-            elif not gateways:
-                yield Fail(endpoint, "VPC endpoint service has no network_load_balancer_arns: PrivateLink needs a Network Load Balancer")
-            continue
-        for arn in arns:
-            lb = model.resolve(arn, *LB_TYPES, attributes=("arn", "id"))
-            if isinstance(lb, Unknown):
-                yield Undecided(endpoint, lb.reason)
-            elif isinstance(lb, Resource):
+@judges("aws_vpc_endpoint_service")
+def check_privatelink_nlb(model: Model, endpoint: Resource) -> Iterator[Fail]:
+    arns = as_list(endpoint.get("network_load_balancer_arns"))
+    if not arns:
+        if not as_list(endpoint.get("gateway_load_balancer_arns")):
+            yield Fail(endpoint, "VPC endpoint service has no network_load_balancer_arns: PrivateLink needs a Network Load Balancer")
+        return
+    pending = Pending()
+    for arn in arns:
+        with pending:
+            lb = resolve(model, arn, *LB_TYPES, attributes=("arn", "id"))
+            if lb is not None:
                 kind = lb_type(lb)
-                if isinstance(kind, Unknown):
-                    yield Undecided(endpoint, kind.reason)
-                elif kind != "network":
+                if kind != "network":
                     yield Fail(endpoint, f"VPC endpoint service is fronted by {lb.address}, a load balancer of type {kind!r}, not a Network Load Balancer")
+    pending.settle()
 
 
 TFG304 = Rule(
@@ -191,39 +179,44 @@ TFG304 = Rule(
 )
 
 
-def _listener_lb(model: Model, listener: Resource) -> Resource | Unknown | None:
-    return model.resolve(listener.get("load_balancer_arn"), *LB_TYPES, attributes=("arn", "id"))
+def _listener_lb(model: Model, listener: Resource) -> Resource | None:
+    return resolve(model, listener.get("load_balancer_arn"), *LB_TYPES, attributes=("arn", "id"))
 
 
-def check_http_redirect(model: Model) -> Iterator[Hit]:
-    for listener in model.managed(*LISTENER_TYPES):
-        lb = _listener_lb(model, listener)
-        if isinstance(lb, Unknown):
-            yield Undecided(listener, lb.reason)
-            continue
-        if lb is None:
-            continue
-        kind = lb_type(lb)
-        if isinstance(kind, Unknown):
-            yield Undecided(listener, kind.reason)
-            continue
-        if kind != "application":
-            continue
-        protocol = listener.get("protocol") or "HTTP"
-        if isinstance(protocol, Unknown):
-            yield Undecided(listener, protocol.reason)
-            continue
-        if str(protocol).upper() != "HTTP":
-            continue
-        actions = listener.blocks("default_action")
-        if isinstance(actions, Unknown):
-            yield Undecided(listener, actions.reason)
-            continue
-        types = [a.get("type") for a in actions if isinstance(a, dict)]
-        if any(isinstance(t, Unknown) for t in types):
-            yield Undecided(listener, "listener action type not known")
-        elif "forward" in types:
-            yield Fail(listener, f"HTTP listener on port {listener.get('port', '?')} forwards traffic instead of redirecting to HTTPS")
+def _forwarding_rules(model: Model, listener: Resource) -> list[Resource]:
+    """The listener rules of `listener` that forward requests to a target; Undecided when none
+    is known to and a rule whose listener or actions cannot be known might."""
+    found = []
+    pending = Pending()
+    for rule in model.managed(*LISTENER_RULE_TYPES):
+        with pending:
+            target = known(model.resolve(rule.get("listener_arn"), *LISTENER_TYPES, attributes=("arn", "id")), about=rule)
+            if target is listener and "forward" in _action_types(rule, "action"):
+                found.append(rule)
+    if not found:
+        pending.settle()
+    return found
+
+
+def _action_types(resource: Resource, block: str) -> list[Any]:
+    return [known(a.get("type"), "listener action type not known") for a in known(resource.blocks(block)) if isinstance(a, dict)]
+
+
+@judges(*LISTENER_TYPES)
+def check_http_redirect(model: Model, listener: Resource) -> Iterator[Fail]:
+    if listener_lb_type(model, listener) != "application":
+        return
+    protocol = known(listener.get("protocol"))
+    if str(protocol if protocol not in (None, "") else "HTTP").upper() != "HTTP":
+        return
+    port = shown(listener.get("port"))
+    if "forward" in _action_types(listener, "default_action"):
+        yield Fail(listener, f"HTTP listener on port {port} forwards traffic instead of redirecting to HTTPS")
+        return
+    rules = _forwarding_rules(model, listener)
+    if rules:
+        names = ", ".join(r.address for r in rules[:3]) + (f" and {len(rules) - 3} more" if len(rules) > 3 else "")
+        yield Fail(listener, f"HTTP listener on port {port} forwards traffic through its listener rules ({names}) instead of redirecting to HTTPS")
 
 
 TFG305 = Rule(
@@ -231,9 +224,12 @@ TFG305 = Rule(
     severity="warning",
     title="ALB HTTP listeners should redirect to HTTPS",
     guidance="application-load-balancer",
-    why="A listener that forwards plain HTTP to the service sends requests, cookies and tokens "
-    "unencrypted across the internet. Redirecting port 80 to an HTTPS listener keeps old links "
-    "working and the traffic encrypted.",
+    why="A listener that forwards plain HTTP to the service, by its default action or through its "
+    "listener rules, sends requests, cookies and tokens unencrypted across the network. "
+    "Redirecting port 80 to an HTTPS listener keeps old links working and the traffic encrypted. "
+    "An internal load balancer is judged the same way: inside the VPC the traffic is still "
+    "unencrypted, readable by anything that can see it, and AWS recommends encryption in transit "
+    "everywhere; where plain HTTP inside the VPC is a deliberate choice, suppress it with the reason.",
     fix='Make the HTTP listener\'s default_action { type = "redirect" redirect { port = "443", '
     'protocol = "HTTPS", status_code = "HTTP_301" } } and forward from an HTTPS listener with a '
     "certificate.",
@@ -242,25 +238,45 @@ TFG305 = Rule(
 )
 
 
-def check_tasks_open_to_world(model: Model) -> Iterator[Hit]:
-    reported: set[str] = set()
-    for service in model.managed("aws_ecs_service"):
-        blocks = _load_balancer_blocks(service)
-        if isinstance(blocks, Unknown) or not blocks:
-            continue
-        network = first_block(service, "network_configuration")
-        if isinstance(network, Unknown):
-            yield Undecided(service, network.reason)
-            continue
-        if network is None:
-            continue
+@judges("aws_ecs_service")
+def check_tasks_open_to_world(model: Model, service: Resource) -> Iterator[Fail]:
+    blocks = service.blocks("load_balancer")
+    if is_unknown(blocks) or not blocks:
+        return
+    reported: set[str] = model.memo("TFG306.reported", set)
+    network = first_block(service, "network_configuration")
+    if network is not None:
         yield from open_groups(
             model,
             service,
             network.get("security_groups"),
             reported,
-            lambda text, service=service: f"{text}, but it guards the tasks of {service.address}, which sit behind a load balancer",
+            lambda text: f"{text}, but it guards the tasks of {service.address}, which sit behind a load balancer",
         )
+        return
+    # bridge and host mode: the tasks listen on their container instances' addresses, behind
+    # the instances' security groups.
+    task = task_definition_of(model, service)
+    if task is None or "EC2" not in launch_kinds(model, service):
+        return
+    mode = network_mode(task)
+    if mode not in ("bridge", "host"):
+        return
+    ports = host_ports(task, mode)
+    pending = Pending()
+    for fleet in fleets_of(model, service):
+        for source in fleet.sources:
+            for port in ports:
+                with pending:
+                    yield from open_groups(
+                        model,
+                        service,
+                        instance_security_groups(source),
+                        reported,
+                        lambda text: f"{text}, but it guards the container instances ({mode} network mode) of {service.address}, which sits behind a load balancer",
+                        port=port,
+                    )
+    pending.settle()
 
 
 TFG306 = Rule(
@@ -270,7 +286,9 @@ TFG306 = Rule(
     guidance="ingress-through-the-load-balancer",
     why="When a load balancer exposes the service, the tasks' security group needs to admit only "
     "the load balancer. Admitting 0.0.0.0/0 lets anyone bypass the load balancer (and its TLS, "
-    "WAF and health checks) whenever a task has a reachable address.",
+    "WAF and health checks) whenever a task has a reachable address. In bridge and host network "
+    "mode the tasks listen on their container instances, so the instances' security group on the "
+    "tasks' host ports is that gate.",
     fix="Replace the 0.0.0.0/0 / ::/0 ingress on the tasks' security group with a rule whose "
     "source is the load balancer's security group (referenced_security_group_id / "
     "source_security_group_id).",
@@ -281,45 +299,51 @@ TFG306 = Rule(
 _ALLOWED = {"application": ("HTTP", "HTTPS"), "network": ("TCP", "UDP", "TCP_UDP", "TLS")}
 
 
-def check_protocol_fits(model: Model) -> Iterator[Hit]:
-    groups_seen: dict[str, set[str]] = {}
-    for listener in model.managed(*LISTENER_TYPES):
-        lb = _listener_lb(model, listener)
-        if isinstance(lb, Unknown):
-            yield Undecided(listener, lb.reason)
-            continue
+def _groups_served(model: Model) -> dict[str, set[str]]:
+    """Target group address -> the kinds of load balancer whose listeners forward to it."""
+
+    def build() -> dict[str, set[str]]:
+        seen: dict[str, set[str]] = {}
+        for listener in model.managed(*LISTENER_TYPES):
+            kind = unless_unknown(None, listener_lb_type, model, listener)
+            if kind not in _ALLOWED:
+                continue
+            for ref in listener_target_groups(model, listener):
+                group = model.resolve(ref, *TARGET_GROUP_TYPES, attributes=("arn", "id"))
+                if isinstance(group, Resource):
+                    seen.setdefault(group.address, set()).add(kind)
+        return seen
+
+    return model.memo("TFG307.groups", build)
+
+
+def _judge_protocol(model: Model, subject: Resource) -> Iterator[Fail]:
+    if subject.type in LISTENER_TYPES:
+        lb = _listener_lb(model, subject)
         if lb is None:
-            continue
+            return
         kind = lb_type(lb)
-        if isinstance(kind, Unknown):
-            yield Undecided(listener, kind.reason)
-            continue
         if kind not in _ALLOWED:
-            continue
-        protocol = listener.get("protocol")
+            return
+        protocol = known(subject.get("protocol"))
         if protocol is None and kind == "application":
             protocol = "HTTP"
-        if isinstance(protocol, Unknown):
-            yield Undecided(listener, protocol.reason)
-        elif protocol is not None and str(protocol).upper() not in _ALLOWED[kind]:
-            yield Fail(listener, f"listener protocol {protocol} does not fit a{'n' if kind == 'application' else ''} {kind} load balancer ({'/'.join(_ALLOWED[kind])})")
-        for ref in listener_target_groups(model, listener):
-            group = model.resolve(ref, *TARGET_GROUP_TYPES, attributes=("arn", "id"))
-            if isinstance(group, Resource):
-                groups_seen.setdefault(group.address, set()).add(kind)
-    for group in model.managed(*TARGET_GROUP_TYPES):
-        kinds = groups_seen.get(group.address, set())
-        protocol = group.get("protocol")
-        if isinstance(protocol, Unknown):
-            if kinds:
-                yield Undecided(group, protocol.reason)
-            continue
-        if protocol is None:
-            continue
-        for kind in sorted(kinds):
-            if str(protocol).upper() not in _ALLOWED[kind]:
-                yield Fail(group, f"target group protocol {protocol} does not fit the {kind} load balancer it serves ({'/'.join(_ALLOWED[kind])})")
-                break
+        if protocol is not None and str(protocol).upper() not in _ALLOWED[kind]:
+            yield Fail(subject, f"listener protocol {protocol} does not fit a{'n' if kind == 'application' else ''} {kind} load balancer ({'/'.join(_ALLOWED[kind])})")
+        return
+    kinds = _groups_served(model).get(subject.address, set())
+    if not kinds:
+        return
+    protocol = known(subject.get("protocol"))
+    if protocol is None:
+        return
+    for kind in sorted(kinds):
+        if str(protocol).upper() not in _ALLOWED[kind]:
+            yield Fail(subject, f"target group protocol {protocol} does not fit the {kind} load balancer it serves ({'/'.join(_ALLOWED[kind])})")
+            break
+
+
+check_protocol_fits = Judge(lambda model: model.managed(*LISTENER_TYPES, *TARGET_GROUP_TYPES), _judge_protocol)
 
 
 TFG307 = Rule(

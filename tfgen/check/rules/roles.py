@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from tfgen.check.model import Computed, Model, Resource, Unknown, glob_match
-from tfgen.check.rules.base import Fail, Hit, Rule, Undecided
-from tfgen.check.rules.helpers import as_list, decode_json, first_block, maybe_base64
-from tfgen.check.rules.iam import allowed_statements, allows, managed_policy_name, role_of, role_policies, trusts
+from tfgen.check.model import Computed, Model, Resource, Unknown, glob_match, is_known, is_unknown
+from tfgen.check.rules.base import (
+    Fail,
+    Pending,
+    Rule,
+    Undecided,
+    fully_known,
+    judges,
+    judges_each,
+    known,
+    undecided_as,
+    unless_unknown,
+)
+from tfgen.check.rules.helpers import as_list, decode_json, first_block, launch_templates_of, maybe_base64, resolve, shown
+from tfgen.check.rules.iam import allowed_statements, allows, items, managed_policy_name, role_of, role_policies, trusts
 
 _DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide"
 _ECS_MARKERS = ("ECS_CLUSTER", "/etc/ecs/ecs.config", "[settings.ecs]")
@@ -19,79 +30,64 @@ def _capacity_groups(model: Model) -> set[str]:
     """Addresses of Auto Scaling groups that an ECS capacity provider uses."""
     found = set()
     for provider in model.managed("aws_ecs_capacity_provider"):
-        spec = first_block(provider, "auto_scaling_group_provider")
-        if isinstance(spec, dict):
+        spec = unless_unknown(None, first_block, provider, "auto_scaling_group_provider")
+        if spec is not None:
             group = model.resolve(spec.get("auto_scaling_group_arn"), "aws_autoscaling_group", attributes=("arn", "name", "id"))
             if isinstance(group, Resource):
                 found.add(group.address)
     return found
 
 
-def _templates_of(model: Model, group: Resource) -> list[Resource]:
-    out = []
-    specs = [first_block(group, "launch_template")]
-    mixed = first_block(group, "mixed_instances_policy")
-    if isinstance(mixed, dict):
-        template = first_block(mixed, "launch_template")
-        specs.append(first_block(template, "launch_template_specification") if isinstance(template, dict) else None)
-    for spec in specs:
-        if isinstance(spec, dict):
-            for key in ("id", "launch_template_id", "name", "launch_template_name"):
-                found = model.resolve(spec.get(key), "aws_launch_template", attributes=("id", "name", "arn"))
-                if isinstance(found, Resource):
-                    out.append(found)
-    config = model.resolve(group.get("launch_configuration"), "aws_launch_configuration", attributes=("name", "id", "arn"))
-    if isinstance(config, Resource):
-        out.append(config)
-    return out
+def _via_capacity(model: Model) -> set[str]:
+    """Launch templates and configurations of the Auto Scaling groups of capacity providers."""
+
+    def build() -> set[str]:
+        groups = _capacity_groups(model)
+        return {t.address for g in model.managed("aws_autoscaling_group") if g.address in groups for t in launch_templates_of(model, g)}
+
+    return model.memo("roles.via-capacity", build)
 
 
-def container_instance_sources(model: Model) -> Iterator[tuple[Resource, bool | Unknown]]:
-    """Launch templates, launch configurations and instances, and whether they run the ECS agent."""
-    via_capacity = set()
-    for group in model.managed("aws_autoscaling_group"):
-        if group.address in _capacity_groups(model):
-            via_capacity.update(t.address for t in _templates_of(model, group))
-    for source in model.managed("aws_launch_template", "aws_launch_configuration", "aws_instance"):
-        if source.type == "aws_instance" and source.get("launch_template") not in (None, []):
-            continue  # its template is judged on its own
-        if source.address in via_capacity:
-            yield source, True
-            continue
-        data = source.get("user_data")
-        if data is None:
-            data = source.get("user_data_base64")
-        text = maybe_base64(data)
-        if isinstance(text, Unknown):
-            yield source, text
-        elif isinstance(text, str) and any(marker in text for marker in _ECS_MARKERS):
-            yield source, True
-        else:
-            yield source, False
+def _instance_sources(model: Model) -> list[Resource]:
+    """Launch templates, launch configurations and instances (those not from a template)."""
+    return [
+        source
+        for source in model.managed("aws_launch_template", "aws_launch_configuration", "aws_instance")
+        if not (source.type == "aws_instance" and source.get("launch_template") not in (None, []))
+    ]
+
+
+def _runs_agent(model: Model, source: Resource) -> bool:
+    """Do instances from `source` run the ECS agent (a capacity provider uses it, or its user data
+    configures the agent)?"""
+    if source.address in _via_capacity(model):
+        return True
+    data = source.get("user_data")
+    if data is None:
+        data = source.get("user_data_base64")
+    text = known(maybe_base64(data))
+    return isinstance(text, str) and any(marker in text for marker in _ECS_MARKERS)
 
 
 def _profile_value(source: Resource) -> Any:
     if source.type == "aws_launch_template":
         block = first_block(source, "iam_instance_profile")
-        if isinstance(block, Unknown) or block is None:
-            return block
-        value = block.get("arn") if block.get("arn") is not None else block.get("name")
-        return value
+        if block is None:
+            return None
+        return block.get("arn") if block.get("arn") is not None else block.get("name")
     return source.get("iam_instance_profile")
 
 
-def check_instance_profile(model: Model) -> Iterator[Hit]:
-    for source, is_ecs in container_instance_sources(model):
-        if isinstance(is_ecs, Unknown):
-            yield Undecided(source, f"cannot tell whether it runs the ECS agent: {is_ecs.reason}")
-            continue
-        if not is_ecs:
-            continue
-        profile = _profile_value(source)
-        if isinstance(profile, Unknown) and not isinstance(profile, Computed):
-            yield Undecided(source, profile.reason)
-        elif profile in (None, ""):
-            yield Fail(source, f"ECS container instances from {source.type} have no IAM instance profile")
+@judges_each(_instance_sources)
+def check_instance_profile(model: Model, source: Resource) -> Iterator[Fail]:
+    with undecided_as("cannot tell whether it runs the ECS agent"):
+        if not _runs_agent(model, source):
+            return
+    profile = _profile_value(source)
+    if not isinstance(profile, Computed):  # a reference to a profile is all this rule needs
+        known(profile)
+    if profile in (None, ""):
+        yield Fail(source, f"ECS container instances from {source.type} have no IAM instance profile")
 
 
 TFG201 = Rule(
@@ -109,56 +105,65 @@ TFG201 = Rule(
 )
 
 
-def _agent_permissions(model: Model, role: Resource) -> bool | Unknown:
+def _any_resource(value: Any) -> bool:
+    known(value)
+    return True
+
+
+def _agent_permissions(model: Model, role: Resource) -> bool:
     policies = role_policies(model, role)
     if any(managed_policy_name(arn) == _ECS_INSTANCE_POLICY for arn in policies.managed_arns):
         return True
-    unknown: Unknown | None = None
+    pending = Pending()
     for action in _AGENT_ACTIONS:
-        verdict = allows(policies, action, lambda value: True if not isinstance(value, Unknown) else value)
-        if verdict is False:
-            return False
-        if isinstance(verdict, Unknown):
-            unknown = unknown or verdict
-    return unknown if unknown is not None else True
+        with pending:
+            if not allows(policies, action, _any_resource):
+                return False
+    pending.settle()
+    return True
 
 
-def check_instance_role(model: Model) -> Iterator[Hit]:
-    seen: set[str] = set()
-    for source, is_ecs in container_instance_sources(model):
-        if is_ecs is not True:
-            continue
-        value = _profile_value(source)
-        if value in (None, "") or isinstance(value, Unknown) and not isinstance(value, Computed):
-            continue
-        profile = model.resolve(value, "aws_iam_instance_profile", attributes=("arn", "name", "id"))
-        if isinstance(profile, Unknown):
-            yield Undecided(source, profile.reason)
-            continue
-        if profile is None:
-            continue  # an instance profile made elsewhere
-        role = role_of(model, profile.get("role"))
-        if isinstance(role, Unknown):
-            yield Undecided(profile, role.reason)
-            continue
-        if role is None:
-            if profile.get("role") is None:
-                yield Fail(profile, "instance profile has no role")
-            continue
+def _profile_roles(model: Model, profile: Resource) -> list[Resource]:
+    """The roles of an instance profile: `role`, or the legacy `roles` list (one role at most,
+    AWS allows); an empty list when it names none."""
+    value = profile.get("role")
+    if value is None:
+        legacy = as_list(profile.get("roles"))
+        return [r for r in (known(role_of(model, item), about=profile) for item in legacy) if r is not None]
+    role = known(role_of(model, value), about=profile)
+    return [role] if role is not None else []
+
+
+@judges_each(_instance_sources)
+def check_instance_role(model: Model, source: Resource) -> Iterator[Fail]:
+    if not unless_unknown(False, _runs_agent, model, source):
+        return
+    value = unless_unknown(None, _profile_value, source)
+    if value in (None, "") or (is_unknown(value) and not isinstance(value, Computed)):
+        return
+    profile = resolve(model, value, "aws_iam_instance_profile", attributes=("arn", "name", "id"))
+    if profile is None:
+        return  # an instance profile made elsewhere
+    roles = _profile_roles(model, profile)
+    if not roles and profile.get("role") is None and not as_list(profile.get("roles")):
+        yield Fail(profile, "instance profile has no role")
+    seen: set[str] = model.memo("TFG202.seen", set)
+    for role in roles:
         if role.address in seen:
             continue
         seen.add(role.address)
         problems = []
-        trust = trusts(role, "ec2.amazonaws.com")
-        permissions = _agent_permissions(model, role)
-        if trust is False:
-            problems.append("does not trust ec2.amazonaws.com")
-        if permissions is False:
-            problems.append(f"lacks the ECS agent permissions ({_ECS_INSTANCE_POLICY} or {', '.join(_AGENT_ACTIONS)})")
+        pending = Pending()
+        with pending:
+            if not trusts(role, "ec2.amazonaws.com"):
+                problems.append("does not trust ec2.amazonaws.com")
+        with pending:
+            if not _agent_permissions(model, role):
+                problems.append(f"lacks the ECS agent permissions ({_ECS_INSTANCE_POLICY} or {', '.join(_AGENT_ACTIONS)})")
         if problems:
             yield Fail(role, f"role of instance profile {profile.address} " + " and ".join(problems))
-        elif isinstance(trust, Unknown) or isinstance(permissions, Unknown):
-            yield Undecided(role, (trust if isinstance(trust, Unknown) else permissions).reason)  # type: ignore[union-attr]
+        else:
+            pending.settle(about=role)
 
 
 TFG202 = Rule(
@@ -175,10 +180,10 @@ TFG202 = Rule(
 )
 
 
-def check_task_role_present(model: Model) -> Iterator[Hit]:
-    for task in model.managed("aws_ecs_task_definition"):
-        if task.get("task_role_arn") in (None, ""):
-            yield Fail(task, "task definition has no task_role_arn")
+@judges("aws_ecs_task_definition")
+def check_task_role_present(model: Model, task: Resource) -> Iterator[Fail]:
+    if task.get("task_role_arn") in (None, ""):
+        yield Fail(task, "task definition has no task_role_arn")
 
 
 TFG203 = Rule(
@@ -195,25 +200,25 @@ TFG203 = Rule(
 )
 
 
-def check_task_role_trust(model: Model) -> Iterator[Hit]:
-    seen: set[str] = set()
-    for task in model.managed("aws_ecs_task_definition"):
-        for attribute, label in (("task_role_arn", "task role"), ("execution_role_arn", "execution role")):
-            value = task.get(attribute)
-            if value in (None, ""):
-                continue
-            role = role_of(model, value)
-            if isinstance(role, Unknown):
-                yield Undecided(task, f"{label}: {role.reason}")
-                continue
+@judges("aws_ecs_task_definition")
+def check_task_role_trust(model: Model, task: Resource) -> Iterator[Fail]:
+    seen: set[str] = model.memo("TFG204.seen", set)
+    pending = Pending()
+    for attribute, label in (("task_role_arn", "task role"), ("execution_role_arn", "execution role")):
+        value = task.get(attribute)
+        if value in (None, ""):
+            continue
+        with pending:
+            with undecided_as(label):
+                role = known(role_of(model, value))
             if role is None or role.address in seen:
                 continue
-            trust = trusts(role, "ecs-tasks.amazonaws.com")
-            if isinstance(trust, Unknown):
-                yield Undecided(role, trust.reason)
-            elif not trust:
+            with undecided_as(about=role):
+                trusted = trusts(role, "ecs-tasks.amazonaws.com")
+            if not trusted:
                 seen.add(role.address)
                 yield Fail(role, f"{label} of {task.address} does not trust ecs-tasks.amazonaws.com")
+    pending.settle()
 
 
 TFG204 = Rule(
@@ -232,28 +237,32 @@ TFG204 = Rule(
 
 def _instance_roles(model: Model) -> tuple[dict[str, Resource], Unknown | None]:
     """Role address -> the instance profile using it; and the first profile whose role is unknown."""
-    out, unknown = {}, None
-    for profile in model.managed("aws_iam_instance_profile"):
-        role = role_of(model, profile.get("role"))
-        if isinstance(role, Resource):
-            out[role.address] = profile
-        elif isinstance(role, Unknown):
-            unknown = unknown or Unknown(f"the role of {profile.address} is not known: {role.reason}")
-    return out, unknown
+
+    def build() -> tuple[dict[str, Resource], Unknown | None]:
+        out, unknown = {}, None
+        for profile in model.managed("aws_iam_instance_profile"):
+            try:
+                for role in _profile_roles(model, profile):
+                    out[role.address] = profile
+            except Undecided as err:
+                unknown = unknown or Unknown(f"the role of {profile.address} is not known: {err.reason}")
+        return out, unknown
+
+    return model.memo("roles.instance-roles", build)
 
 
-def check_task_role_not_instance_role(model: Model) -> Iterator[Hit]:
+@judges("aws_ecs_task_definition")
+def check_task_role_not_instance_role(model: Model, task: Resource) -> Iterator[Fail]:
+    if task.get("task_role_arn") in (None, ""):
+        return
     instance_roles, unknown = _instance_roles(model)
-    for task in model.managed("aws_ecs_task_definition"):
-        if task.get("task_role_arn") in (None, ""):
-            continue
-        role = role_of(model, task.get("task_role_arn"))
-        if isinstance(role, Unknown):
-            yield Undecided(task, role.reason)
-        elif isinstance(role, Resource) and role.address in instance_roles:
-            yield Fail(task, f"task role {role.address} is also the role of instance profile {instance_roles[role.address].address}")
-        elif isinstance(role, Resource) and unknown is not None:
-            yield Undecided(task, unknown.reason)
+    role = known(role_of(model, task.get("task_role_arn")))
+    if role is None:
+        return
+    if role.address in instance_roles:
+        yield Fail(task, f"task role {role.address} is also the role of instance profile {instance_roles[role.address].address}")
+    elif unknown is not None:
+        raise Undecided(unknown.reason)
 
 
 TFG205 = Rule(
@@ -270,27 +279,24 @@ TFG205 = Rule(
 )
 
 
-def _role_identity(model: Model, value: Any) -> str | Unknown | None:
+def _role_identity(model: Model, value: Any) -> str | None:
+    """What tells roles apart: the role's address in this configuration, else the ARN or name."""
     if value in (None, ""):
         return None
-    role = role_of(model, value)
-    if isinstance(role, Resource):
+    role = known(role_of(model, value))
+    if role is not None:
         return role.address
-    if isinstance(role, Unknown):
-        return role
     return value if isinstance(value, str) else None
 
 
-def check_task_execution_roles_differ(model: Model) -> Iterator[Hit]:
-    for task in model.managed("aws_ecs_task_definition"):
-        task_role = _role_identity(model, task.get("task_role_arn"))
-        execution_role = _role_identity(model, task.get("execution_role_arn"))
-        if task_role is None or execution_role is None:
-            continue
-        if isinstance(task_role, Unknown) or isinstance(execution_role, Unknown):
-            yield Undecided(task, (task_role if isinstance(task_role, Unknown) else execution_role).reason)  # type: ignore[union-attr]
-        elif task_role == execution_role:
-            yield Fail(task, f"{task_role} is both the task role and the execution role")
+@judges("aws_ecs_task_definition")
+def check_task_execution_roles_differ(model: Model, task: Resource) -> Iterator[Fail]:
+    if task.get("task_role_arn") in (None, "") or task.get("execution_role_arn") in (None, ""):
+        return
+    task_role = _role_identity(model, task.get("task_role_arn"))
+    execution_role = _role_identity(model, task.get("execution_role_arn"))
+    if task_role is not None and task_role == execution_role:
+        yield Fail(task, f"{task_role} is both the task role and the execution role")
 
 
 TFG206 = Rule(
@@ -308,23 +314,28 @@ TFG206 = Rule(
 )
 
 
-def check_task_role_shared(model: Model) -> Iterator[Hit]:
-    by_role: dict[str, list[Resource]] = {}
-    for task in model.managed("aws_ecs_task_definition"):
-        identity = _role_identity(model, task.get("task_role_arn"))
-        if isinstance(identity, str):
-            by_role.setdefault(identity, []).append(task)
-    for identity, tasks in by_role.items():
-        families = {t.get("family") for t in tasks}
-        if any(isinstance(f, Unknown) for f in families):
-            for task in tasks:
-                yield Undecided(task, "task definition family not known")
-            continue
-        if len(families) < 2:
-            continue
-        for task in tasks:
-            others = sorted(str(f) for f in families if f != task.get("family"))
-            yield Fail(task, f"task role {identity} is shared with task families {', '.join(others)}")
+def _tasks_by_role(model: Model) -> dict[str, list[Resource]]:
+    def build() -> dict[str, list[Resource]]:
+        by_role: dict[str, list[Resource]] = {}
+        for task in model.managed("aws_ecs_task_definition"):
+            identity = unless_unknown(None, _role_identity, model, task.get("task_role_arn"))
+            if identity is not None:
+                by_role.setdefault(identity, []).append(task)
+        return by_role
+
+    return model.memo("roles.tasks-by-role", build)
+
+
+@judges("aws_ecs_task_definition")
+def check_task_role_shared(model: Model, task: Resource) -> Iterator[Fail]:
+    identity = unless_unknown(None, _role_identity, model, task.get("task_role_arn"))
+    if identity is None:
+        return
+    families = {str(fully_known(t.get("family"), "task definition family not known")) for t in _tasks_by_role(model)[identity]}
+    if len(families) < 2:
+        return
+    others = sorted(f for f in families if f != str(task.get("family")))
+    yield Fail(task, f"task role {identity} is shared with task families {', '.join(others)}")
 
 
 TFG207 = Rule(
@@ -360,65 +371,98 @@ UNSCOPABLE_ACTIONS = (
     "ec2:Describe*",
     "elasticfilesystem:DescribeFileSystems",
 )
-_BROAD_MANAGED = ("AdministratorAccess", "PowerUserAccess")
+# AWS managed policies that hand a task far more than one task needs: what each grants.
+# Any other "...FullAccess" policy grants a whole service and is broad too.
+BROAD_MANAGED_POLICIES: dict[str, str] = {
+    "AdministratorAccess": "every action on every resource",
+    "PowerUserAccess": "every action except IAM and Organizations",
+    "ReadOnlyAccess": "read access to every resource of every service, data included",
+    "ViewOnlyAccess": "listing and describing every resource of every service",
+    "SecurityAudit": "reading the configuration of every service",
+    "IAMFullAccess": "every IAM action, including granting itself more",
+    "AmazonS3FullAccess": "every S3 action on every bucket",
+    "AmazonS3ReadOnlyAccess": "reading every S3 bucket in the account",
+    "AmazonDynamoDBFullAccess": "every DynamoDB action on every table",
+    "AmazonDynamoDBReadOnlyAccess": "reading every DynamoDB table in the account",
+    "AmazonSQSFullAccess": "every SQS action on every queue",
+    "AmazonSNSFullAccess": "every SNS action on every topic",
+    "AmazonEC2FullAccess": "every EC2 action",
+    "AmazonRDSFullAccess": "every RDS action on every database",
+    "AmazonECS_FullAccess": "every ECS action, including running any task definition",
+    "AmazonEC2ContainerRegistryFullAccess": "every ECR action on every repository",
+    "AmazonSSMFullAccess": "every Systems Manager action, including running commands on instances",
+    "AmazonSSMReadOnlyAccess": "reading every Systems Manager parameter",
+    "SecretsManagerReadWrite": "reading and writing every secret",
+    "CloudWatchFullAccess": "every CloudWatch action",
+    "CloudWatchLogsFullAccess": "every CloudWatch Logs action on every log group",
+    "AWSLambda_FullAccess": "every Lambda action on every function",
+    "AmazonKinesisFullAccess": "every Kinesis action on every stream",
+    "AWSKeyManagementServicePowerUser": "managing every KMS key",
+}
+
+
+def broad_managed_grant(name: str) -> str | None:
+    """What a broad AWS managed policy grants, or None for one scoped narrowly enough."""
+    if name in BROAD_MANAGED_POLICIES:
+        return BROAD_MANAGED_POLICIES[name]
+    return "every action of its service" if name.endswith("FullAccess") else None
 
 
 def _broad_actions(statement: dict[str, Any]) -> list[str]:
-    actions = as_list(statement.get("Action"))
-    if isinstance(actions, Unknown):
-        return []
-    return [a for a in actions if isinstance(a, str) and (a == "*" or a.endswith(":*"))]
+    return [a for a in items(statement.get("Action")) if isinstance(a, str) and (a == "*" or a.endswith(":*"))]
 
 
 def _scopable_on_star(statement: dict[str, Any]) -> list[str]:
-    resources = as_list(statement.get("Resource"))
-    actions = as_list(statement.get("Action"))
-    if isinstance(resources, Unknown) or isinstance(actions, Unknown) or "*" not in resources:
+    if "*" not in items(statement.get("Resource")):
         return []
     return [
-        a for a in actions
+        a for a in items(statement.get("Action"))
         if isinstance(a, str) and not any(glob_match(pattern, a) or a.lower() == pattern.lower() for pattern in UNSCOPABLE_ACTIONS)
     ]
 
 
-def check_task_role_least_privilege(model: Model) -> Iterator[Hit]:
-    reported: set[str] = set()
-    for task in model.managed("aws_ecs_task_definition"):
-        role = role_of(model, task.get("task_role_arn"))
-        if not isinstance(role, Resource):
+def _document_problems(document: Any, pending: Pending) -> list[str]:
+    problems: list[str] = []
+    for statement in allowed_statements(document, pending):
+        if not is_known(items(statement.get("Action"))):
+            pending.add("policy action not known")
+        broad = _broad_actions(statement)
+        if broad:
+            problems.append(f"allows {', '.join(sorted(set(broad)))}")
             continue
-        policies = role_policies(model, role)
-        for holder, document in policies.documents:
-            problems: list[str] = []
-            unknown: Unknown | None = None
-            for statement in allowed_statements(document):
-                if isinstance(statement, Unknown):
-                    unknown = unknown or statement
-                    continue
-                actions = as_list(statement.get("Action"))
-                if isinstance(actions, Unknown) or any(isinstance(a, Unknown) for a in actions):
-                    unknown = unknown or Unknown("policy action not known")
-                broad = _broad_actions(statement)
-                if broad:
-                    problems.append(f"allows {', '.join(sorted(set(broad)))}")
-                    continue
-                scopable = _scopable_on_star(statement)
-                if scopable:
-                    problems.append(f'allows {", ".join(scopable)} on Resource "*"')
-            key = f"{holder.address}|{role.address}"
-            if problems and key not in reported:
-                reported.add(key)
-                yield Fail(holder, f"task role {role.address} policy " + "; ".join(problems))
-            elif not problems and unknown is not None:
-                yield Undecided(holder, unknown.reason)
-        for arn in policies.managed_arns:
-            name = managed_policy_name(arn)
-            if name is not None:
-                if name in _BROAD_MANAGED or name.endswith("FullAccess"):
-                    key = f"{arn}|{role.address}"
-                    if key not in reported:
-                        reported.add(key)
-                        yield Fail(role, f"task role {role.address} has the managed policy {name}, which allows service-wide actions")
+        scopable = _scopable_on_star(statement)
+        if scopable:
+            problems.append(f'allows {", ".join(scopable)} on Resource "*"')
+    return problems
+
+
+@judges("aws_ecs_task_definition")
+def check_task_role_least_privilege(model: Model, task: Resource) -> Iterator[Fail]:
+    reported: set[str] = model.memo("TFG208.reported", set)
+    role = role_of(model, task.get("task_role_arn"))
+    if not isinstance(role, Resource):
+        return
+    policies = role_policies(model, role)
+    undecided = Pending()
+    for holder, document in policies.documents:
+        pending = Pending()
+        problems: list[str] = []
+        with pending:
+            problems = _document_problems(document, pending)
+        key = f"{holder.address}|{role.address}"
+        if problems and key not in reported:
+            reported.add(key)
+            yield Fail(holder, f"task role {role.address} policy " + "; ".join(problems))
+        elif not problems and pending.first is not None:
+            undecided.add(pending.first.reason, holder)
+    for arn in policies.managed_arns:
+        name = managed_policy_name(arn)
+        grant = broad_managed_grant(name) if name is not None else None
+        key = f"{name}|{role.address}"
+        if grant is not None and key not in reported:
+            reported.add(key)
+            yield Fail(role, f"task role {role.address} has the AWS managed policy {name}, which grants {grant}")
+    undecided.settle()
 
 
 TFG208 = Rule(
@@ -427,8 +471,9 @@ TFG208 = Rule(
     title="Task role policy should be least privilege",
     guidance="least-privilege",
     why='A task role should grant the specific actions on the specific resources the task uses. '
-    '"*" or "service:*" actions, or Resource "*" on actions that can be scoped, hand the '
-    "application (and anyone who compromises it) far more than it needs.",
+    '"*" or "service:*" actions, Resource "*" on actions that can be scoped, or a broad AWS '
+    "managed policy (AdministratorAccess, PowerUserAccess, ReadOnlyAccess, AmazonS3FullAccess, "
+    "...) hand the application (and anyone who compromises it) far more than it needs.",
     fix='List the exact actions (e.g. "s3:GetObject") and the resource ARNs they apply to; keep '
     'Resource "*" for actions that support nothing else (ecr:GetAuthorizationToken, xray:Put*, ...).',
     url=f"{_DOCS}/task-iam-roles.html",
@@ -438,34 +483,28 @@ TFG208 = Rule(
 _CREDENTIAL_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 
-def check_no_credentials_in_environment(model: Model) -> Iterator[Hit]:
-    for task in model.managed("aws_ecs_task_definition"):
-        definitions = decode_json(task.get("container_definitions"))
-        if isinstance(definitions, Unknown):
-            if task.get("container_definitions") is not None:
-                yield Undecided(task, definitions.reason)
-            continue
-        found = []
-        unknown: Unknown | None = None
-        for container in definitions if isinstance(definitions, list) else [definitions]:
-            if isinstance(container, Unknown):
-                unknown = unknown or container
+@judges("aws_ecs_task_definition")
+def check_no_credentials_in_environment(model: Model, task: Resource) -> Iterator[Fail]:
+    value = task.get("container_definitions")
+    if value is None:
+        return
+    definitions = decode_json(value)
+    found = []
+    pending = Pending()
+    for container in definitions if isinstance(definitions, list) else [definitions]:
+        with pending:
+            if not isinstance(known(container), dict):
                 continue
-            if not isinstance(container, dict):
-                continue
-            environment = container.get("environment")
-            if isinstance(environment, Unknown):
-                unknown = unknown or environment
+            environment = known(container.get("environment"))
             for item in environment if isinstance(environment, list) else []:
-                name = item.get("name") if isinstance(item, dict) else item
-                if isinstance(name, Unknown):
-                    unknown = unknown or name
-                elif name in _CREDENTIAL_NAMES:
-                    found.append(f"{container.get('name', '?')}: {name}")
-        if found:
-            yield Fail(task, "container environment carries AWS credentials (" + ", ".join(found) + ")")
-        elif unknown is not None:
-            yield Undecided(task, f"container environment not known: {unknown.reason}")
+                with pending:
+                    name = known(item.get("name") if isinstance(item, dict) else item)
+                    if isinstance(name, str) and name in _CREDENTIAL_NAMES:
+                        found.append(f"{shown(container.get('name'))}: {name}")
+    if found:
+        yield Fail(task, "container environment carries AWS credentials (" + ", ".join(found) + ")")
+    with undecided_as("container environment not known"):
+        pending.settle()
 
 
 TFG209 = Rule(

@@ -37,3 +37,9 @@ resource "aws_ecs_task_definition" "exporter" {
   task_role_arn            = aws_iam_role.task.arn
   container_definitions    = jsonencode([{ name = "exporter", image = "example/exporter:1.0", essential = true }])
 }
+
+# An AWS managed policy scoped to what X-Ray tracing needs is no broad grant.
+resource "aws_iam_role_policy_attachment" "xray" {
+  role       = aws_iam_role.task.name
+  policy_arn = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+}
