@@ -222,7 +222,8 @@ def test_queue_admits_exactly_its_topics_and_topics_exactly_their_publishers(roo
     ]
     send = queue_policy["AllowOwnTopicsToSend"]
     assert send["Principal"] == {"Service": "sns.amazonaws.com"} and send["Action"] == "sqs:SendMessage"
-    assert sorted(as_list(send["Condition"]["ArnEquals"]["aws:SourceArn"])) == sorted(t["arn"] for t in topics.values())
+    external = f"arn:aws:sns:eu-west-1:{ACCOUNT}:shop-prod-catalog-updates"
+    assert sorted(as_list(send["Condition"]["ArnEquals"]["aws:SourceArn"])) == sorted([t["arn"] for t in topics.values()] + [external])
     assert queue_policy["DenyInsecureTransport"]["Effect"] == "Deny"
 
     publishers = {}
@@ -240,8 +241,11 @@ def test_queue_admits_exactly_its_topics_and_topics_exactly_their_publishers(roo
 def test_queue_subscriptions_carry_filter_policy_and_raw_delivery(roots):
     plan = roots["queue"].known
     subs = {s["index"]: s["values"] for s in resources(plan, "aws_sns_topic_subscription", "orders")}
-    assert set(subs) == {"order-events", "refunds"}
-    assert all(s["protocol"] == "sqs" for s in subs.values())
+    assert set(subs) == {"order-events", "refunds", "catalog"}
+    (queue_arn,) = [q["values"]["arn"] for q in resources(plan, "aws_sqs_queue", "orders") if q["name"] == "this"]
+    assert all(s["protocol"] == "sqs" and s["endpoint"] == queue_arn for s in subs.values())
+    assert subs["catalog"]["topic_arn"] == f"arn:aws:sns:eu-west-1:{ACCOUNT}:shop-prod-catalog-updates"
+    assert json.loads(subs["catalog"]["filter_policy"]) == {"kind": ["price"]} and subs["catalog"]["raw_message_delivery"] is False
     assert json.loads(subs["order-events"]["filter_policy"]) == {"event": ["order.created", "order.paid"]}
     assert subs["order-events"]["filter_policy_scope"] == "MessageAttributes"
     assert subs["order-events"]["raw_message_delivery"] is True
@@ -281,11 +285,12 @@ def test_visibility_timeout_below_processing_time_is_refused(roots):
 
 def test_queue_scaling_tracks_backlog_per_running_task(roots):
     plan = roots["queue_scaling"].plan
-    target = one(plan, "aws_appautoscaling_target")
+    target = one(plan, "aws_appautoscaling_target", "orders_worker_scaling")
     assert target["resource_id"] == "service/shop-prod/shop-prod-orders-worker"
     assert (target["min_capacity"], target["max_capacity"]) == (1, 10)
-    policy = one(plan, "aws_appautoscaling_policy")
+    policy = one(plan, "aws_appautoscaling_policy", "orders_worker_scaling")
     assert policy["policy_type"] == "TargetTrackingScaling"
+    assert not resources(plan, "aws_cloudwatch_metric_alarm", "orders_worker_scaling")
     (config,) = policy["target_tracking_scaling_policy_configuration"]
     assert config["target_value"] == 100
     (custom,) = config["customized_metric_specification"]
@@ -297,6 +302,37 @@ def test_queue_scaling_tracks_backlog_per_running_task(roots):
     (tasks,) = metrics["tasks"]["metric_stat"][0]["metric"]
     assert (tasks["namespace"], tasks["metric_name"]) == ("ECS/ContainerInsights", "RunningTaskCount")
     assert {d["name"]: d["value"] for d in tasks["dimensions"]} == {"ClusterName": "shop-prod", "ServiceName": "shop-prod-orders-worker"}
+
+
+def test_queue_scaling_steps_on_alarms_above_and_below_the_target(roots):
+    plan = roots["queue_scaling"].plan
+    assert not [p for p in resources(plan, "aws_appautoscaling_policy", "audit_worker_scaling") if p["name"] == "this"]
+    policies_ = {p["index"]: p["values"] for p in resources(plan, "aws_appautoscaling_policy", "audit_worker_scaling")}
+    assert set(policies_) == {"out", "in"}
+    assert all(p["policy_type"] == "StepScaling" for p in policies_.values())
+
+    def steps(key):
+        (config,) = policies_[key]["step_scaling_policy_configuration"]
+        assert config["adjustment_type"] == "ChangeInCapacity"
+        # The provider records an open bound as "".
+        return sorted(
+            (s["metric_interval_lower_bound"] or None, s["metric_interval_upper_bound"] or None, s["scaling_adjustment"])
+            for s in config["step_adjustment"]
+        )
+
+    assert steps("out") == [("0", "50", 1), ("150", None, 4), ("50", "150", 2)]
+    assert steps("in") == [(None, "0", -1)]
+
+    alarms = {a["index"]: a["values"] for a in resources(plan, "aws_cloudwatch_metric_alarm", "audit_worker_scaling")}
+    assert {k: (a["comparison_operator"], a["threshold"], a["evaluation_periods"]) for k, a in alarms.items()} == {
+        "out": ("GreaterThanThreshold", 50, 1),
+        "in": ("LessThanThreshold", 50, 10),
+    }
+    for alarm in alarms.values():
+        queries = {q["id"]: q for q in alarm["metric_query"]}
+        assert queries["backlog_per_task"]["expression"] == "visible / tasks"
+        assert queries["visible"]["metric"][0]["dimensions"] == {"QueueName": "shop-prod-audit"}
+        assert queries["tasks"]["metric"][0]["dimensions"] == {"ClusterName": "shop-prod", "ServiceName": "shop-prod-audit-worker"}
 
 
 # ---------------------------------------------------------------------------------------------

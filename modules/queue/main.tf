@@ -4,6 +4,17 @@ locals {
   # With no key given SQS encrypts with its own keys (SSE-SQS), which SNS can deliver into
   # without any key policy; the AWS managed key alias/aws/sqs would refuse SNS.
   sse_sqs = var.kms_key_arn == null
+
+  # Every topic the queue is subscribed to, created here or elsewhere, with its ARN.
+  subscriptions = merge(
+    { for k, t in var.topics : k => {
+      arn                  = aws_sns_topic.this[k].arn
+      filter_policy        = t.filter_policy
+      filter_policy_scope  = t.filter_policy_scope
+      raw_message_delivery = t.raw_message_delivery
+    } },
+    var.external_topics,
+  )
 }
 
 ################################################################################
@@ -67,7 +78,7 @@ data "aws_iam_policy_document" "queue" {
   for_each = local.queue_arns
 
   dynamic "statement" {
-    for_each = each.key == "this" && length(var.topics) > 0 ? [1] : []
+    for_each = each.key == "this" && length(var.topics) + length(var.external_topics) > 0 ? [1] : []
 
     content {
       sid       = "AllowOwnTopicsToSend"
@@ -79,11 +90,11 @@ data "aws_iam_policy_document" "queue" {
         identifiers = ["sns.amazonaws.com"]
       }
 
-      # Exactly this module's topics: SNS sends on behalf of any topic in any account otherwise.
+      # Exactly the subscribed topics: SNS sends on behalf of any topic in any account otherwise.
       condition {
         test     = "ArnEquals"
         variable = "aws:SourceArn"
-        values   = [for t in aws_sns_topic.this : t.arn]
+        values   = [for t in values(local.subscriptions) : t.arn]
       }
     }
   }
@@ -115,7 +126,7 @@ resource "aws_sqs_queue_policy" "this" {
 }
 
 ################################################################################
-# Topics feeding the queue
+# Topics feeding the queue: created here, or existing ones (external_topics)
 ################################################################################
 
 resource "aws_sns_topic" "this" {
@@ -172,14 +183,15 @@ resource "aws_sns_topic_policy" "this" {
 }
 
 resource "aws_sns_topic_subscription" "this" {
-  for_each = var.topics
+  # Keys come from the variables, so for_each is known even when topic ARNs are not.
+  for_each = toset(concat(keys(var.topics), keys(var.external_topics)))
 
-  topic_arn            = aws_sns_topic.this[each.key].arn
+  topic_arn            = local.subscriptions[each.key].arn
   protocol             = "sqs"
   endpoint             = aws_sqs_queue.this.arn
-  raw_message_delivery = each.value.raw_message_delivery
-  filter_policy        = each.value.filter_policy
-  filter_policy_scope  = each.value.filter_policy == null ? null : each.value.filter_policy_scope
+  raw_message_delivery = local.subscriptions[each.key].raw_message_delivery
+  filter_policy        = local.subscriptions[each.key].filter_policy
+  filter_policy_scope  = local.subscriptions[each.key].filter_policy == null ? null : local.subscriptions[each.key].filter_policy_scope
 
   # Messages published before the queue admits the topic would be dropped.
   depends_on = [aws_sqs_queue_policy.this]

@@ -113,6 +113,39 @@ variable "topics" {
   }
 }
 
+variable "external_topics" {
+  description = "Existing SNS topics (created elsewhere, e.g. by another worker's queue module) to subscribe the queue to, keyed by a short name: topic ARN, filter policy (JSON) and scope, raw message delivery."
+  type = map(object({
+    arn                  = string
+    filter_policy        = optional(string)
+    filter_policy_scope  = optional(string, "MessageAttributes")
+    raw_message_delivery = optional(bool, false)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for t in values(var.external_topics) : can(regex("^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", t.arn))])
+    error_message = "Each external_topics arn must be an SNS topic ARN (standard topics, no wildcards)."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.external_topics) : t.filter_policy == null || can(keys(jsondecode(t.filter_policy)))])
+    error_message = "Each external_topics filter_policy must be a JSON object (use jsonencode), as SNS requires."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.external_topics) : contains(["MessageAttributes", "MessageBody"], t.filter_policy_scope)])
+    error_message = "Each external_topics filter_policy_scope must be MessageAttributes or MessageBody."
+  }
+
+  validation {
+    # One subscription per key: the same key in topics would make two subscriptions collide.
+    condition     = length(setintersection(keys(var.topics), keys(var.external_topics))) == 0
+    error_message = "external_topics keys must differ from topics keys."
+  }
+}
+
 variable "topic_kms_key_id" {
   description = "KMS key (ID, ARN or alias) encrypting the topics; the default AWS managed key alias/aws/sns serves publishers in the account, a customer managed key is needed for AWS services publishing (EventBridge, S3)."
   type        = string

@@ -59,6 +59,28 @@ variable "backlog_per_task_target" {
   }
 }
 
+variable "policy_type" {
+  description = "How the task count follows the backlog per task: target_tracking (AWS adds and removes tasks to hold the target) or step (CloudWatch alarms above and below the target add or remove tasks in steps)."
+  type        = string
+  default     = "target_tracking"
+
+  validation {
+    condition     = contains(["target_tracking", "step"], var.policy_type)
+    error_message = "policy_type must be target_tracking or step."
+  }
+}
+
+variable "scale_in_evaluation_minutes" {
+  description = "Step scaling only: consecutive minutes the backlog per task must stay below the target before a task is removed."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.scale_in_evaluation_minutes >= 1 && var.scale_in_evaluation_minutes <= 1440 && floor(var.scale_in_evaluation_minutes) == var.scale_in_evaluation_minutes
+    error_message = "scale_in_evaluation_minutes must be a whole number from 1 to 1440."
+  }
+}
+
 variable "scale_out_cooldown" {
   description = "Seconds after a scale-out before another scale-out may start."
   type        = number

@@ -1,4 +1,4 @@
-# A worker fed by two topics (one filtered), and an audit queue encrypted with a customer
+# A worker fed by two topics of its own and one created elsewhere (filtered), and an audit queue encrypted with a customer
 # managed key; each consumer task role gets the module's consumer policy.
 
 variable "processing_time_seconds" {
@@ -28,6 +28,12 @@ module "orders" {
     }
     refunds = {
       publisher_arns = ["arn:aws:iam::111122223333:role/shop-prod-payments-task"]
+    }
+  }
+  external_topics = {
+    catalog = {
+      arn           = "arn:aws:sns:eu-west-1:111122223333:shop-prod-catalog-updates"
+      filter_policy = jsonencode({ kind = ["price"] })
     }
   }
 
