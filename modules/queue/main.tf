@@ -5,15 +5,11 @@ locals {
   # without any key policy; the AWS managed key alias/aws/sqs would refuse SNS.
   sse_sqs = var.kms_key_arn == null
 
-  # Every topic the queue is subscribed to, created here or elsewhere, with its ARN.
-  subscriptions = merge(
-    { for k, t in var.topics : k => {
-      arn                  = aws_sns_topic.this[k].arn
-      filter_policy        = t.filter_policy
-      filter_policy_scope  = t.filter_policy_scope
-      raw_message_delivery = t.raw_message_delivery
-    } },
-    var.external_topics,
+  created_topics = { for k, t in var.topics : k => t if t.arn == null }
+  # The ARN of every topic the queue subscribes to, created here or given.
+  topic_arns = merge(
+    { for k, t in aws_sns_topic.this : k => t.arn },
+    { for k, t in var.topics : k => t.arn if t.arn != null },
   )
 }
 
@@ -78,7 +74,7 @@ data "aws_iam_policy_document" "queue" {
   for_each = local.queue_arns
 
   dynamic "statement" {
-    for_each = each.key == "this" && length(var.topics) + length(var.external_topics) > 0 ? [1] : []
+    for_each = each.key == "this" && length(var.topics) > 0 ? [1] : []
 
     content {
       sid       = "AllowOwnTopicsToSend"
@@ -94,7 +90,7 @@ data "aws_iam_policy_document" "queue" {
       condition {
         test     = "ArnEquals"
         variable = "aws:SourceArn"
-        values   = [for t in values(local.subscriptions) : t.arn]
+        values   = values(local.topic_arns)
       }
     }
   }
@@ -126,11 +122,11 @@ resource "aws_sqs_queue_policy" "this" {
 }
 
 ################################################################################
-# Topics feeding the queue: created here, or existing ones (external_topics)
+# Topics feeding the queue: created here, or existing ones given by arn
 ################################################################################
 
 resource "aws_sns_topic" "this" {
-  for_each = var.topics
+  for_each = local.created_topics
 
   name              = "${var.name}-${each.key}"
   kms_master_key_id = var.topic_kms_key_id
@@ -139,7 +135,7 @@ resource "aws_sns_topic" "this" {
 }
 
 data "aws_iam_policy_document" "topic" {
-  for_each = var.topics
+  for_each = local.created_topics
 
   statement {
     sid       = "AllowPublishers"
@@ -176,22 +172,21 @@ data "aws_iam_policy_document" "topic" {
 
 # Replaces SNS's default policy, which lets the whole account subscribe and manage the topic.
 resource "aws_sns_topic_policy" "this" {
-  for_each = var.topics
+  for_each = local.created_topics
 
   arn    = aws_sns_topic.this[each.key].arn
   policy = data.aws_iam_policy_document.topic[each.key].json
 }
 
 resource "aws_sns_topic_subscription" "this" {
-  # Keys come from the variables, so for_each is known even when topic ARNs are not.
-  for_each = toset(concat(keys(var.topics), keys(var.external_topics)))
+  for_each = var.topics
 
-  topic_arn            = local.subscriptions[each.key].arn
+  topic_arn            = local.topic_arns[each.key]
   protocol             = "sqs"
   endpoint             = aws_sqs_queue.this.arn
-  raw_message_delivery = local.subscriptions[each.key].raw_message_delivery
-  filter_policy        = local.subscriptions[each.key].filter_policy
-  filter_policy_scope  = local.subscriptions[each.key].filter_policy == null ? null : local.subscriptions[each.key].filter_policy_scope
+  raw_message_delivery = each.value.raw_message_delivery
+  filter_policy        = each.value.filter_policy
+  filter_policy_scope  = each.value.filter_policy == null ? null : each.value.filter_policy_scope
 
   # Messages published before the queue admits the topic would be dropped.
   depends_on = [aws_sqs_queue_policy.this]

@@ -24,8 +24,8 @@ output "dlq_url" {
 }
 
 output "topic_arns" {
-  description = "ARN of each topic created, keyed like topics; publishers send to these."
-  value       = { for key, topic in aws_sns_topic.this : key => topic.arn }
+  description = "ARN of each topic the queue subscribes to (created here or given), keyed like topics; publishers send to these."
+  value       = local.topic_arns
 }
 
 output "visibility_timeout_seconds" {

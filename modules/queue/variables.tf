@@ -80,8 +80,9 @@ variable "kms_key_arn" {
 }
 
 variable "topics" {
-  description = "SNS topics created for this queue, keyed by a short name: who may publish (IAM principal ARNs; empty means any principal of the account its IAM policies allow), the subscription's filter policy (JSON) and scope, and raw message delivery."
+  description = "SNS topics the queue subscribes to, keyed by a short name: an existing topic's arn, or none to create the topic \"<name>-<key>\" with who may publish (IAM principal ARNs; empty means any principal of the account its IAM policies allow); the subscription's filter policy (JSON) and scope, and raw message delivery."
   type = map(object({
+    arn                  = optional(string)
     publisher_arns       = optional(list(string), [])
     filter_policy        = optional(string)
     filter_policy_scope  = optional(string, "MessageAttributes")
@@ -93,6 +94,17 @@ variable "topics" {
   validation {
     condition     = alltrue([for k in keys(var.topics) : can(regex("^[A-Za-z0-9_-]{1,}$", k)) && length(var.name) + 1 + length(k) <= 256])
     error_message = "Each topics key must be letters, digits, hyphens or underscores, and \"<name>-<key>\" at most 256 characters (an SNS topic name)."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.topics) : t.arn == null || can(regex("^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", t.arn))])
+    error_message = "Each topics arn must be an SNS topic ARN (a standard topic, no wildcards)."
+  }
+
+  validation {
+    # Who may publish to a topic created elsewhere is that topic's owner's decision.
+    condition     = alltrue([for t in values(var.topics) : t.arn == null || length(t.publisher_arns) == 0])
+    error_message = "publisher_arns applies only to topics this module creates; leave it empty for a topic given by arn."
   }
 
   validation {
@@ -110,39 +122,6 @@ variable "topics" {
       for t in values(var.topics) : [for p in t.publisher_arns : can(regex("^arn:[a-z-]+:iam::[0-9]{12}:(root|role/.+|user/.+)$", p))]
     ]))
     error_message = "Each topics publisher_arns entry must be an IAM role, user or account root ARN (no wildcards)."
-  }
-}
-
-variable "external_topics" {
-  description = "Existing SNS topics (created elsewhere, e.g. by another worker's queue module) to subscribe the queue to, keyed by a short name: topic ARN, filter policy (JSON) and scope, raw message delivery."
-  type = map(object({
-    arn                  = string
-    filter_policy        = optional(string)
-    filter_policy_scope  = optional(string, "MessageAttributes")
-    raw_message_delivery = optional(bool, false)
-  }))
-  default  = {}
-  nullable = false
-
-  validation {
-    condition     = alltrue([for t in values(var.external_topics) : can(regex("^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", t.arn))])
-    error_message = "Each external_topics arn must be an SNS topic ARN (standard topics, no wildcards)."
-  }
-
-  validation {
-    condition     = alltrue([for t in values(var.external_topics) : t.filter_policy == null || can(keys(jsondecode(t.filter_policy)))])
-    error_message = "Each external_topics filter_policy must be a JSON object (use jsonencode), as SNS requires."
-  }
-
-  validation {
-    condition     = alltrue([for t in values(var.external_topics) : contains(["MessageAttributes", "MessageBody"], t.filter_policy_scope)])
-    error_message = "Each external_topics filter_policy_scope must be MessageAttributes or MessageBody."
-  }
-
-  validation {
-    # One subscription per key: the same key in topics would make two subscriptions collide.
-    condition     = length(setintersection(keys(var.topics), keys(var.external_topics))) == 0
-    error_message = "external_topics keys must differ from topics keys."
   }
 }
 

@@ -29,8 +29,6 @@ module "orders" {
     refunds = {
       publisher_arns = ["arn:aws:iam::111122223333:role/shop-prod-payments-task"]
     }
-  }
-  external_topics = {
     catalog = {
       arn           = "arn:aws:sns:eu-west-1:111122223333:shop-prod-catalog-updates"
       filter_policy = jsonencode({ kind = ["price"] })
