@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 from tfgen.check import expr as E
 from tfgen.check.functions import STRUCTURAL, EvalError, call, json_encode, to_string
 from tfgen.check import cache
-from tfgen.check.model import Computed, Model, PartialJson, PartialString, Resource, Unknown, is_known
+from tfgen.check.model import Computed, Model, ModuleCall, PartialJson, PartialString, Resource, Unknown, is_known
 from tfgen.check.source import SourceBlock, SourceFile
 from tfgen.errors import InputError
 
@@ -150,6 +150,18 @@ class Scope:
         return Scope(self.module, {**self.bindings, **values})
 
 
+@dataclass(frozen=True)
+class NotRead(Unknown):
+    """A module call whose module could not be read: what expressions see of it."""
+
+    call: ModuleCall | None = None
+
+
+def is_fetched(file: str | None) -> bool:
+    """True for a file `terraform init` placed under `.terraform/modules/` (not the user's own)."""
+    return file is not None and "/.terraform/modules/" in os.path.abspath(file).replace(os.sep, "/")
+
+
 class Run:
     """State shared by one evaluation of a root module: files read, the registry module index."""
 
@@ -195,8 +207,10 @@ class ModuleInstance:
         inputs: dict[str, Callable[[], Any]],
         ignores: dict[str, str],
         instances_known: bool = True,
+        via: ModuleCall | None = None,
     ):
         self.run = run
+        self.via = via  # the nearest module call in the user's own files (None at the root)
         self.directory = directory
         self.address = address
         self.key_path = key_path  # module names joined by "." as in .terraform/modules/modules.json
@@ -344,20 +358,26 @@ class ModuleInstance:
         address = f"{self.prefix()}module.{name}"
         key_path = f"{self.key_path}.{name}" if self.key_path else name
         source = evaluate(block.attr("source"), self.scope) if block.attr("source") is not None else None
+
+        def not_read(why: str) -> NotRead:
+            return NotRead(f"{address}: {why}", ModuleCall(address, source if isinstance(source, str) else None, block.file, block.line, why))
+
         if not isinstance(source, str):
-            return Unknown(f"{address}: module source is not a literal string")
+            return not_read("module source is not a literal string")
         if source.startswith("./") or source.startswith("../"):
             directory = (self.directory / source).resolve()
         elif key_path in self.run.registry:
             directory = self.run.registry[key_path]
         else:
-            return Unknown(f"{address}: module {source!r} is not available locally (run terraform init)")
+            return not_read(f"module {source!r} is not available locally (run terraform init)")
         if not directory.is_dir():
-            return Unknown(f"{address}: module folder {directory} does not exist")
+            return not_read(f"module folder {directory} does not exist")
         if self.run.depth > _MAX_DEPTH:
-            return Unknown(f"{address}: modules nested too deeply")
+            return not_read("modules nested too deeply")
         files = self.run.load_dir(directory)
         ignores = {**self.ignores, **block.ignores}
+        # Inside a fetched module the user can change only their own call that brought it in.
+        in_user_file = not is_fetched(block.file)
 
         def make(key: Any, scope: Scope, known: bool) -> ModuleInstance:
             inputs = {
@@ -365,20 +385,22 @@ class ModuleInstance:
                 for arg, attribute in block.attributes.items()
                 if arg not in ("source", "version", "count", "for_each", "providers", "depends_on")
             }
+            instance_address = address + address_key(key)
+            via = ModuleCall(instance_address, source, block.file, block.line) if in_user_file else self.via
             return ModuleInstance(
-                self.run, directory, files, address + address_key(key), key_path, inputs, ignores,
-                instances_known=known and self.instances_known,
+                self.run, directory, files, instance_address, key_path, inputs, ignores,
+                instances_known=known and self.instances_known, via=via,
             )
 
         return expand(block, self.scope, lambda k, s, known: make(k, s, known), address, wrap=ModuleValue)
 
-    def unknown_calls(self) -> dict[str, str]:
+    def unknown_calls(self) -> dict[str, ModuleCall]:
         out = {}
         for name in self.calls:
             self.child(name)
             found = self._children[name]
-            if isinstance(found, Unknown):
-                out[f"{self.prefix()}module.{name}"] = found.reason
+            if isinstance(found, NotRead):
+                out[found.call.address] = found.call
         return out
 
 
@@ -468,6 +490,7 @@ class ResourceInstance:
             instances_known=self.known,
             prevent_destroy=prevent,
             ignores={**self.module.ignores, **self.block.ignores},
+            via=self.module.via if is_fetched(self.block.file) else None,
         )
 
 

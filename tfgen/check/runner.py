@@ -9,14 +9,14 @@ on the resulting model.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
 from tfgen.check import expr as E
 from tfgen.check.evaluator import evaluate_root
 from tfgen.check import cache
-from tfgen.check.model import Model, Resource
+from tfgen.check.model import Model, ModuleCall, Resource
 from tfgen.check.policy import Policy
 from tfgen.check.rules import BY_ID
 from tfgen.check.rules.base import SEVERITY_RANK, Fail, Rule, Undecided
@@ -34,6 +34,10 @@ class Finding:
     address: str
     root: str
     suppressed: str | None = None  # the reason, when suppressed
+    # Every root module the finding was reached from (a shared module's folder: several).
+    roots: tuple[str, ...] = ()
+    # For a block inside a fetched module: the user's module call that brings it in.
+    via: ModuleCall | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,15 @@ class UnknownResult:
     line: int | None
     reason: str
     root: str
+    roots: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModuleNotRead:
+    """A module call whose module was not on disk: every rule is blind inside it."""
+
+    call: ModuleCall  # its file relative to the current directory
+    roots: tuple[str, ...]
 
 
 @dataclass
@@ -52,10 +65,26 @@ class Report:
     roots: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # suppressed ones included
     unknowns: list[UnknownResult] = field(default_factory=list)
+    modules_not_read: list[ModuleNotRead] = field(default_factory=list)
     files: int = 0
     resources: int = 0
     # Set for `--plan` runs: what the plan changes (tfgen.plan.summary.PlanSummary).
     plan: Any = None
+
+    def __post_init__(self) -> None:
+        # Where each place's entry sits in its list: a module folder that several root modules
+        # use yields each finding once, with every root listed.
+        self._places: dict[tuple, int] = {}
+
+    def add(self, kind: str, key: tuple, item: Finding | UnknownResult | ModuleNotRead, root: str) -> None:
+        """Add a finding, an unknown or a module not read, or add `root` to the same one already there."""
+        items: list = {"finding": self.findings, "unknown": self.unknowns, "module": self.modules_not_read}[kind]
+        index = self._places.get((kind, *key))
+        if index is None:
+            self._places[(kind, *key)] = len(items)
+            items.append(replace(item, roots=(root,)))
+        elif root not in items[index].roots:
+            items[index] = replace(items[index], roots=(*items[index].roots, root))
 
     @property
     def active(self) -> list[Finding]:
@@ -171,7 +200,14 @@ def evaluate(root: RootModule, var_files: Iterable[str], files_read: list[str]) 
 
 def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Report) -> None:
     """Run `rules` on one model, adding its findings and unknowns to `report`."""
-    seen: set[tuple[str, str, str]] = set()
+    rules = tuple(rules)
+    for call in model.unknown_modules.values():
+        shown = replace(call, file=display_path(call.file))
+        report.add("module", (call.address, shown.file, call.line), ModuleNotRead(shown, ()), model.root)
+        # Every rule is blind inside it: one counted unknown per rule, at the call.
+        for rule in rules:
+            unknown = UnknownResult(rule.id, call.address, shown.file, call.line, f"module not read: {call.reason}", model.root)
+            report.add("unknown", (rule.id, call.address, shown.file, call.line), unknown, model.root)
     for rule in rules:
         for hit in rule.check(model):
             resource: Resource = hit.resource
@@ -180,28 +216,22 @@ def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Rep
                 # count/for_each not known: the resource may not exist at all.
                 hit = Undecided(resource, f"{hit.message} (if it exists: its count/for_each is not known)")
             if isinstance(hit, Fail):
-                key = (rule.id, resource.address, hit.message)
-                if key in seen:
-                    continue
-                seen.add(key)
-                report.findings.append(
-                    Finding(
-                        rule_id=rule.id,
-                        severity=hit.severity or rule.severity,
-                        message=hit.message,
-                        file=file,
-                        line=resource.line,
-                        address=resource.address,
-                        root=model.root,
-                        suppressed=policy.suppression(rule.id, resource.file, model.root, resource.ignores),
-                    )
+                via = replace(resource.via, file=display_path(resource.via.file)) if resource.via else None
+                finding = Finding(
+                    rule_id=rule.id,
+                    severity=hit.severity or rule.severity,
+                    message=hit.message,
+                    file=file,
+                    line=resource.line,
+                    address=resource.address,
+                    root=model.root,
+                    suppressed=policy.suppression(rule.id, resource.file, model.root, resource.ignores),
+                    via=via,
                 )
+                report.add("finding", (rule.id, resource.address, file, finding.line, hit.message), finding, model.root)
             elif isinstance(hit, Undecided):
-                key = (rule.id, resource.address, "?")
-                if key in seen:
-                    continue
-                seen.add(key)
-                report.unknowns.append(UnknownResult(rule.id, resource.address, file, resource.line, hit.reason, model.root))
+                unknown = UnknownResult(rule.id, resource.address, file, resource.line, hit.reason, model.root)
+                report.add("unknown", (rule.id, resource.address, file, resource.line), unknown, model.root)
 
 
 def run(paths: Iterable[str], policy: Policy, var_files: Iterable[str] = ()) -> Report:

@@ -7,11 +7,13 @@ import xml.etree.ElementTree as ET
 from tfgen.check.rules import CONFIG_RULES, RULES
 from tfgen.check.rules.base import SEVERITY_RANK
 from tfgen.check.runner import Finding, Report
+from tfgen.report import context
 
 
 def _line(finding: Finding) -> str:
     where = f"{finding.file}:{finding.line}" if finding.file else "(no file)"
-    return f"{where}: {finding.severity}: {finding.address}: {finding.message}"
+    reached = context(finding)
+    return f"{where}: {finding.severity}: {finding.address}{f' ({reached})' if reached else ''}: {finding.message}"
 
 
 def render(report: Report, options) -> str:
@@ -30,6 +32,7 @@ def render(report: Report, options) -> str:
                 skipped += 1
                 ET.SubElement(case, "skipped", message="not selected (--skip/--only)")
                 continue
+            # A finding shared by several roots is reported once, in the first root's suite.
             found = [f for f in report.active if f.root == root and f.rule_id == rule.id]
             failing = [f for f in found if SEVERITY_RANK[f.severity] >= threshold]
             if failing:

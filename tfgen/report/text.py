@@ -6,6 +6,7 @@ from itertools import groupby
 
 from tfgen.check.rules import BY_ID
 from tfgen.check.runner import Finding, Report
+from tfgen.report import context, not_read_line
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1"}
 
@@ -25,8 +26,10 @@ def _plural(count: int, word: str) -> str:
 def _finding_lines(finding: Finding, color: bool, detail: bool) -> list[str]:
     rule = BY_ID[finding.rule_id]
     where = f"{finding.line or '?':>5}"
+    reached = context(finding)
     lines = [
-        f"{where}  {_paint(f'{finding.severity:<7}', finding.severity, color)}  {_paint(finding.rule_id, 'bold', color)}  {finding.address}",
+        f"{where}  {_paint(f'{finding.severity:<7}', finding.severity, color)}  {_paint(finding.rule_id, 'bold', color)}  {finding.address}"
+        + (f"  ({reached})" if reached else ""),
         f"         {finding.message}",
     ]
     if finding.suppressed:
@@ -69,7 +72,8 @@ def _plan_sections(report: Report, color: bool) -> tuple[list[str], list[Finding
             lines.append(f"  {_paint(f'{rule.severity:<7}', rule.severity, color)}  {_paint(rule_id, 'bold', color)}  {rule.title}")
             for finding in mine:
                 where = f"{finding.file}:{finding.line}" if finding.file else "no file: give the configuration folder to locate it"
-                lines.append(f"    {finding.address}  ({where})")
+                reached = context(finding)
+                lines.append(f"    {finding.address}  ({where}{'; ' + reached if reached else ''})")
                 lines.append(f"      {finding.message}")
             lines.append(_paint(f"    fix: {rule.fix}", "dim", color))
         shown.update(found)
@@ -111,6 +115,9 @@ def render(report: Report, options) -> str:
             location = f"{item.file}:{item.line}" if item.file else "(no file)"
             lines.append(f"  {item.rule_id}  {location}  {item.address}: {item.reason}")
         lines.append("")
+    blind = not_read_line(report.modules_not_read)
+    if blind:
+        lines.append(_paint(blind, "warning", color))
     summary = report.summary()
     counts = ", ".join(
         _paint(_plural(summary[s], s), s, color and summary[s] > 0) for s in ("error", "warning", "info")
