@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from tfgen.check import expr as E
 from tfgen.check.evaluator import evaluate_root
@@ -234,7 +234,19 @@ def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Rep
                 report.add("unknown", (rule.id, resource.address, file, resource.line), unknown, model.root)
 
 
-def run(paths: Iterable[str], policy: Policy, var_files: Iterable[str] = ()) -> Report:
+def _fetchable(model: Model) -> bool:
+    """True when `terraform init` would bring in a module that could not be read."""
+    return any(call.source and _local_source(E.Literal(call.source)) is None for call in model.unknown_modules.values())
+
+
+def run(
+    paths: Iterable[str],
+    policy: Policy,
+    var_files: Iterable[str] = (),
+    init: Callable[[RootModule], None] | None = None,
+) -> Report:
+    """Check every root module under `paths`. With `init`, a root that calls modules not yet
+    fetched (and has no `.terraform/modules/`) is handed to it first, then read again."""
     var_files = list(var_files)
     for var_file in var_files:
         if not Path(var_file).is_file():
@@ -245,6 +257,9 @@ def run(paths: Iterable[str], policy: Policy, var_files: Iterable[str] = ()) -> 
     files_read: list[str] = []
     for root in discover(paths):
         model = evaluate(root, var_files, files_read)
+        if init is not None and _fetchable(model) and not (root.directory / ".terraform" / "modules").is_dir():
+            init(root)
+            model = evaluate(root, var_files, files_read)
         report.roots.append(root.label)
         report.resources += len(model.managed())
         check_model(model, rules, policy, report)

@@ -84,9 +84,12 @@ class Terraform:
             raise TerraformError(f"terraform {' '.join(args)} failed in {self.workdir}:\n{proc.stdout}{proc.stderr}")
         return proc
 
-    def init(self, plugin_dir: Path | None = None) -> None:
-        """`terraform init`; with `plugin_dir`, providers come from that folder only (air-gapped)."""
+    def init(self, plugin_dir: Path | None = None, backend: bool = True) -> None:
+        """`terraform init`; with `plugin_dir`, providers come from that folder only (air-gapped);
+        without `backend`, no state is touched (modules and providers only)."""
         extra = [f"-plugin-dir={plugin_dir}"] if plugin_dir else []
+        if not backend:
+            extra.append("-backend=false")
         self.run("init", "-input=false", "-no-color", *extra)
 
     def validate(self) -> None:
