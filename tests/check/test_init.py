@@ -89,3 +89,29 @@ def test_init_is_not_run_when_nothing_needs_fetching(tfgen, tmp_path, monkeypatc
     write(tmp_path, {"main.tf": 'module "local" {\n  source = "./modules/efs"\n}\n', "modules/efs/main.tf": UNENCRYPTED_EFS})
     result = tfgen("check", ".", "--init", "--terraform", "no-such-terraform", "--only", "TFG402")
     assert result.code == 1 and "terraform init" not in result.err
+
+
+def test_check_reads_a_saved_binary_plan_through_terraform_show(tfgen, tmp_path, monkeypatch, offline_terraform):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "infra", {"main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n\n' + UNENCRYPTED_EFS})
+    tf = offline_terraform(tmp_path / "infra")
+    tf.init()
+    tf.plan("tfplan", "-refresh=false")
+    monkeypatch.setenv("TF_CLI_CONFIG_FILE", tf.env["TF_CLI_CONFIG_FILE"])
+
+    result = tfgen("check", "--plan", "infra/tfplan", "infra", "--format", "json", "--only", "TFG402")
+    assert result.code == 1, result.err
+    assert [(f["address"], f["line"]) for f in result.json()["findings"]] == [("aws_efs_file_system.data", 5)]
+    # Without PATH, terraform runs in the plan's own folder.
+    alone = tfgen("check", "--plan", "infra/tfplan", "--format", "json")
+    assert alone.code in (0, 1) and alone.json()["changes"]["create"] == 1, alone.err
+
+    missing = tfgen("check", "--plan", "infra/tfplan", "infra", "--terraform", "no-such-terraform")
+    assert missing.code == 2
+    assert "binary plan" in missing.err and "terraform show -json tfplan > plan.json" in missing.err
+    assert "UnicodeDecodeError" not in missing.err and "utf-8" not in missing.err.lower()
+
+    # A folder never initialised: terraform fails; its error and the advice are shown, exit 2.
+    (tmp_path / "elsewhere").mkdir()
+    uninitialised = tfgen("check", "--plan", "infra/tfplan", "elsewhere")
+    assert uninitialised.code == 2 and "binary plan" in uninitialised.err and "Traceback" not in uninitialised.err

@@ -98,20 +98,57 @@ def check_command(paths, plan_file, run_init, plugin_dir, terraform_bin, fmt, ou
     or project-wide in .tfgen.yaml:  skip: [{id: TFG105, reason: "..."}]
     """
     from tfgen.check import cache
+    from tfgen.check.runner import display_path
 
     if not paths and not plan_file:
         raise click.UsageError("give a PATH to check, or --plan PLAN_JSON")
     cache.configure(enabled=not no_cache)
     policy = policy_for(list(paths) or [str(Path(plan_file).parent)], only, skip)
     if plan_file:
-        from tfgen.plan.analyze import analyze
+        from tfgen.plan.analyze import analyze, analyze_document
 
-        report = analyze(Path(plan_file), paths, policy, var_files)
+        if _is_binary_plan(Path(plan_file)):
+            document = _show_binary_plan(Path(plan_file), paths, terraform_bin)
+            report = analyze_document(document, display_path(plan_file) or plan_file, paths, policy, var_files)
+        else:
+            report = analyze(Path(plan_file), paths, policy, var_files)
     else:
         from tfgen.check.runner import run
 
         report = run(paths, policy, var_files, init=_initializer(plugin_dir, terraform_bin) if run_init else None)
     return emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color)
+
+
+def _is_binary_plan(path: Path) -> bool:
+    """A saved plan (`terraform plan -out`) is a zip archive, not JSON."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False  # the JSON reader reports it, with the file's name
+
+
+def _show_binary_plan(plan: Path, paths, terraform_bin) -> dict:
+    """`terraform show -json` of a binary plan, run in its configuration folder (the first PATH
+    given as a folder, else the plan's own folder), where its providers are installed."""
+    from tfgen.errors import TerraformError
+    from tfgen.terraform import Terraform
+    from tfgen.terraform.progress import progress
+
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    workdir = folders[0] if folders else plan.resolve().parent
+    advice = (
+        f"{plan} is a binary plan; tfgen reads it through `terraform show -json` run in its configuration "
+        f"folder ({workdir}, after `terraform init`). Give that folder as PATH, or run "
+        f"`terraform show -json {plan.name} > plan.json` there and pass --plan plan.json"
+    )
+    try:
+        with progress(f"terraform show -json {plan}"):
+            return Terraform(workdir, binary=terraform_bin).show_json(str(plan.resolve()))
+    except TerraformError as err:
+        raise TerraformError(f"{err}\n{advice}") from None
+    except ValueError:
+        raise TerraformError(f"`terraform show -json` did not print JSON\n{advice}") from None
 
 
 def _initializer(plugin_dir, terraform_bin):
