@@ -20,8 +20,8 @@ def write(folder, files):
     [
         ({"main.tf": 'resource "x" "y" {\n  a = 1\n  b = = 2\n}\n'}, [], r"main.tf:3:"),
         ({}, ["missing-dir"], "missing-dir: no such file or directory"),
-        ({"notes.txt": "x"}, ["notes.txt"], "not a .tf file"),
-        ({"notes.txt": "x"}, [], r"\.: no \.tf files found"),
+        ({"notes.txt": "x"}, ["notes.txt"], "not a .tf or .tf.json file"),
+        ({"notes.txt": "x"}, [], r"\.: no \.tf or \.tf\.json files found"),
         ({"main.tf": ""}, ["--fail-on", "sometimes"], "sometimes"),
         ({"main.tf": ""}, ["--format", "xml"], "xml"),
         ({"main.tf": ""}, ["--skip", "TFG999"], "--skip: no rule 'TFG999'"),

@@ -111,7 +111,8 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) 
         if memo is not None and signature is not None and memo[0] == signature:
             found[path] = memo[1]
             continue
-        digest = _digest(path, salt) if signature is not None else None
+        # The same bytes read as JSON syntax and as native syntax are different parses.
+        digest = _digest(path, salt + (b"json\0" if path.name.endswith(".json") else b"")) if signature is not None else None
         cached = store.get(digest, path) if store is not None and digest is not None else None
         if cached is not None:
             found[path] = _remember(kind, path, signature, cached)

@@ -21,7 +21,7 @@ from tfgen.check import expr as E
 from tfgen.check.functions import STRUCTURAL, EvalError, call, json_encode, to_string
 from tfgen.check import cache
 from tfgen.check.model import Computed, Model, ModuleCall, PartialJson, PartialString, Resource, Unknown, is_known
-from tfgen.check.source import SourceBlock, SourceFile
+from tfgen.check.source import SourceBlock, SourceFile, config_files
 from tfgen.errors import InputError
 
 # Meta-arguments and meta-blocks of a resource: not attributes of the resource itself.
@@ -172,7 +172,7 @@ class Run:
         self.depth = 0
 
     def load_dir(self, directory: Path) -> list[SourceFile]:
-        paths = sorted(p for p in directory.glob("*.tf") if p.is_file())
+        paths = config_files(directory)
         for path in paths:
             if str(path) not in self.files_read:
                 self.files_read.append(str(path))

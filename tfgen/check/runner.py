@@ -20,7 +20,7 @@ from tfgen.check.model import Model, ModuleCall, Resource
 from tfgen.check.policy import Policy
 from tfgen.check.rules import BY_ID
 from tfgen.check.rules.base import SEVERITY_RANK, Fail, Rule, Undecided
-from tfgen.check.source import SourceFile
+from tfgen.check.source import SourceFile, config_files, is_config_file
 from tfgen.errors import InputError
 
 
@@ -134,7 +134,7 @@ def _tf_folders(top: Path) -> list[Path]:
     found = []
     for folder, subfolders, files in os.walk(top):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d != ".terraform")
-        if any(name.endswith(".tf") for name in files):
+        if any(is_config_file(name) for name in files):
             found.append(Path(folder))
     return found
 
@@ -157,15 +157,15 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
         if not path.exists():
             raise InputError(f"{given}: no such file or directory")
         if path.is_file():
-            if not path.name.endswith(".tf"):
-                raise InputError(f"{given}: not a .tf file or a directory")
+            if not is_config_file(path.name):
+                raise InputError(f"{given}: not a .tf or .tf.json file, nor a directory")
             roots.append(RootModule(path.parent, [cache.load(path)], display_path(path) or given))
             continue
         folders = _tf_folders(path)
         if not folders:
-            raise InputError(f"{given}: no .tf files found (hidden folders and .terraform/ are skipped)")
+            raise InputError(f"{given}: no .tf or .tf.json files found (hidden folders and .terraform/ are skipped)")
         # All files at once: what is not cached yet can be parsed in parallel.
-        files_of = {folder: sorted(f for f in folder.glob("*.tf") if f.is_file()) for folder in folders}
+        files_of = {folder: config_files(folder) for folder in folders}
         loaded = iter(cache.load_many(f for files in files_of.values() for f in files))
         parsed = {folder.resolve(): (folder, [next(loaded) for _ in files]) for folder, files in files_of.items()}
         called: set[Path] = set()

@@ -7,6 +7,7 @@ no value in it is resolved yet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tfgen.check.expr import Expr
 
@@ -44,3 +45,13 @@ class SourceBlock:
 class SourceFile:
     path: str
     blocks: list[SourceBlock]
+
+
+def is_config_file(name: str) -> bool:
+    """A Terraform configuration file: native syntax (`.tf`) or JSON syntax (`.tf.json`)."""
+    return name.endswith(".tf") or name.endswith(".tf.json")
+
+
+def config_files(folder: Path) -> list[Path]:
+    """The configuration files of one module folder, in the order Terraform reads them."""
+    return sorted(p for p in folder.iterdir() if is_config_file(p.name) and p.is_file())

@@ -40,8 +40,10 @@ def plan_command(directory, terraform_args, plugin_dir, keep_plan, terraform_bin
     from tfgen.terraform import Terraform
     from tfgen.terraform.progress import progress
 
-    if not any(directory.glob("*.tf")):
-        raise click.UsageError(f"{directory}: no .tf files here")
+    from tfgen.check.source import config_files
+
+    if not directory.is_dir() or not config_files(directory):
+        raise click.UsageError(f"{directory}: no .tf or .tf.json files here")
     cache.configure(enabled=not no_cache)
     var_files = [str(Path(v).resolve()) for v in var_files]
     for var_file in var_files:
