@@ -43,11 +43,7 @@ def load_file(path: str | Path) -> SourceFile:
 def parse_source(source: str | bytes, path: str | Path) -> SourceFile:
     """Parse the text of the `.tf` file at `path` (bytes are decoded as UTF-8)."""
     path = Path(path)
-    if isinstance(source, bytes):
-        try:
-            source = source.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise InputError(f"{path}: cannot read: {err}") from None
+    source = _decoded(source, path)
     text = source
     tree = _parse(text, str(path))
     lines = text.splitlines()
@@ -90,6 +86,15 @@ def parse_template(text: str, where: str = "<template>") -> E.Template:
 
 
 # --- reading ---------------------------------------------------------------------------------
+
+
+def _decoded(source: str | bytes, path: Path) -> str:
+    if isinstance(source, bytes):
+        try:
+            return source.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputError(f"{path}: cannot read: {err}") from None
+    return source
 
 
 def _read(path: Path) -> str:
@@ -561,11 +566,7 @@ class _JsonParser:
 def parse_json_source(source: str | bytes, path: str | Path) -> SourceFile:
     """Parse a `.tf.json` file (Terraform's JSON syntax) into the same blocks as HCL gives."""
     path = Path(path)
-    if isinstance(source, bytes):
-        try:
-            source = source.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise InputError(f"{path}: cannot read: {err}") from None
+    source = _decoded(source, path)
     root = _JsonParser(source, str(path)).parse()
     if not _is_object(root):
         raise InputError(f"{path}:{root.line}: a .tf.json file holds one JSON object")
