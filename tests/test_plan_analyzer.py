@@ -119,10 +119,10 @@ def test_values_only_in_vars_are_found_on_the_plan_not_in_the_hcl(plan_file):
     found = {f["rule_id"]: f for f in document["findings"]}
     assert code == 1 and set(found) == {"TFG101", "TFG102"}
     assert "bridge" in found["TFG101"]["message"] and "4096" in found["TFG102"]["message"]
-    # With the configuration given, the finding points at the block.
+    # With the configuration given, the finding points at the attribute judged.
     task = found["TFG102"]
     source = (REPO / task["file"]).read_text().splitlines()
-    assert source[task["line"] - 1].startswith('resource "aws_ecs_task_definition"')
+    assert source[task["line"] - 1].strip().startswith("cpu"), source[task["line"] - 1]
 
 
 def test_findings_carry_file_and_line_when_the_configuration_is_given(plan_file):

@@ -102,7 +102,7 @@ def test_skip_and_only(tfgen):
 def test_single_file_path(tfgen):
     path = example_path("TFG101", "bad")
     result = tfgen("check", path, "--format", "json", "--only", "TFG101")
-    assert [f["line"] for f in result.json()["findings"]] == [2]
+    assert [f["line"] for f in result.json()["findings"]] == [5]  # network_mode = "bridge"
 
 
 def test_rules_lists_every_rule(tfgen):

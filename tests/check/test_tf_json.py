@@ -76,8 +76,8 @@ def test_a_json_only_stack_is_checked_with_lines(tfgen, tmp_path, monkeypatch):
         ("TFG402", "stack/modules/efs/main.tf.json", "module.storage.aws_efs_file_system.this"),
     }
     lines = {f["rule_id"]: f["line"] for f in document["findings"]}
-    assert lines["TFG402"] == 9  # the module resource's key
-    assert 10 <= lines["TFG401"] <= 29  # ... and inside the task definition's object
+    assert lines["TFG402"] == 10  # the "encrypted" key in the module
+    assert lines["TFG401"] == 24  # "transit_encryption" inside the dynamic block's content
     assert document["summary"]["suppressed"] == 2  # the "//" ignore on aws_efs_file_system.scratch
     assert document["summary"]["files"] == 2
 

@@ -129,3 +129,63 @@ def test_a_module_used_by_three_roots_reports_each_finding_once(tfgen, tmp_path,
     assert len(sarif["runs"][0]["results"]) == 1
     junit = ET.fromstring(tfgen("check", ".", "--only", "TFG402", "--format", "junit").out)
     assert len(junit.findall(".//failure")) == 1 and junit.get("failures") == "1"
+
+
+TRANSIT = """\
+variable "transit" {
+  type = string
+}
+
+resource "aws_ecs_task_definition" "cms" {
+  family                   = "cms"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = 512
+  memory                   = 1024
+  container_definitions    = "[]"
+
+  volume {
+    name = "cache"
+  }
+
+  volume {
+    name = "uploads"
+    efs_volume_configuration {
+      file_system_id     = "fs-0123456789abcdef0"
+      transit_encryption = var.transit
+    }
+  }
+}
+"""
+
+
+def test_the_line_is_the_judged_attribute_and_names_the_tfvars_line(tfgen, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"main.tf": TRANSIT, "terraform.tfvars": "# the stack's settings\n\ntransit = \"DISABLED\"\n"})
+    document = tfgen("check", ".", "--format", "json", "--only", "TFG401").json()
+    (finding,) = document["findings"]
+    assert finding["line"] == 21  # transit_encryption, in the second volume block
+    assert finding["set_at"] == {"file": "terraform.tfvars", "line": 3}
+    text = tfgen("check", ".", "--only", "TFG401").out
+    assert "   21  error    TFG401  aws_ecs_task_definition.cms  (set at terraform.tfvars:3)" in text
+
+
+def test_a_value_passed_through_a_module_input_names_the_tfvars_line(tfgen, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "main.tf": 'variable "enc" {}\n\nmodule "storage" {\n  source    = "./modules/efs"\n  encrypted = var.enc\n}\n',
+        "prod.tfvars": 'region = "eu-west-1"\nenc    = false\n',
+        "modules/efs/main.tf": 'variable "encrypted" {}\n\nresource "aws_efs_file_system" "this" {\n  creation_token = "x"\n  encrypted      = var.encrypted\n}\n',
+    })
+    (finding,) = tfgen("check", ".", "--format", "json", "--only", "TFG402", "--var-file", "prod.tfvars").json()["findings"]
+    assert (finding["file"], finding["line"], finding["set_at"]) == ("modules/efs/main.tf", 5, {"file": "prod.tfvars", "line": 2})
+
+
+def test_a_left_out_attribute_points_at_the_nearest_block(tfgen, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"main.tf": TRANSIT.replace("      transit_encryption = var.transit\n", "")})
+    (finding,) = tfgen("check", ".", "--format", "json", "--only", "TFG401").json()["findings"]
+    # efs_volume_configuration of the second volume? The rule names no index: the first volume
+    # block that has the path's enclosing block.
+    assert finding["line"] in (13, 19)
+    assert finding["set_at"] is None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,14 @@ def is_known(value: Any) -> bool:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A line in a file: where an attribute is, or where a variable's value was set."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
 class ModuleCall:
     """A `module "name" { source = ... }` call in the user's own files: what a user can change.
 
@@ -118,6 +126,11 @@ class Resource:
     replaced_because: tuple[str, ...] = ()
     # The user's module call this instance comes through, when its block is in a fetched module.
     via: ModuleCall | None = None
+    # Attribute path ("volume.efs_volume_configuration.transit_encryption", "volume[1]") -> its
+    # line in `file`: a finding about an attribute points at it, not at the block's first line.
+    positions: dict[str, int] = field(default_factory=dict)
+    # Attribute path -> where the variable its value comes from was set (a tfvars file), if so.
+    origin: Callable[[str], Place | None] | None = field(default=None, repr=False, compare=False)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.attributes.get(name, default)

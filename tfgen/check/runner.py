@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 from tfgen.check import expr as E
 from tfgen.check.evaluator import evaluate_root
 from tfgen.check import cache
-from tfgen.check.model import Model, ModuleCall, Resource
+from tfgen.check.model import Model, ModuleCall, Place, Resource
 from tfgen.check.policy import Policy
 from tfgen.check.rules import BY_ID
 from tfgen.check.rules.base import SEVERITY_RANK, Fail, Rule, Undecided
@@ -38,6 +38,8 @@ class Finding:
     roots: tuple[str, ...] = ()
     # For a block inside a fetched module: the user's module call that brings it in.
     via: ModuleCall | None = None
+    # Where the judged value was set, when a tfvars or --var-file line set it.
+    set_at: Place | None = None
 
 
 @dataclass(frozen=True)
@@ -193,9 +195,26 @@ def _tfvars_files(directory: Path) -> list[Path]:
 
 def evaluate(root: RootModule, var_files: Iterable[str], files_read: list[str]) -> Model:
     overrides: dict[str, E.Expr] = {}
+    origins: dict[str, Path] = {}
     for path in [*_tfvars_files(root.directory), *(Path(v) for v in var_files)]:
-        overrides.update(cache.load_tfvars(path))
-    return evaluate_root(root.directory, root.files, overrides, root.label, files_read)
+        values = cache.load_tfvars(path)
+        overrides.update(values)
+        origins.update(dict.fromkeys(values, path))
+    return evaluate_root(root.directory, root.files, overrides, root.label, files_read, origins)
+
+
+def judged_place(resource: Resource, paths: Iterable[str]) -> tuple[int | None, Place | None]:
+    """The line of the first attribute in `paths` the resource's block has (or of the nearest
+    enclosing nested block), and where its value was set; else the block's first line."""
+    for path in paths:
+        candidate = path
+        while candidate:
+            line = resource.positions.get(candidate)
+            if line is not None:
+                origin = resource.origin(candidate) if resource.origin is not None and candidate == path else None
+                return line, origin
+            candidate = candidate.rpartition(".")[0]
+    return resource.line, None
 
 
 def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Report) -> None:
@@ -217,16 +236,18 @@ def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Rep
                 hit = Undecided(resource, f"{hit.message} (if it exists: its count/for_each is not known)")
             if isinstance(hit, Fail):
                 via = replace(resource.via, file=display_path(resource.via.file)) if resource.via else None
+                line, origin = judged_place(resource, (hit.attribute,) if hit.attribute else rule.attributes)
                 finding = Finding(
                     rule_id=rule.id,
                     severity=hit.severity or rule.severity,
                     message=hit.message,
                     file=file,
-                    line=resource.line,
+                    line=line,
                     address=resource.address,
                     root=model.root,
                     suppressed=policy.suppression(rule.id, resource.file, model.root, resource.ignores),
                     via=via,
+                    set_at=replace(origin, file=display_path(origin.file)) if origin else None,
                 )
                 report.add("finding", (rule.id, resource.address, file, finding.line, hit.message), finding, model.root)
             elif isinstance(hit, Undecided):

@@ -27,9 +27,11 @@ def at(file: str | None, line: int | None) -> str:
 
 
 def context(finding: Finding) -> str:
-    """How the user reaches a finding, in words: the module call of theirs that brings the block
-    in, and the root modules that share it ("" when neither applies)."""
+    """How the user reaches a finding, in words: the tfvars line that set the value, the module
+    call of theirs that brings the block in, the root modules that share it ("" when none applies)."""
     parts = []
+    if finding.set_at is not None:
+        parts.append(f"set at {at(finding.set_at.file, finding.set_at.line)}")
     if finding.via is not None:
         parts.append(f"via {finding.via.address} at {at(finding.via.file, finding.via.line)}")
     if len(finding.roots) > 1:

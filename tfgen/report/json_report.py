@@ -24,6 +24,7 @@ def _finding(finding: Finding) -> dict:
         "address": finding.address,
         "roots": list(finding.roots),
         "via": _call(finding.via),
+        "set_at": {"file": finding.set_at.file, "line": finding.set_at.line} if finding.set_at else None,
     }
 
 

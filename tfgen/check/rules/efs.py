@@ -55,6 +55,7 @@ TFG401 = Rule(
     fix='Set transit_encryption = "ENABLED" in the volume\'s efs_volume_configuration.',
     url=_ECS_EFS,
     check=check_transit_encryption,
+    attributes=('volume.efs_volume_configuration.transit_encryption',),
 )
 
 
@@ -77,6 +78,7 @@ TFG402 = Rule(
     fix="Set encrypted = true (and kms_key_id for a customer managed key) on aws_efs_file_system.",
     url=f"{_EFS}/encryption.html",
     check=check_encrypted_at_rest,
+    attributes=('encrypted',),
 )
 
 
@@ -197,6 +199,7 @@ TFG404 = Rule(
     fix='Remove platform_version (it defaults to LATEST) or set it to "1.4.0" or later.',
     url=_ECS_EFS,
     check=check_platform_version,
+    attributes=('platform_version',),
 )
 
 
@@ -316,6 +319,7 @@ TFG405 = Rule(
     "role's policy (or to the task role in the file system policy).",
     url=_ECS_EFS,
     check=check_efs_iam_authorization,
+    attributes=('volume.efs_volume_configuration.authorization_config',),
 )
 
 
@@ -343,6 +347,7 @@ TFG406 = Rule(
     "the tasks (or container instances) that mount it.",
     url=f"{_EFS}/network-access.html",
     check=check_mount_target_ingress,
+    attributes=('cidr_blocks', 'ingress.cidr_blocks', 'cidr_ipv4'),
 )
 
 
@@ -393,4 +398,5 @@ TFG407 = Rule(
     'aws_efs_backup_policy with backup_policy { status = "ENABLED" }.',
     url=f"{_EFS}/awsbackup.html",
     check=check_protected_from_destroy,
+    attributes=('lifecycle.prevent_destroy',),
 )

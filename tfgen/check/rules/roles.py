@@ -106,6 +106,7 @@ TFG201 = Rule(
     "(iam_instance_profile { arn = ... }), launch configuration or instance.",
     url=f"{_DOCS}/instance_IAM_role.html",
     check=check_instance_profile,
+    attributes=('iam_instance_profile',),
 )
 
 
@@ -192,6 +193,7 @@ TFG203 = Rule(
     "task needs, and set task_role_arn to its ARN.",
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_task_role_present,
+    attributes=('task_role_arn',),
 )
 
 
@@ -227,6 +229,7 @@ TFG204 = Rule(
     '"ecs-tasks.amazonaws.com" }.',
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_task_role_trust,
+    attributes=('assume_role_policy',),
 )
 
 
@@ -267,6 +270,7 @@ TFG205 = Rule(
     "instance profile's role for the agent only.",
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_task_role_not_instance_role,
+    attributes=('task_role_arn',),
 )
 
 
@@ -305,6 +309,7 @@ TFG206 = Rule(
     "role with the application's permissions.",
     url=f"{_DOCS}/task_execution_IAM_role.html",
     check=check_task_execution_roles_differ,
+    attributes=('task_role_arn',),
 )
 
 
@@ -337,6 +342,7 @@ TFG207 = Rule(
     fix="Create one task role per task definition family, each with only that task's permissions.",
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_task_role_shared,
+    attributes=('task_role_arn',),
 )
 
 
@@ -433,6 +439,7 @@ TFG208 = Rule(
     'Resource "*" for actions that support nothing else (ecr:GetAuthorizationToken, xray:Put*, ...).',
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_task_role_least_privilege,
+    attributes=('policy',),
 )
 
 _CREDENTIAL_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
@@ -480,4 +487,5 @@ TFG209 = Rule(
     "and grant the permissions through the task role instead.",
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_no_credentials_in_environment,
+    attributes=('container_definitions',),
 )
