@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from tfgen.check.rules import BY_ID
@@ -13,6 +14,11 @@ _COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1"
 
 def _paint(text: str, style: str, on: bool) -> str:
     return f"\033[{_COLORS[style]}m{text}\033[0m" if on else text
+
+
+def plain(text: str) -> str:
+    """Text without markdown emphasis: a terminal shows `**` as two stars."""
+    return re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
 
 
 def _sort_key(finding: Finding) -> tuple:
@@ -35,8 +41,8 @@ def _finding_lines(finding: Finding, color: bool, detail: bool) -> list[str]:
     if finding.suppressed:
         lines.append(_paint(f"         suppressed ({finding.suppressed})", "dim", color))
     elif detail:
-        lines.append(_paint(f"         why: {rule.guidance}  ({rule.title})", "dim", color))
-        lines.append(_paint(f"         fix: {rule.fix}", "dim", color))
+        lines.append(_paint(f"         why: {plain(rule.why)}", "dim", color))
+        lines.append(_paint(f"         fix: {plain(rule.fix)}", "dim", color))
     return lines
 
 
@@ -75,7 +81,7 @@ def _plan_sections(report: Report, color: bool) -> tuple[list[str], list[Finding
                 reached = context(finding)
                 lines.append(f"    {finding.address}  ({where}{'; ' + reached if reached else ''})")
                 lines.append(f"      {finding.message}")
-            lines.append(_paint(f"    fix: {rule.fix}", "dim", color))
+            lines.append(_paint(f"    fix: {plain(rule.fix)}", "dim", color))
         shown.update(found)
         lines.append("")
     lines.extend(_change_table(report.plan, color))

@@ -133,7 +133,7 @@ def check_multi_az(model: Model) -> Iterator[Hit]:
         if unknown is not None:
             yield Undecided(fs, unknown.reason)
         else:
-            yield Fail(fs, f"EFS file system used by ECS tasks has mount targets in {len(subnets)} subnet(s); multi-AZ storage needs at least two availability zones")
+            yield Fail(fs, f"EFS file system used by ECS tasks has mount targets in {len(subnets)} subnet{'' if len(subnets) == 1 else 's'}; multi-AZ storage needs at least two availability zones")
 
 
 TFG403 = Rule(
@@ -272,7 +272,7 @@ def check_efs_iam_authorization(model: Model) -> Iterator[Hit]:
                 unknown = unknown or iam
             missing = []
             if access_point in (None, ""):
-                missing.append("an access point")
+                missing.append("access point")
             if not isinstance(iam, Unknown) and iam != "ENABLED":
                 missing.append('iam = "ENABLED"')
             if missing:

@@ -225,7 +225,7 @@ def check_launch_type_compatible(model: Model) -> Iterator[Hit]:
             yield Fail(
                 service,
                 f"service runs on {', '.join(missing)} but {task.address} requires_compatibilities is "
-                f"{sorted(compat)}" + (" (left out: AWS treats it as EC2 only)" if task.get("requires_compatibilities") is None else ""),
+                f"{', '.join(sorted(compat)) or 'empty'}" + (" (left out: AWS treats it as EC2 only)" if task.get("requires_compatibilities") is None else ""),
             )
 
 
