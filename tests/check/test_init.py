@@ -115,3 +115,63 @@ def test_check_reads_a_saved_binary_plan_through_terraform_show(tfgen, tmp_path,
     (tmp_path / "elsewhere").mkdir()
     uninitialised = tfgen("check", "--plan", "infra/tfplan", "elsewhere")
     assert uninitialised.code == 2 and "binary plan" in uninitialised.err and "Traceback" not in uninitialised.err
+
+
+ECS_MODULE = {
+    "main.tf": """\
+variable "services" {
+  type = map(object({ network_mode = optional(string, "awsvpc") }))
+}
+
+module "service" {
+  source   = "./modules/service"
+  for_each = var.services
+
+  name         = each.key
+  network_mode = each.value.network_mode
+}
+
+module "storage" {
+  source = "./modules/storage"
+}
+""",
+    "modules/service/main.tf": """\
+variable "name" {}
+variable "network_mode" {}
+
+resource "aws_ecs_task_definition" "this" {
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = var.network_mode
+  cpu                      = 256
+  memory                   = 512
+  container_definitions    = "[]"
+}
+""",
+    "modules/storage/main.tf": UNENCRYPTED_EFS,
+}
+
+
+def test_module_heavy_root_through_git_and_init(tfgen, tmp_path, monkeypatch, cli_config):
+    """A stand-in for a registry module with submodules (as terraform-aws-modules/ecs is), reached
+    through git::file:// twice (the whole module, and one submodule by //subdir), with tfvars."""
+    monkeypatch.chdir(tmp_path)
+    source = git_module(tmp_path / "repos" / "ecs", ECS_MODULE)
+    write(tmp_path / "live", {
+        "main.tf": f'variable "services" {{}}\n\nmodule "ecs" {{\n  source   = "{source}?ref=main"\n  services = var.services\n}}\n\n'
+        f'module "media" {{\n  source = "{source}//modules/storage?ref=main"\n}}\n',
+        "terraform.tfvars": 'services = {\n  web    = {}\n  worker = { network_mode = "bridge" }\n}\n',
+    })
+    blind = tfgen("check", "live", "--format", "json").json()
+    assert [m["address"] for m in blind["modules_not_read"]] == ["module.ecs", "module.media"]
+
+    result = tfgen("check", "live", "--init", "--format", "json", "--only", "TFG101,TFG402")
+    assert result.code == 1, result.err
+    document = result.json()
+    assert document["modules_not_read"] == []
+    got = sorted((f["rule_id"], f["address"], f["file"].split("/.terraform/modules/")[1], f["line"], f["via"]["address"], f["via"]["line"]) for f in document["findings"])
+    assert got == [
+        ("TFG101", 'module.ecs.module.service["worker"].aws_ecs_task_definition.this', "ecs/modules/service/main.tf", 7, "module.ecs", 3),
+        ("TFG402", "module.ecs.module.storage.aws_efs_file_system.data", "ecs/modules/storage/main.tf", 1, "module.ecs", 3),
+        ("TFG402", "module.media.aws_efs_file_system.data", "media/modules/storage/main.tf", 1, "module.media", 8),
+    ]
