@@ -159,7 +159,7 @@ class NotRead(Unknown):
 
 def is_fetched(file: str | None) -> bool:
     """True for a file `terraform init` placed under `.terraform/modules/` (not the user's own)."""
-    return file is not None and "/.terraform/modules/" in os.path.abspath(file).replace(os.sep, "/")
+    return file is not None and ".terraform/modules/" in file.replace(os.sep, "/")
 
 
 class Run:
@@ -516,9 +516,12 @@ class ResourceInstance:
             prevent_destroy=prevent,
             ignores={**self.module.ignores, **self.block.ignores},
             via=self.module.via if is_fetched(self.block.file) else None,
-            positions=self.module.run.positions(self.block),
+            position=self.position,
             origin=self.origin,
         )
+
+    def position(self, path: str) -> int | None:
+        return self.module.run.positions(self.block).get(path)
 
     def origin(self, path: str) -> Place | None:
         """Where the variable that `path`'s value comes from was set (see ModuleInstance.var_origin)."""

@@ -127,8 +127,9 @@ class Resource:
     # The user's module call this instance comes through, when its block is in a fetched module.
     via: ModuleCall | None = None
     # Attribute path ("volume.efs_volume_configuration.transit_encryption", "volume[1]") -> its
-    # line in `file`: a finding about an attribute points at it, not at the block's first line.
-    positions: dict[str, int] = field(default_factory=dict)
+    # line in `file`, when the block has it: a finding about an attribute points at it, not at
+    # the block's first line. Asked only for findings, so it is worked out only then.
+    position: Callable[[str], int | None] | None = field(default=None, repr=False, compare=False)
     # Attribute path -> where the variable its value comes from was set (a tfvars file), if so.
     origin: Callable[[str], Place | None] | None = field(default=None, repr=False, compare=False)
 

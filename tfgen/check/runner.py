@@ -84,7 +84,7 @@ class Report:
         index = self._places.get((kind, *key))
         if index is None:
             self._places[(kind, *key)] = len(items)
-            items.append(replace(item, roots=(root,)))
+            items.append(item if item.roots == (root,) else replace(item, roots=(root,)))
         elif root not in items[index].roots:
             items[index] = replace(items[index], roots=(*items[index].roots, root))
 
@@ -208,8 +208,8 @@ def judged_place(resource: Resource, paths: Iterable[str]) -> tuple[int | None, 
     enclosing nested block), and where its value was set; else the block's first line."""
     for path in paths:
         candidate = path
-        while candidate:
-            line = resource.positions.get(candidate)
+        while candidate and resource.position is not None:
+            line = resource.position(candidate)
             if line is not None:
                 origin = resource.origin(candidate) if resource.origin is not None and candidate == path else None
                 return line, origin
@@ -248,10 +248,11 @@ def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Rep
                     suppressed=policy.suppression(rule.id, resource.file, model.root, resource.ignores),
                     via=via,
                     set_at=replace(origin, file=display_path(origin.file)) if origin else None,
+                    roots=(model.root,),
                 )
                 report.add("finding", (rule.id, resource.address, file, finding.line, hit.message), finding, model.root)
             elif isinstance(hit, Undecided):
-                unknown = UnknownResult(rule.id, resource.address, file, resource.line, hit.reason, model.root)
+                unknown = UnknownResult(rule.id, resource.address, file, resource.line, hit.reason, model.root, (model.root,))
                 report.add("unknown", (rule.id, resource.address, file, resource.line), unknown, model.root)
 
 

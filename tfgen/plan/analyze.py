@@ -90,7 +90,7 @@ def attach_configuration(planned: Model, configurations: list[Model]) -> None:
         if source is None:
             continue
         resource.file, resource.line = source.file, source.line
-        resource.positions, resource.origin, resource.via = source.positions, source.origin, source.via
+        resource.position, resource.origin, resource.via = source.position, source.origin, source.via
         resource.ignores = {**source.ignores, **resource.ignores}
         resource.prevent_destroy = resource.prevent_destroy or source.prevent_destroy
         if source.address != resource.address:
