@@ -90,7 +90,9 @@ def test_mixed_tf_and_tf_json_root_and_tfvars_json(tfgen, tmp_path, monkeypatch)
         "terraform.tfvars.json": '{\n  "encrypted": false\n}\n',
     })
     document = tfgen("check", ".", "--format", "json", "--only", "TFG402").json()
-    assert [(f["file"], f["address"]) for f in document["findings"]] == [("main.tf.json", "aws_efs_file_system.data")]
+    assert [(f["file"], f["line"], f["address"], f["set_at"]) for f in document["findings"]] == [
+        ("main.tf.json", 1, "aws_efs_file_system.data", {"file": "terraform.tfvars.json", "line": 2})
+    ]
     write(tmp_path, {"terraform.tfvars.json": '{\n  "encrypted": true\n}\n'})
     assert tfgen("check", ".", "--format", "json", "--only", "TFG402").json()["findings"] == []
 
