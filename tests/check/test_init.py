@@ -175,3 +175,12 @@ def test_module_heavy_root_through_git_and_init(tfgen, tmp_path, monkeypatch, cl
         ("TFG402", "module.ecs.module.storage.aws_efs_file_system.data", "ecs/modules/storage/main.tf", 1, "module.ecs", 3),
         ("TFG402", "module.media.aws_efs_file_system.data", "media/modules/storage/main.tf", 1, "module.media", 8),
     ]
+
+
+def test_init_failure_exits_2_with_terraforms_error(tfgen, tmp_path, monkeypatch, cli_config):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"main.tf": f'module "gone" {{\n  source = "git::file://{tmp_path}/no-such-repo"\n}}\n'})
+    result = tfgen("check", ".", "--init")
+    assert result.code == 2 and "Traceback" not in result.err
+    failure = result.err[result.err.index("tfgen: terraform init"):]
+    assert failure.splitlines()[1].startswith("Error: "), failure
