@@ -94,6 +94,7 @@ def test_findings_inside_fetched_modules_name_the_users_module_call(tfgen, tmp_p
     assert "via module.storage at infra/main.tf:5" in junit.find(".//failure").text
 
     sarif = json.loads(tfgen("check", "infra", "--only", "TFG402", "--format", "sarif").out)
+    jsonschema.Draft4Validator(json.loads(SCHEMA.read_text())).validate(sarif)
     (result,) = sarif["runs"][0]["results"]
     assert result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 5
     assert "via module.storage at infra/main.tf:5" in result["message"]["text"]
