@@ -16,6 +16,7 @@ Three layers, fastest first:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -62,11 +63,15 @@ def cache_dir() -> Path:
 
 
 def _salt() -> bytes:
+    return f"tfgen {__version__} python-hcl2 {_parser_version()} format {FORMAT}\0".encode()
+
+
+@functools.cache  # reading an installed version scans package metadata: once a process
+def _parser_version() -> str:
     try:
-        parser = version("python-hcl2")
+        return version("python-hcl2")
     except PackageNotFoundError:  # pragma: no cover - it is a dependency
-        parser = "unknown"
-    return f"tfgen {__version__} python-hcl2 {parser} format {FORMAT}\0".encode()
+        return "unknown"
 
 
 def load(path: str | Path) -> SourceFile:

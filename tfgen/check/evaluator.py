@@ -169,9 +169,17 @@ class Run:
         self.root_dir = root_dir
         self.var_origins = var_origins or {}  # root variable -> the tfvars file that set it last
         self._positions: dict[int, dict[str, int]] = {}
+        self._assignments: dict[tuple[Path, str], Place] = {}
         self.files_read = files_read
         self.registry = _registry_modules(root_dir)
         self.depth = 0
+
+    def assignment(self, path: Path, name: str) -> Place:
+        """Where `name` is assigned in the tfvars file `path` (read once per variable a run)."""
+        key = (path, name)
+        if key not in self._assignments:
+            self._assignments[key] = Place(str(path), assignment_line(path, name))
+        return self._assignments[key]
 
     def positions(self, block: SourceBlock) -> dict[str, int]:
         """attribute_positions(block), once per block however many instances it has."""
@@ -412,7 +420,7 @@ class ModuleInstance:
         module calls' arguments up to the root."""
         if self.parent is None or self.call is None:
             path = self.run.var_origins.get(name) if name in self.inputs else None
-            return Place(str(path), assignment_line(path, name)) if path is not None else None
+            return self.run.assignment(path, name) if path is not None else None
         argument = self.call.attributes.get(name)
         if argument is None:
             return None

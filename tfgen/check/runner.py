@@ -8,6 +8,7 @@ on the resulting model.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -125,10 +126,16 @@ class RootModule:
 def display_path(path: str | Path | None) -> str | None:
     if path is None:
         return None
+    return _display(os.getcwd(), str(path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(cwd: str, path: str) -> str:
+    # Findings repeat the same few files: relpath is worth computing once per file.
     try:
-        relative = os.path.relpath(os.path.abspath(path))
+        relative = os.path.relpath(os.path.join(cwd, path), cwd)
     except ValueError:
-        relative = str(path)
+        relative = path
     return Path(relative).as_posix()
 
 
