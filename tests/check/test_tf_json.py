@@ -144,3 +144,12 @@ def test_json_syntax_errors_name_the_line(tmp_path, text, where):
     with pytest.raises(InputError) as caught:
         load_file(path)
     assert f"bad.tf.json{where}" in str(caught.value)
+
+
+def test_lists_of_objects_stand_for_repeated_objects(tmp_path):
+    text = '{"resource": [\n  {"aws_efs_file_system": {"a": {}}},\n  {"aws_efs_file_system": {"b": {"encrypted": true}}}\n]}'
+    blocks = parse_json_source(text, tmp_path / "x.tf.json").blocks
+    assert [(b.labels, b.line, list(b.attributes)) for b in blocks] == [
+        (("aws_efs_file_system", "a"), 2, []),
+        (("aws_efs_file_system", "b"), 3, ["encrypted"]),
+    ]

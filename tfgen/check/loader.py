@@ -604,6 +604,10 @@ def _json_labelled(node: _JsonNode, depth: int, labels: tuple[str, ...], line: i
     if depth == 0:
         yield labels, line, node
         return
+    if _is_array(node):  # the JSON syntax allows a list of objects wherever one object goes
+        for item in node.value:
+            yield from _json_labelled(item, depth, labels, line, where)
+        return
     if not _is_object(node):
         raise InputError(f"{where}:{node.line}: expected an object of block labels")
     for key, key_line, child in node.value:
