@@ -56,6 +56,9 @@ def test_module_calls_not_read_are_reported_in_every_format(tfgen, tmp_path, mon
     assert [n["locations"][0]["physicalLocation"]["region"]["startLine"] for n in notes] == [1, 6]
     assert "module.alb (terraform-aws-modules/alb/aws) not read" in notes[0]["message"]["text"]
 
+    junit = ET.fromstring(tfgen("check", "infra", "--format", "junit").out)
+    assert "2 module calls not read: module.alb" in junit.find("testsuite/system-err").text
+
 
 def test_skipped_rules_are_not_counted_blind(tfgen, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

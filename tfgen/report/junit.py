@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from tfgen.check.rules import CONFIG_RULES, RULES
 from tfgen.check.rules.base import SEVERITY_RANK
 from tfgen.check.runner import Finding, Report
-from tfgen.report import context
+from tfgen.report import context, not_read_line
 
 
 def _line(finding: Finding) -> str:
@@ -44,6 +44,10 @@ def render(report: Report, options) -> str:
             rest = [f for f in found if f not in failing]
             if rest:
                 ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in rest) + "\n"
+        blind = [m for m in report.modules_not_read if root in m.roots]
+        if blind:
+            # No rule saw inside these: said beside the results, as the other formats do.
+            ET.SubElement(suite, "system-err").text = not_read_line(blind) + "\n"
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
