@@ -34,6 +34,11 @@ in OUTDIR/corpus.json, which also lets --force replace a corpus built there befo
     python benchmarks/corpus.py /tmp/tfgen-corpus                 # 5 MiB, seed 1
     python benchmarks/corpus.py /tmp/tfgen-corpus-1 --size-mb 1 --seed 7
     python benchmarks/corpus.py /tmp/tfgen-corpus --force         # rebuild over an old corpus
+    python benchmarks/corpus.py /tmp/tfgen-corpus-fetched --fetched-modules
+
+With --fetched-modules the stacks call their modules as registry modules (`example-org/NAME/aws`)
+that `terraform init` has laid out: the modules' files sit under each stack's
+`.terraform/modules/CALL/` with a `modules.json`, as on a machine that ran init.
 """
 
 from __future__ import annotations
@@ -265,6 +270,35 @@ def stack_units(rng: random.Random, skipped: Counter) -> Iterator[tuple[str, dic
         desc = "-".join([launch, lb_label] + (["efs"] if efs else []) + (["vpc"] if create_vpc else ["existing-vpc"])
                         + (["s3state"] if state == "s3" else []) + [f"{len(data['services'])}svc"])
         yield desc, render_stack(answers), combo
+
+
+_LOCAL_CALL = re.compile(r'(module "(\w+)" \{\n)(\s*)source(\s*)= "\./modules/(\w+)"\n')
+
+
+def as_fetched(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The stack as if its modules came from a registry and `terraform init` had run: each call's
+    source is `example-org/NAME/aws` (with a version), and the module's files sit where init puts
+    them, `.terraform/modules/CALL/`, listed in `.terraform/modules/modules.json`."""
+    main = files["main.tf"].decode()
+    calls: dict[str, str] = {}
+
+    def registry(match: re.Match[str]) -> str:
+        head, call, indent, space, module = match.groups()
+        calls[call] = module
+        return f'{head}{indent}source{space}= "example-org/{module}/aws"\n{indent}version{space[:-1] or space}= "1.0.0"\n'
+
+    main = _LOCAL_CALL.sub(registry, main)
+    out = {rel: content for rel, content in files.items() if not rel.startswith("modules/")}
+    out["main.tf"] = main.encode()
+    manifest = [{"Key": "", "Source": "", "Dir": "."}]
+    for call, module in sorted(calls.items()):
+        for rel, content in files.items():
+            if rel.startswith(f"modules/{module}/"):
+                out[f".terraform/modules/{call}/{rel.split('/', 2)[2]}"] = content
+        manifest.append({"Key": call, "Source": f"registry.terraform.io/example-org/{module}/aws", "Version": "1.0.0",
+                         "Dir": f".terraform/modules/{call}"})
+    out[".terraform/modules/modules.json"] = json.dumps({"Modules": manifest}).encode()
+    return out
 
 
 # --- part 2: module-style code written here --------------------------------------------------
@@ -1616,14 +1650,14 @@ def hcl_bytes(files: dict[str, bytes]) -> int:
     return sum(len(v) for k, v in files.items() if k.endswith(HCL_SUFFIXES))
 
 
-def build(outdir: Path, size_mb: float, seed: int) -> dict[str, Any]:
+def build(outdir: Path, size_mb: float, seed: int, fetched: bool = False) -> dict[str, Any]:
     """Write both parts under OUTDIR; returns what was written (the marker's content)."""
     target_part = size_mb * MIB / 2
     skipped: Counter = Counter()
-    summary: dict[str, Any] = {"seed": seed, "size_mb": size_mb, "tfgen_version": TFGEN_VERSION, "parts": {}}
+    summary: dict[str, Any] = {"seed": seed, "size_mb": size_mb, "tfgen_version": TFGEN_VERSION, "fetched_modules": fetched, "parts": {}}
     digests: dict[str, list[tuple[str, int]]] = {}
     sources: dict[str, Callable[[random.Random], Iterator]] = {
-        "stacks": lambda rng: stack_units(rng, skipped),
+        "stacks": lambda rng: ((d, as_fetched(f) if fetched else f, c) for d, f, c in stack_units(rng, skipped)),
         "platform": platform_units,
     }
     for part in PARTS:
@@ -1693,6 +1727,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="seed of the generator (default 1)")
     parser.add_argument("--force", action="store_true", help="write into a non-empty folder (a corpus built here before is replaced)")
     parser.add_argument("--no-check", action="store_true", help="do not run tfgen check on the result")
+    parser.add_argument("--fetched-modules", action="store_true",
+                        help="stacks call their modules as registry modules that `terraform init` has laid out under .terraform/modules/")
     args = parser.parse_args()
 
     outdir: Path = args.outdir
@@ -1709,7 +1745,7 @@ def main() -> None:
     outdir.mkdir(parents=True, exist_ok=True)
 
     started = time.perf_counter()
-    summary = build(outdir, args.size_mb, args.seed)
+    summary = build(outdir, args.size_mb, args.seed, args.fetched_modules)
     build_s = time.perf_counter() - started
     (outdir / MARKER).write_text(json.dumps(summary, indent=2) + "\n")
 

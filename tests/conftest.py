@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from stacks import OFFLINE_OVERRIDE, OVERRIDE_NAME  # noqa: F401  (re-exported for helpers run as scripts)
+from stacks import write_offline_override
 from tfgen.terraform import Terraform, find_provider_mirror
 
 
@@ -59,7 +59,7 @@ def offline_terraform(provider_mirror: Path, plugin_cache: Path, tmp_path_factor
     scratch = tmp_path_factory.mktemp("tfcli")
 
     def make(root: Path) -> Terraform:
-        (root / OVERRIDE_NAME).write_text(OFFLINE_OVERRIDE)
+        write_offline_override(root)
         return Terraform.offline(root, provider_mirror, scratch, plugin_cache)
 
     return make

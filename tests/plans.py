@@ -1168,7 +1168,7 @@ def _main(argv: list[str]) -> int:
     import argparse
     import tempfile
 
-    from conftest import OFFLINE_OVERRIDE, OVERRIDE_NAME
+    from stacks import write_offline_override
 
     from tfgen.terraform import find_provider_mirror
 
@@ -1195,7 +1195,7 @@ def _main(argv: list[str]) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="tfgen-plans-"))
 
     def make(root: Path) -> Terraform:
-        (root / OVERRIDE_NAME).write_text(OFFLINE_OVERRIDE)
+        write_offline_override(root)
         return Terraform.offline(root, mirror, tmp / "cli", plugin_cache)
 
     planner = ScenarioPlanner(make, tmp / "work")

@@ -7,25 +7,18 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from tfgen.plan.reader import module_resources
+from tfgen.terraform.offline import OVERRIDE_NAME, PROVIDER_NAME, override_files
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
-# Dropped beside a root module by the tests only: a local backend and fake credentials, so
-# `terraform plan -refresh=false` needs no AWS account. Never part of generated code.
-OFFLINE_OVERRIDE = """\
-terraform {
-  backend "local" {}
-}
 
-provider "aws" {
-  access_key                  = "AKIAIOSFODNN7EXAMPLE"
-  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-}
-"""
-OVERRIDE_NAME = "zz_test_override.tf"
+
+def write_offline_override(root: Path) -> None:
+    """Make a copied root module plan without an AWS account, as `tfgen plan --offline` does
+    (the same files; left in place, as the copy is the test's own)."""
+    for name, text in override_files(root).items():
+        (root / name).write_text(text)
+
 
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "answers.yaml").is_file())
 
@@ -40,7 +33,7 @@ def committed_files(example: Path) -> dict[str, bytes]:
         rel = path.relative_to(example).as_posix()
         if not path.is_file() or rel in NOT_RENDERED or rel.startswith(".terraform/") or "/.terraform/" in rel:
             continue
-        if path.name in {".terraform.lock.hcl", "terraform.tfstate", "tfplan", "zz_test_override.tf"}:
+        if path.name in {".terraform.lock.hcl", "terraform.tfstate", "tfplan", OVERRIDE_NAME, PROVIDER_NAME}:
             continue
         files[rel] = path.read_bytes()
     return files

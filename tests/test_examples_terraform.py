@@ -205,3 +205,23 @@ def test_free_text_reaches_aws_literally(example_plans):
 
 def _as_list(value):
     return value if isinstance(value, list) else [value]
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_plan_check_decides_what_the_configuration_check_decides(example_plans, name):
+    """Planned values known only after apply fall back to the configuration where it fixes them
+    (an EC2 service's launch_type left null beside a capacity provider): the plan's check finds
+    and leaves undecided the same things as the configuration's."""
+    from tfgen.commands.check import policy_for
+    from tfgen.check.runner import run
+    from tfgen.plan.analyze import analyze_document
+
+    folder = str(EXAMPLES / name)
+    policy = policy_for([folder], (), ())
+    configured = run([folder], policy)
+    planned = analyze_document(json.loads(json.dumps(example_plans[name])), "plan", [folder], policy)
+    decided = lambda report: (  # noqa: E731
+        sorted((f.rule_id, f.address, f.file, f.line) for f in report.findings),
+        sorted((u.rule_id, u.address) for u in report.unknowns),
+    )
+    assert decided(planned) == decided(configured)

@@ -119,10 +119,10 @@ def test_values_only_in_vars_are_found_on_the_plan_not_in_the_hcl(plan_file):
     found = {f["rule_id"]: f for f in document["findings"]}
     assert code == 1 and set(found) == {"TFG101", "TFG102"}
     assert "bridge" in found["TFG101"]["message"] and "4096" in found["TFG102"]["message"]
-    # With the configuration given, the finding points at the block.
+    # With the configuration given, the finding points at the attribute judged.
     task = found["TFG102"]
     source = (REPO / task["file"]).read_text().splitlines()
-    assert source[task["line"] - 1].startswith('resource "aws_ecs_task_definition"')
+    assert source[task["line"] - 1].strip().startswith("cpu"), source[task["line"] - 1]
 
 
 def test_findings_carry_file_and_line_when_the_configuration_is_given(plan_file):
@@ -173,16 +173,19 @@ def test_unreadable_plan_is_exit_2_with_file_and_line(tmp_path):
 # --- tfgen plan: terraform init, plan and show, then the analysis ------------------------------
 
 
-def test_tfgen_plan_end_to_end_on_a_generated_example(provider_mirror, offline_terraform, tmp_path):
+def test_tfgen_plan_end_to_end_on_a_generated_example(provider_mirror, tmp_path):
     root = copy_stack(EXAMPLES / "fargate-https-efs", tmp_path / "stack")
-    offline_terraform(root)  # drops the offline override (fake credentials, local backend)
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
     kept = tmp_path / "kept" / "tfplan"
-    result = tfgen("plan", root, "--plugin-dir", provider_mirror, "--keep-plan", kept, "--format", "json", "--", "-refresh=false")
+    result = tfgen("plan", root, "--offline", "--plugin-dir", provider_mirror, "--keep-plan", kept, "--format", "json")
     assert result.returncode == 0, result.stderr
+    # The offline override came and went; terraform's working data stayed out of the stack.
+    after = sorted(p.relative_to(root) for p in root.rglob("*"))
+    assert [p for p in after if p not in before] in ([], [Path(".terraform.lock.hcl")])
     document = json.loads(result.stdout)
     assert document["findings"] == [] and document["summary"]["resources"] > 50
     assert document["changes"]["create"] == document["summary"]["resources"]
-    assert "terraform plan: done" in result.stderr, "progress is reported while terraform works"
+    assert "terraform plan (offline): done" in result.stderr, "progress is reported while terraform works"
     assert kept.is_file() and json.loads(Path(f"{kept}.json").read_text())["format_version"].startswith("1.")
 
 
@@ -191,3 +194,46 @@ def test_tfgen_plan_passes_terraform_errors_through(provider_mirror, tmp_path):
     result = tfgen("plan", tmp_path, "--plugin-dir", provider_mirror)
     assert result.returncode == 2
     assert "Reference to undeclared input variable" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_tfgen_plan_failure_shows_terraforms_error_first_and_a_short_tail(provider_mirror, tmp_path):
+    # Many resources that plan fine, and one error: the report is the error, not the plan.
+    fine = "".join(f'resource "aws_cloudwatch_log_group" "g{i}" {{\n  name = "g{i}"\n}}\n\n' for i in range(40))
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-1"\n}\n\n' + fine
+        + 'resource "aws_ecs_service" "bad" {\n  name            = "bad"\n  desired_count   = -1\n  launch_type     = "NOPE"\n}\n'
+    )
+    result = tfgen("plan", tmp_path, "--offline", "--plugin-dir", provider_mirror)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    failure = result.stderr[result.stderr.index("tfgen: terraform plan"):]
+    assert failure.splitlines()[1].startswith("Error: "), failure
+    assert "aws_cloudwatch_log_group.g7" not in failure and len(failure.splitlines()) < 40
+    assert not list(tmp_path.glob("zz_tfgen_offline_*")), "the override is removed on failure too"
+
+
+def test_tfgen_plan_offline_overrides_the_users_backend_only_in_a_temporary_file(provider_mirror, tmp_path):
+    main = 'terraform {\n  backend "s3" {\n    bucket = "state"\n    key    = "app"\n    region = "eu-west-1"\n  }\n}\n\nprovider "aws" {\n  region = "eu-west-1"\n}\n\nresource "aws_efs_file_system" "data" {\n  creation_token = "data"\n}\n'
+    (tmp_path / "main.tf").write_text(main)
+    result = tfgen("plan", tmp_path, "--offline", "--plugin-dir", provider_mirror, "--format", "json", "--only", "TFG402")
+    assert result.returncode == 1, result.stderr
+    assert [f["rule_id"] for f in json.loads(result.stdout)["findings"]] == ["TFG402"]
+    assert (tmp_path / "main.tf").read_text() == main
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".terraform.lock.hcl", "main.tf"]
+
+
+def test_offline_override_is_removed_on_ctrl_c(tmp_path, monkeypatch):
+    from tfgen.cli import _run
+    from tfgen.terraform import Terraform
+
+    (tmp_path / "main.tf").write_text('provider "aws" {\n  region = "eu-west-1"\n}\n')
+    seen = []
+
+    def interrupted(self, *args, **kwargs):
+        seen.append(sorted(p.name for p in tmp_path.glob("zz_tfgen_offline_*")))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Terraform, "init", interrupted)
+    monkeypatch.setattr("sys.argv", ["tfgen", "plan", str(tmp_path), "--offline"])
+    assert _run() == 130
+    assert seen == [["zz_tfgen_offline_override.tf"]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["main.tf"]

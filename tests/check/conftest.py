@@ -56,5 +56,18 @@ def expected_markers(text: str, rule_id: str) -> list[tuple[int, str]]:
     return found
 
 
+_BLOCK_START = re.compile(r'^(resource|data|module)\s+"')
+
+
+def block_line(text: str, line: int) -> int:
+    """The first line of the top-level block holding `line` (findings point at the attribute
+    judged; markers sit on the block's first line)."""
+    lines = text.splitlines()
+    for number in range(min(line, len(lines)), 0, -1):
+        if _BLOCK_START.match(lines[number - 1]):
+            return number
+    return line
+
+
 def example_path(rule_id: str, kind: str) -> Path:
     return EXAMPLES_DIR / rule_id / kind / "main.tf"

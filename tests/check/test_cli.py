@@ -20,8 +20,8 @@ def write(folder, files):
     [
         ({"main.tf": 'resource "x" "y" {\n  a = 1\n  b = = 2\n}\n'}, [], r"main.tf:3:"),
         ({}, ["missing-dir"], "missing-dir: no such file or directory"),
-        ({"notes.txt": "x"}, ["notes.txt"], "not a .tf file"),
-        ({"notes.txt": "x"}, [], r"\.: no \.tf files found"),
+        ({"notes.txt": "x"}, ["notes.txt"], "not a .tf or .tf.json file"),
+        ({"notes.txt": "x"}, [], r"\.: no \.tf or \.tf\.json files found"),
         ({"main.tf": ""}, ["--fail-on", "sometimes"], "sometimes"),
         ({"main.tf": ""}, ["--format", "xml"], "xml"),
         ({"main.tf": ""}, ["--skip", "TFG999"], "--skip: no rule 'TFG999'"),
@@ -102,7 +102,7 @@ def test_skip_and_only(tfgen):
 def test_single_file_path(tfgen):
     path = example_path("TFG101", "bad")
     result = tfgen("check", path, "--format", "json", "--only", "TFG101")
-    assert [f["line"] for f in result.json()["findings"]] == [2]
+    assert [f["line"] for f in result.json()["findings"]] == [5]  # network_mode = "bridge"
 
 
 def test_rules_lists_every_rule(tfgen):

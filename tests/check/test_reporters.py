@@ -28,13 +28,15 @@ def stack(tmp_path, monkeypatch):
 def test_json_matches_the_contract(tfgen, stack):
     result = tfgen("check", stack, "--format", "json")
     document = json.loads(result.out)  # exactly one JSON document on stdout
-    assert set(document) == {"version", "findings", "summary"}
+    assert set(document) == {"version", "findings", "summary", "modules_not_read"}
+    assert document["modules_not_read"] == []
     assert document["version"] == 1
     assert set(document["summary"]) == {"error", "warning", "info", "suppressed", "unknown", "files", "resources"}
     # unknown 1: TFG103 cannot tell whether cluster "jobs", made elsewhere, has instances
     assert document["summary"] == {"error": 1, "warning": 1, "info": 1, "suppressed": 0, "unknown": 1, "files": 3, "resources": 3}
     for finding in document["findings"]:
-        assert set(finding) == {"rule_id", "severity", "message", "file", "line", "address"}
+        assert set(finding) == {"rule_id", "severity", "message", "file", "line", "address", "roots", "via", "set_at"}
+        assert finding["roots"] == [finding["file"].rsplit("/", 1)[0]] and finding["via"] is None and finding["set_at"] is None
     assert {(f["rule_id"], f["file"], f["line"], f["address"]) for f in document["findings"]} == {
         ("TFG402", "stack/tfg402/main.tf", 2, "aws_efs_file_system.shared"),
         ("TFG407", "stack/tfg407/main.tf", 2, "aws_efs_file_system.shared"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import example_path, expected_markers
+from .conftest import block_line, example_path, expected_markers
 from tfgen.check.rules import CONFIG_RULES as RULES  # the 5xx rules judge plans: tests/test_plan_analyzer.py
 from tfgen.check.runner import display_path
 
@@ -27,8 +27,15 @@ def test_bad_example_fires_where_marked(tfgen, rule_id):
     assert expected, f"{path} marks no block with '# <- {rule_id}'"
     result = tfgen("check", path.parent, "--format", "json", "--fail-on", "never")
     assert result.code == 0, result.err
-    got = sorted((f["file"], f["line"], f["address"]) for f in findings_of(result, rule_id))
+    text = path.read_text()
+    got = sorted((f["file"], block_line(text, f["line"]), f["address"]) for f in findings_of(result, rule_id))
     assert got == sorted((display_path(path), line, address) for line, address in expected)
+    # The line is the judged attribute's (or the nearest enclosing block's) when the block has it.
+    rule = next(r for r in RULES if r.id == rule_id)
+    names = {part.split("[")[0] for attribute in rule.attributes for part in attribute.split(".")}
+    for finding in findings_of(result, rule_id):
+        source = text.splitlines()[finding["line"] - 1]
+        assert finding["line"] == block_line(text, finding["line"]) or source.split("=")[0].split("{")[0].split()[0] in names, source
     severity = {f["severity"] for f in findings_of(result, rule_id)}
     assert severity == {next(r.severity for r in RULES if r.id == rule_id)}
 
@@ -121,8 +128,9 @@ def _write(folder: Path, files: dict[str, str]) -> None:
 
 
 def _expect(result, rule_id: str, main_tf: Path, prefix: str = ""):
-    expected = expected_markers(main_tf.read_text(), rule_id)
-    got = sorted((f["file"], f["line"], f["address"]) for f in findings_of(result, rule_id))
+    text = main_tf.read_text()
+    expected = expected_markers(text, rule_id)
+    got = sorted((f["file"], block_line(text, f["line"]), f["address"]) for f in findings_of(result, rule_id))
     suffix = INDEXED.get(rule_id, "")
     assert got == sorted((display_path(main_tf), line, prefix + address + suffix) for line, address in expected)
 
@@ -193,7 +201,8 @@ def test_var_file_overrides_tfvars(tfgen, tmp_path, monkeypatch):
     (tmp_path / "prod.tfvars").write_text('v = "bridge"\n')
     assert findings_of(tfgen("check", "root", "--format", "json"), "TFG101") == []
     result = tfgen("check", "root", "--format", "json", "--var-file", "prod.tfvars")
-    assert [f["line"] for f in findings_of(result, "TFG101")] == [2]
+    # The network_mode line, and the --var-file line that set it.
+    assert [(f["line"], f["set_at"]) for f in findings_of(result, "TFG101")] == [(5, {"file": "prod.tfvars", "line": 1})]
     assert result.code == 1
 
 

@@ -16,6 +16,7 @@ Three layers, fastest first:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -62,11 +63,15 @@ def cache_dir() -> Path:
 
 
 def _salt() -> bytes:
+    return f"tfgen {__version__} python-hcl2 {_parser_version()} format {FORMAT}\0".encode()
+
+
+@functools.cache  # reading an installed version scans package metadata: once a process
+def _parser_version() -> str:
     try:
-        parser = version("python-hcl2")
+        return version("python-hcl2")
     except PackageNotFoundError:  # pragma: no cover - it is a dependency
-        parser = "unknown"
-    return f"tfgen {__version__} python-hcl2 {parser} format {FORMAT}\0".encode()
+        return "unknown"
 
 
 def load(path: str | Path) -> SourceFile:
@@ -111,7 +116,8 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) 
         if memo is not None and signature is not None and memo[0] == signature:
             found[path] = memo[1]
             continue
-        digest = _digest(path, salt) if signature is not None else None
+        # The same bytes read as JSON syntax and as native syntax are different parses.
+        digest = _digest(path, salt + (b"json\0" if path.name.endswith(".json") else b"")) if signature is not None else None
         cached = store.get(digest, path) if store is not None and digest is not None else None
         if cached is not None:
             found[path] = _remember(kind, path, signature, cached)

@@ -20,8 +20,8 @@ from typing import Any, Callable, Iterable
 from tfgen.check import expr as E
 from tfgen.check.functions import STRUCTURAL, EvalError, call, json_encode, to_string
 from tfgen.check import cache
-from tfgen.check.model import Computed, Model, PartialJson, PartialString, Resource, Unknown, is_known
-from tfgen.check.source import SourceBlock, SourceFile
+from tfgen.check.model import Computed, Model, ModuleCall, PartialJson, PartialString, Place, Resource, Unknown, is_known
+from tfgen.check.source import SourceBlock, SourceFile, assignment_line, config_files
 from tfgen.errors import InputError
 
 # Meta-arguments and meta-blocks of a resource: not attributes of the resource itself.
@@ -150,17 +150,46 @@ class Scope:
         return Scope(self.module, {**self.bindings, **values})
 
 
+@dataclass(frozen=True)
+class NotRead(Unknown):
+    """A module call whose module could not be read: what expressions see of it."""
+
+    call: ModuleCall | None = None
+
+
+def is_fetched(file: str | None) -> bool:
+    """True for a file `terraform init` placed under `.terraform/modules/` (not the user's own)."""
+    return file is not None and ".terraform/modules/" in file.replace(os.sep, "/")
+
+
 class Run:
     """State shared by one evaluation of a root module: files read, the registry module index."""
 
-    def __init__(self, root_dir: Path, files_read: list[str]):
+    def __init__(self, root_dir: Path, files_read: list[str], var_origins: dict[str, Path] | None = None):
         self.root_dir = root_dir
+        self.var_origins = var_origins or {}  # root variable -> the tfvars file that set it last
+        self._positions: dict[int, dict[str, int]] = {}
+        self._assignments: dict[tuple[Path, str], Place] = {}
         self.files_read = files_read
         self.registry = _registry_modules(root_dir)
         self.depth = 0
 
+    def assignment(self, path: Path, name: str) -> Place:
+        """Where `name` is assigned in the tfvars file `path` (read once per variable a run)."""
+        key = (path, name)
+        if key not in self._assignments:
+            self._assignments[key] = Place(str(path), assignment_line(path, name))
+        return self._assignments[key]
+
+    def positions(self, block: SourceBlock) -> dict[str, int]:
+        """attribute_positions(block), once per block however many instances it has."""
+        found = self._positions.get(id(block))
+        if found is None:
+            found = self._positions[id(block)] = attribute_positions(block)
+        return found
+
     def load_dir(self, directory: Path) -> list[SourceFile]:
-        paths = sorted(p for p in directory.glob("*.tf") if p.is_file())
+        paths = config_files(directory)
         for path in paths:
             if str(path) not in self.files_read:
                 self.files_read.append(str(path))
@@ -195,8 +224,14 @@ class ModuleInstance:
         inputs: dict[str, Callable[[], Any]],
         ignores: dict[str, str],
         instances_known: bool = True,
+        via: ModuleCall | None = None,
+        parent: "ModuleInstance | None" = None,
+        call: SourceBlock | None = None,
     ):
         self.run = run
+        self.parent = parent
+        self.call = call  # the module block that made this instance (None at the root)
+        self.via = via  # the nearest module call in the user's own files (None at the root)
         self.directory = directory
         self.address = address
         self.key_path = key_path  # module names joined by "." as in .terraform/modules/modules.json
@@ -344,20 +379,26 @@ class ModuleInstance:
         address = f"{self.prefix()}module.{name}"
         key_path = f"{self.key_path}.{name}" if self.key_path else name
         source = evaluate(block.attr("source"), self.scope) if block.attr("source") is not None else None
+
+        def not_read(why: str) -> NotRead:
+            return NotRead(f"{address}: {why}", ModuleCall(address, source if isinstance(source, str) else None, block.file, block.line, why))
+
         if not isinstance(source, str):
-            return Unknown(f"{address}: module source is not a literal string")
+            return not_read("module source is not a literal string")
         if source.startswith("./") or source.startswith("../"):
             directory = (self.directory / source).resolve()
         elif key_path in self.run.registry:
             directory = self.run.registry[key_path]
         else:
-            return Unknown(f"{address}: module {source!r} is not available locally (run terraform init)")
+            return not_read(f"module {source!r} is not available locally (run terraform init)")
         if not directory.is_dir():
-            return Unknown(f"{address}: module folder {directory} does not exist")
+            return not_read(f"module folder {directory} does not exist")
         if self.run.depth > _MAX_DEPTH:
-            return Unknown(f"{address}: modules nested too deeply")
+            return not_read("modules nested too deeply")
         files = self.run.load_dir(directory)
         ignores = {**self.ignores, **block.ignores}
+        # Inside a fetched module the user can change only their own call that brought it in.
+        in_user_file = not is_fetched(block.file)
 
         def make(key: Any, scope: Scope, known: bool) -> ModuleInstance:
             inputs = {
@@ -365,20 +406,34 @@ class ModuleInstance:
                 for arg, attribute in block.attributes.items()
                 if arg not in ("source", "version", "count", "for_each", "providers", "depends_on")
             }
+            instance_address = address + address_key(key)
+            via = ModuleCall(instance_address, source, block.file, block.line) if in_user_file else self.via
             return ModuleInstance(
-                self.run, directory, files, address + address_key(key), key_path, inputs, ignores,
-                instances_known=known and self.instances_known,
+                self.run, directory, files, instance_address, key_path, inputs, ignores,
+                instances_known=known and self.instances_known, via=via, parent=self, call=block,
             )
 
         return expand(block, self.scope, lambda k, s, known: make(k, s, known), address, wrap=ModuleValue)
 
-    def unknown_calls(self) -> dict[str, str]:
+    def var_origin(self, name: str) -> Place | None:
+        """Where the value of `var.name` was set: a tfvars or --var-file line, traced through the
+        module calls' arguments up to the root."""
+        if self.parent is None or self.call is None:
+            path = self.run.var_origins.get(name) if name in self.inputs else None
+            return self.run.assignment(path, name) if path is not None else None
+        argument = self.call.attributes.get(name)
+        if argument is None:
+            return None
+        used = E.variables_used(argument.expr)
+        return self.parent.var_origin(used[0]) if used else None
+
+    def unknown_calls(self) -> dict[str, ModuleCall]:
         out = {}
         for name in self.calls:
             self.child(name)
             found = self._children[name]
-            if isinstance(found, Unknown):
-                out[f"{self.prefix()}module.{name}"] = found.reason
+            if isinstance(found, NotRead):
+                out[found.call.address] = found.call
         return out
 
 
@@ -474,7 +529,70 @@ class ResourceInstance:
             instances_known=self.known,
             prevent_destroy=prevent,
             ignores={**self.module.ignores, **self.block.ignores},
+            via=self.module.via if is_fetched(self.block.file) else None,
+            position=self.position,
+            origin=self.origin,
         )
+
+    def position(self, path: str) -> int | None:
+        return self.module.run.positions(self.block).get(path)
+
+    def origin(self, path: str) -> Place | None:
+        """Where the variable that `path`'s value comes from was set (see ModuleInstance.var_origin)."""
+        found = _attribute_at(self.block, path)
+        used = E.variables_used(found.expr) if found is not None else []
+        return self.module.var_origin(used[0]) if used else None
+
+
+def _content(block: SourceBlock) -> SourceBlock | None:
+    """The block whose attributes a nested block has: a `dynamic` block's `content`, else itself."""
+    if block.type == "dynamic":
+        contents = block.blocks_of("content")
+        return contents[0] if contents else None
+    return block
+
+
+def _nested_name(block: SourceBlock) -> str:
+    return block.labels[0] if block.type == "dynamic" and block.labels else block.type
+
+
+def attribute_positions(block: SourceBlock, prefix: str = "", out: dict[str, int] | None = None) -> dict[str, int]:
+    """Attribute path -> line for a block's attributes and nested blocks, at any depth. A nested
+    block is named by its type (the first of them) and by its type and index (`volume[1]`)."""
+    out = {} if out is None else out
+    for name, attribute in block.attributes.items():
+        out.setdefault(prefix + name, attribute.line)
+    counts: dict[str, int] = {}
+    for child in block.blocks:
+        name = _nested_name(child)
+        index = counts.get(name, 0)
+        counts[name] = index + 1
+        inner = _content(child)
+        for path in (prefix + name, f"{prefix}{name}[{index}]"):
+            out.setdefault(path, child.line)
+            if inner is not None:
+                attribute_positions(inner, path + ".", out)
+    return out
+
+
+def _attribute_at(block: SourceBlock | None, path: str) -> Any:
+    """The SourceAttribute at an attribute path, as attribute_positions names it: without an
+    index, the first nested block of that name that has the rest of the path."""
+    if block is None:
+        return None
+    head, dot, rest = path.partition(".")
+    if not dot:
+        return block.attributes.get(head)
+    name, _, index = head.partition("[")
+    matches = [b for b in block.blocks if _nested_name(b) == name]
+    if index:
+        position = int(index.rstrip("]"))
+        matches = matches[position : position + 1]
+    for match in matches:
+        found = _attribute_at(_content(match), rest)
+        if found is not None:
+            return found
+    return None
 
 
 def nested_blocks(block: SourceBlock, scope: Scope) -> dict[str, Any]:
@@ -1055,13 +1173,14 @@ def evaluate_root(
     var_overrides: dict[str, E.Expr],
     label: str,
     files_read: list[str] | None = None,
+    var_origins: dict[str, Path] | None = None,
 ) -> Model:
     """Evaluate one root module (its `files`) and every module it calls into a Model."""
     files_read = files_read if files_read is not None else []
     for source in files:
         if source.path not in files_read:
             files_read.append(source.path)
-    run = Run(directory, files_read)
+    run = Run(directory, files_read, var_origins)
     empty = ModuleInstance(run, directory, [], "", "", {}, {})
     inputs = {name: (lambda expr=expr: evaluate(expr, empty.scope)) for name, expr in var_overrides.items()}
     root = ModuleInstance(run, directory, files, "", "", inputs, {})

@@ -134,3 +134,19 @@ class Unparsed(Expr):
     """Syntax the loader could read but does not model; it evaluates to unknown."""
 
     text: str
+
+
+def variables_used(expr: Any) -> list[str]:
+    """The input variables (`var.NAME`) an expression reads, in order of appearance."""
+    found: list[str] = []
+    stack: list[Any] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, GetAttr) and isinstance(node.obj, Variable) and node.obj.name == "var":
+            if node.name not in found:
+                found.append(node.name)
+        elif isinstance(node, (tuple, list)):
+            stack.extend(reversed(node))
+        elif hasattr(node, "__dataclass_fields__"):
+            stack.extend(reversed([getattr(node, name) for name in node.__dataclass_fields__]))
+    return found

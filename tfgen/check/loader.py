@@ -12,8 +12,10 @@ Callers go through `tfgen.check.cache`, which keeps parsed files across runs.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,19 +33,17 @@ _IGNORE = re.compile(r"(?:#|//)\s*tfgen:ignore=(TFG\d{3}(?:\s*,\s*TFG\d{3})*)[ \
 
 
 def load_file(path: str | Path) -> SourceFile:
-    """Read and parse one `.tf` file. Raises InputError (with file and line) when it cannot."""
+    """Read and parse one `.tf` or `.tf.json` file. Raises InputError (with file and line) when it cannot."""
     path = Path(path)
+    if path.name.endswith(".json"):
+        return parse_json_source(_read(path), path)
     return parse_source(_read(path), path)
 
 
 def parse_source(source: str | bytes, path: str | Path) -> SourceFile:
     """Parse the text of the `.tf` file at `path` (bytes are decoded as UTF-8)."""
     path = Path(path)
-    if isinstance(source, bytes):
-        try:
-            source = source.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise InputError(f"{path}: cannot read: {err}") from None
+    source = _decoded(source, path)
     text = source
     tree = _parse(text, str(path))
     lines = text.splitlines()
@@ -86,6 +86,15 @@ def parse_template(text: str, where: str = "<template>") -> E.Template:
 
 
 # --- reading ---------------------------------------------------------------------------------
+
+
+def _decoded(source: str | bytes, path: Path) -> str:
+    if isinstance(source, bytes):
+        try:
+            return source.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputError(f"{path}: cannot read: {err}") from None
+    return source
 
 
 def _read(path: Path) -> str:
@@ -458,3 +467,216 @@ def _json_expr(value: Any) -> E.Expr:
     if isinstance(value, list):
         return E.TupleExpr(tuple(_json_expr(v) for v in value))
     return E.Literal(value)
+
+
+# --- Terraform's JSON syntax (.tf.json) --------------------------------------------------------
+#
+# The same blocks as HCL, written as JSON objects: `{"resource": {"TYPE": {"NAME": {...}}}}`.
+# Strings are templates (`"${var.x}"`), a `"//"` key is a comment. Python's json module keeps no
+# positions, so a small parser below records the line of every key and value.
+
+
+@dataclass
+class _JsonNode:
+    """A JSON value and the line it starts on. Objects hold (key, key line, value) triples."""
+
+    value: Any
+    line: int
+    end_line: int
+    kind: str = "scalar"  # or "object", "array"
+
+
+class _JsonParser:
+    _SPACE = re.compile(r"[ \t\r\n]*")
+    _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
+
+    def __init__(self, text: str, where: str):
+        self.text = text
+        self.where = where
+        self.newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+
+    def line(self, index: int) -> int:
+        return bisect.bisect_left(self.newlines, index) + 1
+
+    def fail(self, index: int, message: str) -> InputError:
+        line = self.line(index)
+        column = index - (self.newlines[line - 2] if line > 1 else -1)
+        return InputError(f"{self.where}:{line}:{column}: cannot parse JSON: {message}")
+
+    def skip(self, index: int) -> int:
+        return self._SPACE.match(self.text, index).end()  # type: ignore[union-attr]
+
+    def parse(self) -> _JsonNode:
+        node, end = self.value(self.skip(0))
+        end = self.skip(end)
+        if end != len(self.text):
+            raise self.fail(end, "extra data after the JSON value")
+        return node
+
+    def value(self, i: int) -> tuple[_JsonNode, int]:
+        text = self.text
+        if i >= len(text):
+            raise self.fail(i, "unexpected end of file")
+        ch = text[i]
+        start = self.line(i)
+        if ch in "{[":
+            kind, close = ("object", "}") if ch == "{" else ("array", "]")
+            items: list[Any] = []
+            i = self.skip(i + 1)
+            while not text.startswith(close, i):
+                if items:
+                    if not text.startswith(",", i):
+                        raise self.fail(i, f"expected ',' or '{close}'")
+                    i = self.skip(i + 1)
+                item, i = self.pair(i) if kind == "object" else self.value(i)
+                items.append(item)
+                i = self.skip(i)
+            return _JsonNode(items, start, self.line(i), kind), i + 1
+        if ch == '"':
+            found, end = self.string(i)
+            return _JsonNode(found, start, self.line(end)), end
+        for word, meaning in (("true", True), ("false", False), ("null", None)):
+            if text.startswith(word, i):
+                return _JsonNode(meaning, start, start), i + len(word)
+        match = self._NUMBER.match(text, i)
+        if match and match.end() > i:
+            number = match.group(0)
+            return _JsonNode(float(number) if match.group(1) or match.group(2) else int(number), start, start), match.end()
+        raise self.fail(i, "expected a value")
+
+    def pair(self, i: int) -> tuple[tuple[str, int, _JsonNode], int]:
+        """`"key": value` in an object, with the key's line."""
+        if not self.text.startswith('"', i):
+            raise self.fail(i, "expected a quoted key")
+        key_line = self.line(i)
+        key, i = self.string(i)
+        i = self.skip(i)
+        if not self.text.startswith(":", i):
+            raise self.fail(i, "expected ':' after a key")
+        item, i = self.value(self.skip(i + 1))
+        return (key, key_line, item), i
+
+    def string(self, i: int) -> tuple[str, int]:
+        try:
+            return json.decoder.scanstring(self.text, i + 1)  # type: ignore[attr-defined]
+        except json.JSONDecodeError as err:
+            raise self.fail(err.pos, err.msg) from None
+
+
+def parse_json_source(source: str | bytes, path: str | Path) -> SourceFile:
+    """Parse a `.tf.json` file (Terraform's JSON syntax) into the same blocks as HCL gives."""
+    path = Path(path)
+    source = _decoded(source, path)
+    root = _JsonParser(source, str(path)).parse()
+    if not _is_object(root):
+        raise InputError(f"{path}:{root.line}: a .tf.json file holds one JSON object")
+    blocks: list[SourceBlock] = []
+    for kind, line, node in root.value:
+        if kind == "//":
+            continue
+        depth = _JSON_LABELS.get(kind, 0)
+        for labels, label_line, body in _json_labelled(node, depth, (), line, str(path)):
+            for one in body.value if _is_array(body) else [body]:
+                blocks.append(_json_block(kind, labels, one, label_line, str(path)))
+    return SourceFile(path=str(path), blocks=blocks)
+
+
+# How many labels each top-level block type has: `resource "TYPE" "NAME"`, `module "NAME"`...
+_JSON_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
+# Nested blocks take labels too.
+_JSON_NESTED_LABELS = {"dynamic": 1, "backend": 1, "provisioner": 1}
+# Arguments whose value is an object or a list of objects, not nested blocks.
+_JSON_MAP_ARGUMENTS = {"tags", "tags_all", "triggers", "labels", "parameters", "variables", "providers", "required_providers"}
+# Arguments that are expressions written without `${}`, or plain JSON.
+_JSON_EXPRESSION_ARGUMENTS = {"type", "depends_on", "provider", "ignore_changes", "replace_triggered_by"}
+
+
+def _is_array(node: _JsonNode) -> bool:
+    return node.kind == "array"
+
+
+def _is_object(node: _JsonNode) -> bool:
+    return node.kind == "object"
+
+
+def _json_labelled(node: _JsonNode, depth: int, labels: tuple[str, ...], line: int, where: str):
+    """(labels, line of the last label, body) for each block under `depth` levels of label keys."""
+    if depth == 0:
+        yield labels, line, node
+        return
+    if _is_array(node):  # the JSON syntax allows a list of objects wherever one object goes
+        for item in node.value:
+            yield from _json_labelled(item, depth, labels, line, where)
+        return
+    if not _is_object(node):
+        raise InputError(f"{where}:{node.line}: expected an object of block labels")
+    for key, key_line, child in node.value:
+        if key != "//":
+            yield from _json_labelled(child, depth - 1, labels + (key,), key_line, where)
+
+
+def _json_block(kind: str, labels: tuple[str, ...], body: _JsonNode, line: int, where: str) -> SourceBlock:
+    if not _is_object(body):
+        raise InputError(f"{where}:{body.line}: the body of a {kind} block must be a JSON object")
+    attributes: dict[str, SourceAttribute] = {}
+    blocks: list[SourceBlock] = []
+    comments: list[str] = []
+    for key, key_line, value in body.value:
+        if key == "//":
+            comments.extend(v.value for v in (value.value if _is_array(value) else [value]) if isinstance(v.value, str))
+        elif _json_nested(kind, key, value):
+            depth = _JSON_NESTED_LABELS.get(key, 0)
+            for nested_labels, nested_line, nested in _json_labelled(value, depth, (), key_line, where):
+                for one in nested.value if _is_array(nested) else [nested]:
+                    blocks.append(_json_block(key, nested_labels, one, nested_line, where))
+        else:
+            attributes[key] = SourceAttribute(name=key, expr=_json_argument(kind, key, value, where), line=key_line)
+    ignores = _ignores([f"# {c}" for c in comments])
+    for block in blocks:  # a comment in a nested block applies to its block, as in HCL
+        ignores = {**block.ignores, **ignores}
+    return SourceBlock(
+        type=kind, labels=labels, attributes=attributes, blocks=blocks, file=where, line=line, end_line=body.end_line, ignores=ignores
+    )
+
+
+def _json_nested(kind: str, key: str, value: _JsonNode) -> bool:
+    """Whether `key` in a `kind` block is a nested block (an object, or a list of objects)."""
+    if kind in ("module", "locals", "output") or key in _JSON_MAP_ARGUMENTS:
+        return False
+    if kind == "variable":
+        return key == "validation"
+    if key in _JSON_NESTED_LABELS or key in ("lifecycle", "content", "connection"):
+        return True
+    if _is_object(value):
+        return True
+    return _is_array(value) and bool(value.value) and all(_is_object(v) for v in value.value)
+
+
+def _json_argument(kind: str, key: str, node: _JsonNode, where: str) -> E.Expr:
+    if kind == "variable" and key == "default":
+        return _json_expr(_json_plain(node))
+    if key == "iterator" and isinstance(node.value, str):
+        return E.Variable(node.value)
+    if key in _JSON_EXPRESSION_ARGUMENTS and isinstance(node.value, str):
+        return parse_expression(node.value, f"{where}:{node.line}")
+    return _json_template_expr(node, where)
+
+
+def _json_template_expr(node: _JsonNode, where: str) -> E.Expr:
+    """A JSON value as an expression: every string is a template."""
+    value = node.value
+    if isinstance(value, str):
+        return parse_template(value, f"{where}:{node.line}") if ("${" in value or "%{" in value) else E.Literal(value)
+    if _is_object(node):
+        return E.ObjectExpr(tuple((E.Literal(k), _json_template_expr(v, where)) for k, _, v in value if k != "//"))
+    if isinstance(value, list):
+        return E.TupleExpr(tuple(_json_template_expr(v, where) for v in value))
+    return E.Literal(value)
+
+
+def _json_plain(node: _JsonNode) -> Any:
+    if _is_object(node):
+        return {k: _json_plain(v) for k, _, v in node.value}
+    if isinstance(node.value, list):
+        return [_json_plain(v) for v in node.value]
+    return node.value

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,29 @@ def is_known(value: Any) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Place:
+    """A line in a file: where an attribute is, or where a variable's value was set."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ModuleCall:
+    """A `module "name" { source = ... }` call in the user's own files: what a user can change.
+
+    Findings inside a fetched module (under `.terraform/modules/`) name the call that brought it
+    in; a call whose module could not be read says why in `reason`.
+    """
+
+    address: str
+    source: str | None
+    file: str | None
+    line: int | None
+    reason: str = ""
+
+
 @dataclass
 class Resource:
     """One resource (or data source) instance.
@@ -106,6 +129,14 @@ class Resource:
     # for a replacement the attributes whose change forces it.
     actions: tuple[str, ...] = ()
     replaced_because: tuple[str, ...] = ()
+    # The user's module call this instance comes through, when its block is in a fetched module.
+    via: ModuleCall | None = None
+    # Attribute path ("volume.efs_volume_configuration.transit_encryption", "volume[1]") -> its
+    # line in `file`, when the block has it: a finding about an attribute points at it, not at
+    # the block's first line. Asked only for findings, so it is worked out only then.
+    position: Callable[[str], int | None] | None = field(default=None, repr=False, compare=False)
+    # Attribute path -> where the variable its value comes from was set (a tfvars file), if so.
+    origin: Callable[[str], Place | None] | None = field(default=None, repr=False, compare=False)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.attributes.get(name, default)
@@ -139,8 +170,8 @@ class Model:
     root: str  # the root module's folder (or file) as given
     resources: list[Resource] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    # Module calls whose insides could not be read (registry module not fetched): address -> why.
-    unknown_modules: dict[str, str] = field(default_factory=dict)
+    # Module calls whose insides could not be read (registry module not fetched), by address.
+    unknown_modules: dict[str, ModuleCall] = field(default_factory=dict)
     # Plans only: resources the plan deletes outright (their values before), and every resource
     # as it stands before the change (prior state). Conformance rules read `resources` alone,
     # which is what will exist after apply; the change rules (5xx) read these too.

@@ -8,19 +8,20 @@ on the resulting model.
 
 from __future__ import annotations
 
+import functools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from tfgen.check import expr as E
 from tfgen.check.evaluator import evaluate_root
 from tfgen.check import cache
-from tfgen.check.model import Model, Resource
+from tfgen.check.model import Model, ModuleCall, Place, Resource
 from tfgen.check.policy import Policy
 from tfgen.check.rules import BY_ID
 from tfgen.check.rules.base import SEVERITY_RANK, Fail, Rule, Undecided
-from tfgen.check.source import SourceFile
+from tfgen.check.source import SourceFile, config_files, is_config_file
 from tfgen.errors import InputError
 
 
@@ -34,6 +35,12 @@ class Finding:
     address: str
     root: str
     suppressed: str | None = None  # the reason, when suppressed
+    # Every root module the finding was reached from (a shared module's folder: several).
+    roots: tuple[str, ...] = ()
+    # For a block inside a fetched module: the user's module call that brings it in.
+    via: ModuleCall | None = None
+    # Where the judged value was set, when a tfvars or --var-file line set it.
+    set_at: Place | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,15 @@ class UnknownResult:
     line: int | None
     reason: str
     root: str
+    roots: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModuleNotRead:
+    """A module call whose module was not on disk: every rule is blind inside it."""
+
+    call: ModuleCall  # its file relative to the current directory
+    roots: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -65,10 +81,26 @@ class Report:
     findings: list[Finding] = field(default_factory=list)  # suppressed ones included
     unknowns: list[UnknownResult] = field(default_factory=list)
     internal_errors: list[InternalError] = field(default_factory=list)
+    modules_not_read: list[ModuleNotRead] = field(default_factory=list)
     files: int = 0
     resources: int = 0
     # Set for `--plan` runs: what the plan changes (tfgen.plan.summary.PlanSummary).
     plan: Any = None
+
+    def __post_init__(self) -> None:
+        # Where each place's entry sits in its list: a module folder that several root modules
+        # use yields each finding once, with every root listed.
+        self._places: dict[tuple, int] = {}
+
+    def add(self, kind: str, key: tuple, item: Finding | UnknownResult | ModuleNotRead, root: str) -> None:
+        """Add a finding, an unknown or a module not read, or add `root` to the same one already there."""
+        items: list = {"finding": self.findings, "unknown": self.unknowns, "module": self.modules_not_read}[kind]
+        index = self._places.get((kind, *key))
+        if index is None:
+            self._places[(kind, *key)] = len(items)
+            items.append(item if item.roots == (root,) else replace(item, roots=(root,)))
+        elif root not in items[index].roots:
+            items[index] = replace(items[index], roots=(*items[index].roots, root))
 
     @property
     def active(self) -> list[Finding]:
@@ -109,10 +141,16 @@ class RootModule:
 def display_path(path: str | Path | None) -> str | None:
     if path is None:
         return None
+    return _display(os.getcwd(), str(path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(cwd: str, path: str) -> str:
+    # Findings repeat the same few files: relpath is worth computing once per file.
     try:
-        relative = os.path.relpath(os.path.abspath(path))
+        relative = os.path.relpath(os.path.join(cwd, path), cwd)
     except ValueError:
-        relative = str(path)
+        relative = path
     return Path(relative).as_posix()
 
 
@@ -120,7 +158,7 @@ def _tf_folders(top: Path) -> list[Path]:
     found = []
     for folder, subfolders, files in os.walk(top):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d != ".terraform")
-        if any(name.endswith(".tf") for name in files):
+        if any(is_config_file(name) for name in files):
             found.append(Path(folder))
     return found
 
@@ -137,7 +175,7 @@ def _local_source(expr: E.Expr | None) -> str | None:
 
 def no_terraform(given: str | Path, detail: str) -> InputError:
     """The one wording, for `tfgen check` and `tfgen plan` alike, of a folder without Terraform."""
-    return InputError(f"{given}: no .tf files found ({detail})")
+    return InputError(f"{given}: no .tf or .tf.json files found ({detail})")
 
 
 def discover(paths: Iterable[str]) -> list[RootModule]:
@@ -148,15 +186,15 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
         if not path.exists():
             raise InputError(f"{given}: no such file or directory")
         if path.is_file():
-            if not path.name.endswith(".tf"):
-                raise InputError(f"{given}: not a .tf file or a directory")
+            if not is_config_file(path.name):
+                raise InputError(f"{given}: not a .tf or .tf.json file, nor a directory")
             roots.append(RootModule(path.parent, [cache.load(path)], display_path(path) or given))
             continue
         folders = _tf_folders(path)
         if not folders:
             raise no_terraform(given, "hidden folders and .terraform/ are skipped")
         # All files at once: what is not cached yet can be parsed in parallel.
-        files_of = {folder: sorted(f for f in folder.glob("*.tf") if f.is_file()) for folder in folders}
+        files_of = {folder: config_files(folder) for folder in folders}
         loaded = iter(cache.load_many(f for files in files_of.values() for f in files))
         parsed = {folder.resolve(): (folder, [next(loaded) for _ in files]) for folder, files in files_of.items()}
         called: set[Path] = set()
@@ -184,9 +222,26 @@ def _tfvars_files(directory: Path) -> list[Path]:
 
 def evaluate(root: RootModule, var_files: Iterable[str], files_read: list[str]) -> Model:
     overrides: dict[str, E.Expr] = {}
+    origins: dict[str, Path] = {}
     for path in [*_tfvars_files(root.directory), *(Path(v) for v in var_files)]:
-        overrides.update(cache.load_tfvars(path))
-    return evaluate_root(root.directory, root.files, overrides, root.label, files_read)
+        values = cache.load_tfvars(path)
+        overrides.update(values)
+        origins.update(dict.fromkeys(values, path))
+    return evaluate_root(root.directory, root.files, overrides, root.label, files_read, origins)
+
+
+def judged_place(resource: Resource, paths: Iterable[str]) -> tuple[int | None, Place | None]:
+    """The line of the first attribute in `paths` the resource's block has (or of the nearest
+    enclosing nested block), and where its value was set; else the block's first line."""
+    for path in paths:
+        candidate = path
+        while candidate and resource.position is not None:
+            line = resource.position(candidate)
+            if line is not None:
+                origin = resource.origin(candidate) if resource.origin is not None and candidate == path else None
+                return line, origin
+            candidate = candidate.rpartition(".")[0]
+    return resource.line, None
 
 
 def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Report) -> None:
@@ -194,10 +249,17 @@ def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Rep
 
     Each rule judges each of its subjects on its own: an Undecided from one judgement is the
     counted unknown for that rule and resource, and any other exception is an internal error
-    for that rule and resource; neither stops the other judgements or rules.
+    for that rule and resource; neither stops the other judgements or rules. A module call
+    whose module was not read counts one unknown per rule at the call: every rule is blind inside it.
     """
-    seen: set[tuple[str, str, str]] = set()
+    rules = tuple(rules)
     model.forget()
+    for call in model.unknown_modules.values():
+        shown = replace(call, file=display_path(call.file))
+        report.add("module", (call.address, shown.file, call.line), ModuleNotRead(shown, ()), model.root)
+        for rule in rules:
+            unknown = UnknownResult(rule.id, call.address, shown.file, call.line, f"module not read: {call.reason}", model.root)
+            report.add("unknown", (rule.id, call.address, shown.file, call.line), unknown, model.root)
 
     def fail(rule: Rule, hit: Fail) -> None:
         resource = hit.resource
@@ -205,29 +267,28 @@ def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Rep
             # count/for_each not known: the resource may not exist at all.
             undecided(rule, resource, f"{hit.message} (if it exists: its count/for_each is not known)")
             return
-        key = (rule.id, resource.address, hit.message)
-        if key in seen:
-            return
-        seen.add(key)
-        report.findings.append(
-            Finding(
-                rule_id=rule.id,
-                severity=hit.severity or rule.severity,
-                message=hit.message,
-                file=display_path(resource.file),
-                line=resource.line,
-                address=resource.address,
-                root=model.root,
-                suppressed=policy.suppression(rule.id, resource.file, model.root, resource.ignores),
-            )
+        file = display_path(resource.file)
+        via = replace(resource.via, file=display_path(resource.via.file)) if resource.via else None
+        line, origin = judged_place(resource, (hit.attribute,) if hit.attribute else rule.attributes)
+        finding = Finding(
+            rule_id=rule.id,
+            severity=hit.severity or rule.severity,
+            message=hit.message,
+            file=file,
+            line=line,
+            address=resource.address,
+            root=model.root,
+            suppressed=policy.suppression(rule.id, resource.file, model.root, resource.ignores),
+            via=via,
+            set_at=replace(origin, file=display_path(origin.file)) if origin else None,
+            roots=(model.root,),
         )
+        report.add("finding", (rule.id, resource.address, file, finding.line, hit.message), finding, model.root)
 
     def undecided(rule: Rule, resource: Resource, reason: str) -> None:
-        key = (rule.id, resource.address, "?")
-        if key in seen:
-            return
-        seen.add(key)
-        report.unknowns.append(UnknownResult(rule.id, resource.address, display_path(resource.file), resource.line, reason, model.root))
+        file = display_path(resource.file)
+        unknown = UnknownResult(rule.id, resource.address, file, resource.line, reason, model.root, (model.root,))
+        report.add("unknown", (rule.id, resource.address, file, resource.line), unknown, model.root)
 
     def internal(rule: Rule, resource: Resource | None, error: Exception) -> None:
         report.internal_errors.append(
@@ -257,7 +318,19 @@ def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Rep
                 internal(rule, subject, error)
 
 
-def run(paths: Iterable[str], policy: Policy, var_files: Iterable[str] = ()) -> Report:
+def _fetchable(model: Model) -> bool:
+    """True when `terraform init` would bring in a module that could not be read."""
+    return any(call.source and _local_source(E.Literal(call.source)) is None for call in model.unknown_modules.values())
+
+
+def run(
+    paths: Iterable[str],
+    policy: Policy,
+    var_files: Iterable[str] = (),
+    init: Callable[[RootModule], None] | None = None,
+) -> Report:
+    """Check every root module under `paths`. With `init`, a root that calls modules not yet
+    fetched (and has no `.terraform/modules/`) is handed to it first, then read again."""
     var_files = list(var_files)
     for var_file in var_files:
         if not Path(var_file).is_file():
@@ -268,6 +341,9 @@ def run(paths: Iterable[str], policy: Policy, var_files: Iterable[str] = ()) -> 
     files_read: list[str] = []
     for root in discover(paths):
         model = evaluate(root, var_files, files_read)
+        if init is not None and _fetchable(model) and not (root.directory / ".terraform" / "modules").is_dir():
+            init(root)
+            model = evaluate(root, var_files, files_read)
         report.roots.append(root.label)
         report.resources += len(model.managed())
         check_model(model, rules, policy, report)

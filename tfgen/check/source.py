@@ -6,7 +6,9 @@ no value in it is resolved yet.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tfgen.check.expr import Expr
 
@@ -44,3 +46,29 @@ class SourceBlock:
 class SourceFile:
     path: str
     blocks: list[SourceBlock]
+
+
+def is_config_file(name: str) -> bool:
+    """A Terraform configuration file: native syntax (`.tf`) or JSON syntax (`.tf.json`)."""
+    return name.endswith(".tf") or name.endswith(".tf.json")
+
+
+def config_files(folder: Path) -> list[Path]:
+    """The configuration files of one module folder, in the order Terraform reads them."""
+    return sorted(p for p in folder.iterdir() if is_config_file(p.name) and p.is_file())
+
+
+def assignment_line(path: Path, name: str) -> int:
+    """The line of `name = ...` (or `"name": ...`) in a .tfvars / .tfvars.json file; the least
+    indented match, as variables are assigned at the top level (1 when not found)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    pattern = re.compile(rf'^(\s*)(?:{re.escape(name)}\s*=|"{re.escape(name)}"\s*[:=])')
+    best: tuple[int, int] | None = None
+    for number, text in enumerate(lines, 1):
+        match = pattern.match(text)
+        if match and (best is None or len(match.group(1)) < best[0]):
+            best = (len(match.group(1)), number)
+    return best[1] if best else 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+from pathlib import Path
+
 import click
 
 _FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
@@ -32,7 +34,6 @@ def report_options(command):
 
 def policy_for(places: list[str], only, skip):
     """The rules to run and the project-wide skips from the .tfgen.yaml nearest each place."""
-    from pathlib import Path
 
     from tfgen.check.policy import Policy, find_config, load_config, parse_ids, select_rules
     from tfgen.check.rules import BY_ID
@@ -52,8 +53,6 @@ def policy_for(places: list[str], only, skip):
 
 def emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color) -> int:
     """Write the report where asked and return the exit code --fail-on gives it."""
-    from pathlib import Path
-
     from tfgen.report import Options, render
 
     if color is None:
@@ -79,9 +78,12 @@ def emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color) -> 
 
 @click.command("check")
 @click.argument("paths", nargs=-1)
-@click.option("--plan", "plan_file", type=click.Path(dir_okay=False), help="A plan from `terraform show -json PLANFILE`: judge its changes and planned values; PATH, if given, is its configuration (for files and lines).")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False), help="A plan (`terraform show -json PLANFILE` output, or the saved binary plan itself): judge its changes and planned values; PATH, if given, is its configuration (for files and lines).")
+@click.option("--init", "run_init", is_flag=True, help="Run `terraform init -backend=false` in each root module whose registry or git modules are not fetched yet, then check inside them.")
+@click.option("--plugin-dir", type=click.Path(file_okay=False, exists=True, path_type=Path), help="With --init: install providers only from this folder (air-gapped machines).")
+@click.option("--terraform", "terraform_bin", default="terraform", show_default=True, help="The terraform binary to run (--init, binary plans).")
 @report_options
-def check_command(paths, plan_file, fmt, output, fail_on, skip, only, var_files, show_unknown, show_suppressed, color, no_cache) -> int:
+def check_command(paths, plan_file, run_init, plugin_dir, terraform_bin, fmt, output, fail_on, skip, only, var_files, show_unknown, show_suppressed, color, no_cache) -> int:
     """Report where Terraform for ECS departs from the guidance.
 
     PATH is a .tf file or a folder, searched recursively: each folder of .tf files that no other
@@ -95,28 +97,76 @@ def check_command(paths, plan_file, fmt, output, fail_on, skip, only, var_files,
 
     \b
     Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
-                2 the input could not be read (bad HCL or JSON, missing path, bad option).
+                2 the input could not be read (bad HCL or JSON, missing path, bad option)
+                  or terraform failed (--init, a binary plan).
     Suppress one block's finding with a comment inside it:
         # tfgen:ignore=TFG203,TFG208 reason
     or project-wide in .tfgen.yaml:  skip: [{id: TFG105, reason: "..."}]
     """
-    from pathlib import Path
-
     from tfgen.check import cache
+    from tfgen.check.runner import display_path
 
     if not paths and not plan_file:
         raise click.UsageError("give a PATH to check, or --plan PLAN_JSON")
     cache.configure(enabled=not no_cache)
     policy = policy_for(list(paths) or [str(Path(plan_file).parent)], only, skip)
     if plan_file:
-        from tfgen.plan.analyze import analyze
+        from tfgen.plan.analyze import analyze, analyze_document
 
-        report = analyze(Path(plan_file), paths, policy, var_files)
+        if _is_binary_plan(Path(plan_file)):
+            document = _show_binary_plan(Path(plan_file), paths, terraform_bin)
+            report = analyze_document(document, display_path(plan_file) or plan_file, paths, policy, var_files)
+        else:
+            report = analyze(Path(plan_file), paths, policy, var_files)
     else:
         from tfgen.check.runner import run
 
-        report = run(paths, policy, var_files)
+        report = run(paths, policy, var_files, init=_initializer(plugin_dir, terraform_bin) if run_init else None)
     return emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color)
+
+
+def _is_binary_plan(path: Path) -> bool:
+    """A saved plan (`terraform plan -out`) is a zip archive, not JSON."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False  # the JSON reader reports it, with the file's name
+
+
+def _show_binary_plan(plan: Path, paths, terraform_bin) -> dict:
+    """`terraform show -json` of a binary plan, run in its configuration folder (the first PATH
+    given as a folder, else the plan's own folder), where its providers are installed."""
+    from tfgen.errors import TerraformError
+    from tfgen.terraform import Terraform
+    from tfgen.terraform.progress import progress
+
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    workdir = folders[0] if folders else plan.resolve().parent
+    advice = (
+        f"{plan} is a binary plan; tfgen reads it through `terraform show -json` run in its configuration "
+        f"folder ({workdir}, after `terraform init`). Give that folder as PATH, or run "
+        f"`terraform show -json {plan.name} > plan.json` there and pass --plan plan.json"
+    )
+    try:
+        with progress(f"terraform show -json {plan}"):
+            return Terraform(workdir, binary=terraform_bin).show_json(str(plan.resolve()))
+    except TerraformError as err:
+        raise TerraformError(f"{err}\n{advice}") from None
+    except ValueError:
+        raise TerraformError(f"`terraform show -json` did not print JSON\n{advice}") from None
+
+
+def _initializer(plugin_dir, terraform_bin):
+    """`terraform init -backend=false` in a root module, with a progress line on stderr."""
+    from tfgen.terraform import Terraform
+    from tfgen.terraform.progress import progress
+
+    def init(root) -> None:
+        with progress(f"terraform init -backend=false in {root.label}"):
+            Terraform(root.directory, binary=terraform_bin).init(plugin_dir=plugin_dir.resolve() if plugin_dir else None, backend=False)
+
+    return init
 
 
 @click.command("rules")

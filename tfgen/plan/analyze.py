@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from tfgen.check.model import Computed, Model, Resource, Unknown
+from tfgen.check.model import Computed, Model, PartialJson, PartialString, Resource, Unknown
 from tfgen.check.policy import Policy
 from tfgen.check.rules import BY_ID
 from tfgen.check.runner import Report, check_model, discover, display_path, evaluate
@@ -90,6 +90,7 @@ def attach_configuration(planned: Model, configurations: list[Model]) -> None:
         if source is None:
             continue
         resource.file, resource.line = source.file, source.line
+        resource.position, resource.origin, resource.via = source.position, source.origin, source.via
         resource.ignores = {**source.ignores, **resource.ignores}
         resource.prevent_destroy = resource.prevent_destroy or source.prevent_destroy
         if source.address != resource.address:
@@ -108,13 +109,20 @@ def attach_configuration(planned: Model, configurations: list[Model]) -> None:
 def _fill(planned: Any, configured: Any, address: str) -> Any:
     """The planned value, with its unknown parts replaced by what the configuration knows."""
     if isinstance(planned, Unknown):
-        if configured is None:
-            return planned
-        if not isinstance(configured, Unknown):
-            return configured
         # "Known after apply" (of the resource itself) says less than a reference to another
         # resource, a partly known string or the structure inside a jsonencode().
         vague = type(planned) is Unknown or (isinstance(planned, Computed) and planned.address == address)
+        if configured is None:
+            # The configuration sets it to null: the provider fills it in after apply (an ECS
+            # service's launch_type beside a capacity provider strategy). Rules read it as left
+            # out, as they do on the configuration.
+            return None if vague else planned
+        if not isinstance(configured, Unknown):
+            return configured
+        if isinstance(configured, (PartialJson, PartialString)):
+            # The configuration knows its structure (a policy document whose JSON the plan defers
+            # to apply): more than a reference, which leads to a value unknown in the plan too.
+            return configured
         return configured if vague and type(configured) is not Unknown else planned
     if isinstance(planned, dict) and isinstance(configured, dict):
         return {k: _fill(planned.get(k), configured.get(k), address) if k in configured else v for k, v in planned.items()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from tfgen.check.runner import Report
+from tfgen.check.runner import Finding, ModuleNotRead, Report
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,40 @@ class Options:
     show_unknown: bool = False
     show_suppressed: bool = False
     color: bool = False
+
+
+def at(file: str | None, line: int | None) -> str:
+    """`file:line` as the reports print a place."""
+    if file is None:
+        return "(no file)"
+    return f"{file}:{line}" if line else file
+
+
+def context(finding: Finding) -> str:
+    """How the user reaches a finding, in words: the tfvars line that set the value, the module
+    call of theirs that brings the block in, the root modules that share it ("" when none applies)."""
+    parts = []
+    if finding.set_at is not None:
+        parts.append(f"set at {at(finding.set_at.file, finding.set_at.line)}")
+    if finding.via is not None:
+        parts.append(f"via {finding.via.address} at {at(finding.via.file, finding.via.line)}")
+    if len(finding.roots) > 1:
+        parts.append(f"in {len(finding.roots)} roots: {', '.join(finding.roots)}")
+    return "; ".join(parts)
+
+
+def not_read_line(modules: list[ModuleNotRead]) -> str:
+    """The summary's sentence about module calls whose insides no rule could see ("" if none)."""
+    if not modules:
+        return ""
+    calls = ", ".join(
+        f"{m.call.address}{f' ({m.call.source})' if m.call.source else ''} at {at(m.call.file, m.call.line)}" for m in modules
+    )
+    count = len(modules)
+    return (
+        f"{count} module call{'' if count == 1 else 's'} not read: {calls}; "
+        "run `terraform init` or use `--init` to check inside"
+    )
 
 
 def _text(report: Report, options: Options) -> str:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import json
 
+from tfgen.check.model import ModuleCall
 from tfgen.check.runner import Finding, Report
+
+
+def _call(call: ModuleCall | None) -> dict | None:
+    if call is None:
+        return None
+    return {"address": call.address, "source": call.source, "file": call.file, "line": call.line}
 
 
 def _finding(finding: Finding) -> dict:
@@ -15,6 +22,9 @@ def _finding(finding: Finding) -> dict:
         "file": finding.file,
         "line": finding.line,
         "address": finding.address,
+        "roots": list(finding.roots),
+        "via": _call(finding.via),
+        "set_at": {"file": finding.set_at.file, "line": finding.set_at.line} if finding.set_at else None,
     }
 
 
@@ -27,6 +37,7 @@ def render(report: Report, options) -> str:
         "version": 1,
         "findings": [_finding(f) for f in sorted(report.active, key=_order)],
         "summary": report.summary(),
+        "modules_not_read": [{**_call(m.call), "reason": m.call.reason, "roots": list(m.roots)} for m in report.modules_not_read],
     }
     if report.plan is not None:
         document["changes"] = report.plan.as_json()

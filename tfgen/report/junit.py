@@ -8,11 +8,13 @@ from pathlib import PurePosixPath
 from tfgen.check.rules import CONFIG_RULES, RULES
 from tfgen.check.rules.base import SEVERITY_RANK
 from tfgen.check.runner import Finding, InternalError, Report
+from tfgen.report import context, not_read_line
 
 
 def _line(finding: Finding) -> str:
     where = f"{finding.file}:{finding.line}" if finding.file else "(no file)"
-    return f"{where}: {finding.severity}: {finding.address}: {finding.message}"
+    reached = context(finding)
+    return f"{where}: {finding.severity}: {finding.address}{f' ({reached})' if reached else ''}: {finding.message}"
 
 
 def _classname(root: str) -> str:
@@ -43,6 +45,7 @@ def render(report: Report, options) -> str:
                 skipped += 1
                 ET.SubElement(case, "skipped", message="not selected (--skip/--only)")
                 continue
+            # A finding shared by several roots is reported once, in the first root's suite.
             broken = [e for e in report.internal_errors if e.root == root and e.rule_id == rule.id]
             if broken:
                 errors += 1
@@ -59,6 +62,10 @@ def render(report: Report, options) -> str:
             rest = [f for f in found if broken or f not in failing]  # a test case holds an error or a failure
             if rest:
                 ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in rest) + "\n"
+        blind = [m for m in report.modules_not_read if root in m.roots]
+        if blind:
+            # No rule saw inside these: said beside the results, as the other formats do.
+            ET.SubElement(suite, "system-err").text = not_read_line(blind) + "\n"
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))
         suite.set("errors", str(errors))

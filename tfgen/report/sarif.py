@@ -8,7 +8,8 @@ from pathlib import Path
 
 from tfgen import __version__
 from tfgen.check.rules import RULES
-from tfgen.check.runner import Finding, Report
+from tfgen.check.runner import Finding, ModuleNotRead, Report
+from tfgen.report import context
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -42,20 +43,42 @@ def _rule(rule) -> dict:
     }
 
 
+def _physical(file: str | None, line: int | None) -> dict:
+    location: dict = {"physicalLocation": {"artifactLocation": {"uri": file or "", "uriBaseId": "%SRCROOT%"}}}
+    if line:
+        location["physicalLocation"]["region"] = {"startLine": line}
+    return location
+
+
+def _notification(module: ModuleNotRead) -> dict:
+    call = module.call
+    location = _physical(call.file, call.line)
+    location["logicalLocations"] = [{"fullyQualifiedName": call.address, "kind": "module"}]
+    source = f" ({call.source})" if call.source else ""
+    return {
+        "level": "warning",
+        "message": {"text": f"{call.address}{source} not read, no rule could look inside it: {call.reason}; run `terraform init` or use `--init`"},
+        "locations": [location],
+        "descriptor": {"id": "module-not-read"},
+    }
+
+
 def _result(finding: Finding, index: dict[str, int]) -> dict:
-    location: dict = {"physicalLocation": {"artifactLocation": {"uri": finding.file or "", "uriBaseId": "%SRCROOT%"}}}
-    if finding.line:
-        location["physicalLocation"]["region"] = {"startLine": finding.line}
+    location = _physical(finding.file, finding.line)
     location["logicalLocations"] = [{"fullyQualifiedName": finding.address, "kind": "resource"}]
     fingerprint = hashlib.sha256(f"{finding.rule_id}|{finding.address}|{finding.file}".encode()).hexdigest()
     result = {
         "ruleId": finding.rule_id,
         "ruleIndex": index[finding.rule_id],
         "level": LEVELS[finding.severity],
-        "message": {"text": f"{finding.message} ({finding.address})"},
+        "message": {"text": f"{finding.message} ({finding.address}{'; ' + context(finding) if context(finding) else ''})"},
         "locations": [location],
         "partialFingerprints": {"tfgenFinding/v1": fingerprint},
     }
+    if finding.via is not None:
+        related = _physical(finding.via.file, finding.via.line)
+        related.update(id=1, message={"text": f"the module call {finding.via.address} that brings this block in"})
+        result["relatedLocations"] = [related]
     if finding.suppressed:
         kind = "inSource" if finding.suppressed.startswith("inline") else "external"
         result["suppressions"] = [{"kind": kind, "justification": finding.suppressed}]
@@ -101,6 +124,12 @@ def render(report: Report, options) -> str:
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [_notification(m) for m in report.modules_not_read],
+                    }
+                ],
                 "results": [_result(f, index) for f in findings],
                 "invocations": [_invocation(report, index)],
                 "columnKind": "unicodeCodePoints",

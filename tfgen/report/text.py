@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from tfgen.check.rules import BY_ID
 from tfgen.check.rules.base import SEVERITY_RANK
 from tfgen.check.runner import Finding, Report
+from tfgen.report import context, not_read_line
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1"}
 
 
 def _paint(text: str, style: str, on: bool) -> str:
     return f"\033[{_COLORS[style]}m{text}\033[0m" if on else text
+
+
+def plain(text: str) -> str:
+    """Text without markdown emphasis: a terminal shows `**` as two stars."""
+    return re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
 
 
 def _sort_key(finding: Finding) -> tuple:
@@ -31,15 +38,17 @@ def _plural(count: int, word: str) -> str:
 def _finding_lines(finding: Finding, color: bool, detail: bool) -> list[str]:
     rule = BY_ID[finding.rule_id]
     where = f"{finding.line or '?':>5}"
+    reached = context(finding)
     lines = [
-        f"{where}  {_paint(f'{finding.severity:<7}', finding.severity, color)}  {_paint(finding.rule_id, 'bold', color)}  {finding.address}",
+        f"{where}  {_paint(f'{finding.severity:<7}', finding.severity, color)}  {_paint(finding.rule_id, 'bold', color)}  {finding.address}"
+        + (f"  ({reached})" if reached else ""),
         f"         {finding.message}",
     ]
     if finding.suppressed:
         lines.append(_paint(f"         suppressed ({finding.suppressed})", "dim", color))
     elif detail:
-        lines.append(_paint(f"         why: {rule.why}", "dim", color))
-        lines.append(_paint(f"         fix: {rule.fix}", "dim", color))
+        lines.append(_paint(f"         why: {plain(rule.why)}", "dim", color))
+        lines.append(_paint(f"         fix: {plain(rule.fix)}", "dim", color))
     return lines
 
 
@@ -75,9 +84,10 @@ def _plan_sections(report: Report, color: bool) -> tuple[list[str], list[Finding
             lines.append(f"  {_paint(f'{rule.severity:<7}', rule.severity, color)}  {_paint(rule_id, 'bold', color)}  {rule.title}")
             for finding in mine:
                 where = f"{finding.file}:{finding.line}" if finding.file else "no file: give the configuration folder to locate it"
-                lines.append(f"    {finding.address}  ({where})")
+                reached = context(finding)
+                lines.append(f"    {finding.address}  ({where}{'; ' + reached if reached else ''})")
                 lines.append(f"      {finding.message}")
-            lines.append(_paint(f"    fix: {rule.fix}", "dim", color))
+            lines.append(_paint(f"    fix: {plain(rule.fix)}", "dim", color))
         shown.update(found)
         lines.append("")
     lines.extend(_change_table(report.plan, color))
@@ -129,6 +139,9 @@ def render(report: Report, options) -> str:
             location = f"{error.file}:{error.line}" if error.file else "(no file)"
             lines.append(f"  {error.rule_id}  {location}  {error.address or '(no resource)'}: {error.message}")
         lines.append("")
+    blind = not_read_line(report.modules_not_read)
+    if blind:
+        lines.append(_paint(blind, "warning", color))
     lines.append(summary_line(report, options, color))
     return "\n".join(lines) + "\n"
 

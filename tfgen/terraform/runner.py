@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -54,6 +55,34 @@ def mirror_cli_config(mirror: Path, plugin_cache: Path | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Enough of a failed run's output to see where it stopped, without the whole plan.
+TAIL_LINES = 8
+MAX_ERROR_LINES = 60
+_DIAGNOSTIC = re.compile(r"^[│╷╵ ]*(Error|Warning): ")
+
+
+def failure_summary(stdout: str, stderr: str) -> str:
+    """Terraform's errors first (its `Error:` diagnostics, as it printed them), then the last
+    lines of what it printed before failing."""
+    output = (stderr + "\n" + stdout).splitlines()
+    errors: list[str] = []
+    inside = False
+    for line in output:
+        match = _DIAGNOSTIC.match(line)
+        if match:
+            inside = match.group(1) == "Error"
+        if inside:
+            errors.append(line)
+    errors = errors[:MAX_ERROR_LINES]
+    tail = [line for line in stdout.rstrip().splitlines()[-TAIL_LINES:]]
+    if not errors:
+        return "\n".join((stderr.rstrip().splitlines() + tail)[-(MAX_ERROR_LINES):]) + "\n"
+    parts = ["\n".join(errors).rstrip()]
+    if tail and not set(tail) <= set(errors):
+        parts.append(f"(last {len(tail)} lines of terraform's output:)\n" + "\n".join(tail))
+    return "\n\n".join(parts) + "\n"
+
+
 @dataclass
 class Terraform:
     """terraform in one working folder. `env` is added to the process environment."""
@@ -81,12 +110,15 @@ class Terraform:
             [binary, *args], cwd=self.workdir, env=env, capture_output=True, text=True, check=False
         )
         if check and proc.returncode != 0:
-            raise TerraformError(f"terraform {' '.join(args)} failed in {self.workdir}:\n{proc.stdout}{proc.stderr}")
+            raise TerraformError(f"terraform {' '.join(args)} failed in {self.workdir}:\n{failure_summary(proc.stdout, proc.stderr)}")
         return proc
 
-    def init(self, plugin_dir: Path | None = None) -> None:
-        """`terraform init`; with `plugin_dir`, providers come from that folder only (air-gapped)."""
+    def init(self, plugin_dir: Path | None = None, backend: bool = True) -> None:
+        """`terraform init`; with `plugin_dir`, providers come from that folder only (air-gapped);
+        without `backend`, no state is touched (modules and providers only)."""
         extra = [f"-plugin-dir={plugin_dir}"] if plugin_dir else []
+        if not backend:
+            extra.append("-backend=false")
         self.run("init", "-input=false", "-no-color", *extra)
 
     def validate(self) -> None:

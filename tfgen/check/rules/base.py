@@ -33,6 +33,9 @@ class Fail:
     resource: Resource
     message: str
     severity: str | None = None  # overrides the rule's default severity (TFG403's One Zone case)
+    # The attribute path judged ("volume.efs_volume_configuration.transit_encryption"), when it
+    # is not the rule's own `attributes`: the finding's line points at it.
+    attribute: str | None = None
 
 
 class Undecided(Exception):
@@ -154,6 +157,9 @@ class Rule:
     check: Judge
     # True for the 5xx rules: they judge what a plan changes, so only `--plan` runs them.
     plan_only: bool = False
+    # The attribute paths the rule judges, first found wins: a finding's line points at that
+    # attribute (or the nearest enclosing block present) instead of the resource's first line.
+    attributes: tuple[str, ...] = ()
 
     @property
     def guidance_section(self):

@@ -50,6 +50,7 @@ TFG401 = Rule(
     fix='Set transit_encryption = "ENABLED" in the volume\'s efs_volume_configuration.',
     url=_ECS_EFS,
     check=check_transit_encryption,
+    attributes=('volume.efs_volume_configuration.transit_encryption',),
 )
 
 
@@ -70,6 +71,7 @@ TFG402 = Rule(
     fix="Set encrypted = true (and kms_key_id for a customer managed key) on aws_efs_file_system.",
     url=f"{_EFS}/encryption.html",
     check=check_encrypted_at_rest,
+    attributes=('encrypted',),
 )
 
 
@@ -113,7 +115,7 @@ def check_multi_az(model: Model, fs: Resource) -> Iterator[Fail]:
     if len(subnets) >= 2:
         return
     pending.settle()
-    yield Fail(fs, f"EFS file system used by ECS tasks has mount targets in {len(subnets)} subnet(s); multi-AZ storage needs at least two availability zones")
+    yield Fail(fs, f"EFS file system used by ECS tasks has mount targets in {len(subnets)} subnet{'' if len(subnets) == 1 else 's'}; multi-AZ storage needs at least two availability zones")
 
 
 TFG403 = Rule(
@@ -163,6 +165,7 @@ TFG404 = Rule(
     fix='Remove platform_version (it defaults to LATEST) or set it to "1.4.0" or later.',
     url=_ECS_EFS,
     check=check_platform_version,
+    attributes=('platform_version',),
 )
 
 
@@ -220,7 +223,7 @@ def _volume_problems(model: Model, task: Resource, name: str, config: dict[str, 
         known(iam)
     missing = []
     if access_point in (None, ""):
-        missing.append("an access point")
+        missing.append("access point")
     if not is_unknown(iam) and iam != "ENABLED":
         missing.append('iam = "ENABLED"')
     if missing:
@@ -278,6 +281,7 @@ TFG405 = Rule(
     "role's policy (or to the task role in the file system policy).",
     url=_ECS_EFS,
     check=check_efs_iam_authorization,
+    attributes=('volume.efs_volume_configuration.authorization_config',),
 )
 
 
@@ -304,6 +308,7 @@ TFG406 = Rule(
     "the tasks (or container instances) that mount it.",
     url=f"{_EFS}/network-access.html",
     check=check_mount_target_ingress,
+    attributes=('cidr_blocks', 'ingress.cidr_blocks', 'cidr_ipv4'),
 )
 
 
@@ -344,4 +349,5 @@ TFG407 = Rule(
     'aws_efs_backup_policy with backup_policy { status = "ENABLED" }.',
     url=f"{_EFS}/awsbackup.html",
     check=check_protected_from_destroy,
+    attributes=('lifecycle.prevent_destroy',),
 )

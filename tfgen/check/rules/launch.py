@@ -47,6 +47,7 @@ TFG101 = Rule(
     "network_configuration block (subnets, security_groups).",
     url=f"{_DOCS}/fargate-task-networking.html",
     check=check_fargate_network_mode,
+    attributes=('network_mode',),
 )
 
 
@@ -73,6 +74,7 @@ TFG102 = Rule(
     "= 512, 1024 or 2048; cpu = 1024 with memory 2048 to 8192 in 1024 steps.",
     url=f"{_DOCS}/fargate-tasks-services.html#fargate-tasks-size",
     check=check_fargate_size,
+    attributes=('cpu',),
 )
 
 
@@ -129,7 +131,7 @@ def check_launch_type_compatible(model: Model, service: Resource) -> Iterator[Fa
         yield Fail(
             service,
             f"service runs on {', '.join(missing)} but {task.address} requires_compatibilities is "
-            f"{sorted(compat)}" + (" (left out: AWS treats it as EC2 only)" if task.get("requires_compatibilities") is None else ""),
+            f"{', '.join(sorted(compat)) or 'empty'}" + (" (left out: AWS treats it as EC2 only)" if task.get("requires_compatibilities") is None else ""),
         )
 
 
@@ -144,6 +146,7 @@ TFG104 = Rule(
     "the service on a launch type the task definition supports.",
     url=f"{_DOCS}/task_definition_parameters.html#requires_compatibilities",
     check=check_launch_type_compatible,
+    attributes=('launch_type', 'capacity_provider_strategy'),
 )
 
 
@@ -169,6 +172,7 @@ TFG105 = Rule(
     "deliberately (GPUs, daemon tasks, special instance types) and skip TFG105 with a reason.",
     url=f"{_DOCS}/AWS_Fargate.html",
     check=check_prefer_fargate,
+    attributes=('launch_type', 'capacity_provider_strategy'),
 )
 
 

@@ -62,6 +62,7 @@ TFG301 = Rule(
     'target_type = "ip", and use load_balancer { target_group_arn = ... } on the service.',
     url=f"{_ECS}/load-balancer-types.html",
     check=check_classic_with_awsvpc,
+    attributes=('load_balancer.elb_name',),
 )
 
 
@@ -144,6 +145,7 @@ TFG303 = Rule(
     fix='Set target_type = "ip" on the aws_lb_target_group the service\'s load_balancer block uses.',
     url=f"{_ECS}/alb-considerations.html",
     check=check_awsvpc_target_type,
+    attributes=('target_type',),
 )
 
 
@@ -176,6 +178,7 @@ TFG304 = Rule(
     "network_load_balancer_arns.",
     url="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
     check=check_privatelink_nlb,
+    attributes=('network_load_balancer_arns', 'gateway_load_balancer_arns'),
 )
 
 
@@ -235,6 +238,7 @@ TFG305 = Rule(
     "certificate.",
     url=f"{_ELB}/application/load-balancer-listeners.html",
     check=check_http_redirect,
+    attributes=('default_action.type',),
 )
 
 
@@ -294,6 +298,7 @@ TFG306 = Rule(
     "source_security_group_id).",
     url="https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/security-network.html",
     check=check_tasks_open_to_world,
+    attributes=('ingress.cidr_blocks', 'cidr_blocks', 'cidr_ipv4'),
 )
 
 _ALLOWED = {"application": ("HTTP", "HTTPS"), "network": ("TCP", "UDP", "TCP_UDP", "TLS")}
@@ -357,4 +362,5 @@ TFG307 = Rule(
     "an NLB; or change load_balancer_type to the type the protocol needs.",
     url=f"{_ELB}/network/load-balancer-listeners.html",
     check=check_protocol_fits,
+    attributes=('protocol',),
 )

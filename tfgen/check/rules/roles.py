@@ -102,6 +102,7 @@ TFG201 = Rule(
     "(iam_instance_profile { arn = ... }), launch configuration or instance.",
     url=f"{_DOCS}/instance_IAM_role.html",
     check=check_instance_profile,
+    attributes=('iam_instance_profile',),
 )
 
 
@@ -197,6 +198,7 @@ TFG203 = Rule(
     "task needs, and set task_role_arn to its ARN.",
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_task_role_present,
+    attributes=('task_role_arn',),
 )
 
 
@@ -232,6 +234,7 @@ TFG204 = Rule(
     '"ecs-tasks.amazonaws.com" }.',
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_task_role_trust,
+    attributes=('assume_role_policy',),
 )
 
 
@@ -276,6 +279,7 @@ TFG205 = Rule(
     "instance profile's role for the agent only.",
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_task_role_not_instance_role,
+    attributes=('task_role_arn',),
 )
 
 
@@ -311,6 +315,7 @@ TFG206 = Rule(
     "role with the application's permissions.",
     url=f"{_DOCS}/task_execution_IAM_role.html",
     check=check_task_execution_roles_differ,
+    attributes=('task_role_arn',),
 )
 
 
@@ -348,6 +353,7 @@ TFG207 = Rule(
     fix="Create one task role per task definition family, each with only that task's permissions.",
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_task_role_shared,
+    attributes=('task_role_arn',),
 )
 
 
@@ -478,6 +484,7 @@ TFG208 = Rule(
     'Resource "*" for actions that support nothing else (ecr:GetAuthorizationToken, xray:Put*, ...).',
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_task_role_least_privilege,
+    attributes=('policy',),
 )
 
 _CREDENTIAL_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
@@ -519,4 +526,5 @@ TFG209 = Rule(
     "and grant the permissions through the task role instead.",
     url=f"{_DOCS}/task-iam-roles.html",
     check=check_no_credentials_in_environment,
+    attributes=('container_definitions',),
 )
