@@ -32,7 +32,7 @@ def test_bridge_mode_stack_with_an_open_instance_security_group(tfgen):
     assert result.code == 1
     assert _findings(result) == [
         ("TFG105", "aws_ecs_service.app", 70),
-        ("TFG306", "aws_security_group_rule.app_from_anywhere", 20),
+        ("TFG306", "aws_security_group_rule.app_from_anywhere", 25)  # the cidr_blocks line,
     ]
     (finding,) = [f for f in result.json()["findings"] if f["rule_id"] == "TFG306"]
     assert "port 80" in finding["message"] and "container instances (bridge network mode)" in finding["message"]
@@ -42,7 +42,7 @@ def test_bridge_mode_stack_with_an_open_instance_security_group(tfgen):
 def test_listener_rules_only_http_listener_on_a_load_balancer_out_of_sight(tfgen):
     result = _check(tfgen, FIXTURES / "listener-rules-http")
     assert result.code == 1
-    assert _findings(result) == [("TFG305", "aws_lb_listener.http[0]", 20)]
+    assert _findings(result) == [("TFG305", "aws_lb_listener.http[0]", 27)]  # its default_action
     assert "aws_lb_listener_rule.web" in result.json()["findings"][0]["message"]
 
 
@@ -107,7 +107,8 @@ def test_an_http_listener_is_on_an_alb_even_when_the_load_balancer_is_unknown(tf
     folder = _write(tmp_path / "root", 'variable "lb_arn" {}\nvariable "protocol" {}\n' + _LISTENER.format(lb=lb, protocol=protocol))
     result = _check(tfgen, folder, "--only", "TFG305")
     found = _findings(result, "TFG305")
-    assert found == ([("TFG305", "aws_lb_listener.http", 4)] if expected == "finding" else [])
+    # the line is the default_action block the rule judges (the resource starts at line 4)
+    assert found == ([("TFG305", "aws_lb_listener.http", 10)] if expected == "finding" else [])
     assert (result.json()["summary"]["unknown"] > 0) == (expected == "unknown")
 
 

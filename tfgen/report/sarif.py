@@ -86,8 +86,9 @@ def _result(finding: Finding, index: dict[str, int]) -> dict:
 
 
 def _invocation(report: Report, index: dict[str, int]) -> dict:
-    """The run itself: unsuccessful, with one notification per rule that failed on some input."""
-    notifications = []
+    """The run itself: a notification per module call not read (every rule blind inside it), and
+    unsuccessful, with one notification per rule that failed on some input."""
+    notifications = [_notification(m) for m in report.modules_not_read]
     for error in report.internal_errors:
         notification: dict = {
             "level": "error",
@@ -124,12 +125,6 @@ def render(report: Report, options) -> str:
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
-                "invocations": [
-                    {
-                        "executionSuccessful": True,
-                        "toolExecutionNotifications": [_notification(m) for m in report.modules_not_read],
-                    }
-                ],
                 "results": [_result(f, index) for f in findings],
                 "invocations": [_invocation(report, index)],
                 "columnKind": "unicodeCodePoints",
