@@ -12,7 +12,7 @@ import yaml
 
 from stacks import EXAMPLE_NAMES, EXAMPLES, REPO, committed_files
 from tfgen.answers import load_answers_file
-from tfgen.render.stack import render_stack
+from tfgen.render.stack import stack_files
 
 
 def tfgen(*args: str, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -26,7 +26,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_examples_are_exactly_what_the_generator_renders(name):
     example = EXAMPLES / name
-    rendered = render_stack(load_answers_file(example / "answers.yaml"))
+    rendered = stack_files(load_answers_file(example / "answers.yaml"))
     committed = committed_files(example)
     assert sorted(rendered) == sorted(committed), "files differ; re-render: python -m tfgen new examples/NAME --answers examples/NAME/answers.yaml --force"
     for rel in rendered:

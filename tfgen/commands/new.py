@@ -27,8 +27,6 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
     Files in OUTDIR that differ from what would be written are never overwritten without --force.
     """
     from tfgen.answers import apply_overrides, build_answers, defaults_data, load_answers_file
-    from tfgen.render.stack import render_stack
-    from tfgen.render.write import write_stack
 
     if answers_file and defaults:
         raise click.UsageError("give --answers FILE or --defaults, not both")
@@ -47,21 +45,67 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
         if answers is None:
             click.echo("cancelled; nothing was written", err=True)
             return 130
-    files = render_stack(answers)
-    changed = write_stack(outdir, files, force=force)
-    if changed:
-        click.echo(f"wrote {len(changed)} file(s) to {outdir} ({len(files) - len(changed)} already up to date)")
+    return write_new_stack(outdir, answers, force, "--answers FILE" if answers_file is None else f"--answers {answers_file}")
+
+
+def write_new_stack(outdir: Path, answers, force: bool, answers_hint: str) -> int:
+    """Write the stack for `answers` into OUTDIR under its lock, and say what happened."""
+    from tfgen.render.provenance import ANSWERS_FILE
+    from tfgen.render.stack import render_stack, stack_files
+    from tfgen.render.write import locked, read_existing, recover, write_stack
+
+    with locked(outdir):
+        note = recover(outdir)
+        if note:
+            click.echo(f"{outdir}: {note}", err=True)
+        saved = read_existing(outdir / ANSWERS_FILE)
+        saved_text = saved.decode("utf-8", "replace") if saved is not None else None
+        files = stack_files(answers, saved_text)
+        previous, advice = None, None
+        if saved is not None:
+            earlier = _answers_in(outdir)
+            if earlier is not None and earlier != answers:
+                advice = (
+                    f"the stack in {outdir} was rendered from other answers: `tfgen update {outdir} {answers_hint}` "
+                    "merges the change into it and keeps your edits (--force overwrites them, keeping a copy "
+                    "under .tfgen/backup/)"
+                )
+                if not (outdir / ".tfgen" / "base").is_dir():
+                    previous = sorted(render_stack(earlier))  # a stack from before the merge base existed
+        if advice is None:
+            advice = (
+                f"they were edited after tfgen wrote them: `tfgen update {outdir}` merges tfgen's changes into "
+                "them and keeps your edits (--force overwrites them, keeping a copy under .tfgen/backup/)"
+            )
+        changed, deleted, backup = write_stack(outdir, files, force=force, previous=previous, advice=advice)
+    if backup:
+        click.echo(f"copied the {outdir} files --force overwrites or deletes to {outdir / backup}/", err=True)
+    if changed or deleted:
+        removed = f", removed {len(deleted)} no longer rendered ({', '.join(deleted)})" if deleted else ""
+        click.echo(f"wrote {len(changed)} file(s) to {outdir} ({len(files) - len(changed)} already up to date){removed}")
     else:
         click.echo(f"{outdir} is already up to date ({len(files)} files)")
     click.echo(f"next: cd {outdir} && terraform init && terraform plan   (see {outdir}/README.md)")
     return 0
 
 
+def _answers_in(outdir: Path):
+    """The validated answers saved in OUTDIR, or None when there are none or they do not load."""
+    from tfgen.answers import load_answers_file
+    from tfgen.errors import InputError
+    from tfgen.render.provenance import ANSWERS_FILE
+
+    try:
+        return load_answers_file(outdir / ANSWERS_FILE)
+    except InputError:
+        return None
+
+
 def _saved_answers(outdir: Path) -> dict | None:
     """The answers an earlier run saved in OUTDIR, to start the wizard from; None if none or unreadable."""
     from tfgen.answers.load import read_answers_file
     from tfgen.errors import InputError
-    from tfgen.render.stack import ANSWERS_FILE
+    from tfgen.render.provenance import ANSWERS_FILE
 
     saved = outdir / ANSWERS_FILE
     if not saved.is_file():
