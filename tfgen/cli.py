@@ -12,6 +12,7 @@ from tfgen import __version__
 from tfgen.commands.check import check_command, explain_command, rules_command
 from tfgen.commands.new import new_command
 from tfgen.commands.plan import plan_command
+from tfgen.commands.update import update_command
 from tfgen.errors import TfgenError
 
 
@@ -22,12 +23,14 @@ def cli() -> None:
 
     \b
     tfgen new OUTDIR        render a stack (wizard, --answers FILE or --defaults)
+    tfgen update [DIR]      change its answers or upgrade it, keeping your edits
     tfgen check PATH...     report where Terraform departs from the ECS guidance
     tfgen rules             list the rules; tfgen explain ID prints one in full
     """
 
 
 cli.add_command(new_command)
+cli.add_command(update_command)
 cli.add_command(check_command)
 cli.add_command(plan_command)
 cli.add_command(rules_command)
