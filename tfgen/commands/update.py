@@ -69,7 +69,7 @@ def _header_version(path: Path) -> str | None:
 def _update(directory: Path, old, new, version: str | None, dry_run: bool, fmt: str) -> int:
     from tfgen import __version__
     from tfgen.errors import ConflictError, InputError
-    from tfgen.render.provenance import ANSWERS_FILE, BASE_DIR, answers_yaml, base_paths
+    from tfgen.render.provenance import ANSWERS_FILE, BASE_DIR, base_paths
     from tfgen.render.stack import render_stack
     from tfgen.render.write import TXN_DIR, commit, locked, read_existing, recover
     from tfgen.update.impact import impact
@@ -100,16 +100,15 @@ def _update(directory: Path, old, new, version: str | None, dry_run: bool, fmt: 
                     f"and the answer changes merge as usual, but where tfgen {version or '?'}'s templates differ from "
                     f"{__version__}'s, the old lines look like your edits and are kept: review the result (git diff)"
                 )
-        theirs = render_stack(new)
-        new_answers = answers_yaml(new, read_existing(directory / ANSWERS_FILE).decode("utf-8")).encode()
-        theirs.pop(ANSWERS_FILE)
+        current_answers = read_existing(directory / ANSWERS_FILE)
+        theirs = render_stack(new, current_answers.decode("utf-8"))
+        new_answers = theirs.pop(ANSWERS_FILE)
         paths = sorted(set(base) | set(theirs))
         ours = {rel: read_existing(directory / rel) if not (directory / rel).is_dir() else None for rel in paths}
         unresolved = [m for rel in paths if ours[rel] is not None for m in [unresolved_conflict(ours[rel].decode("utf-8", "replace"), str(directory / rel))] if m]
         if unresolved:
             raise ConflictError("refusing to update while conflicts are unresolved; nothing was written:\n" + "\n".join(f"  {m}" for m in unresolved))
         changes = [decide(rel, base.get(rel), ours[rel], theirs.get(rel)) for rel in paths]
-        current_answers = read_existing(directory / ANSWERS_FILE)
         changes.append(Change(ANSWERS_FILE, "unchanged" if new_answers == current_answers else "update", current_answers, new_answers))
         consequences = impact(old, new)
         if dry_run:

@@ -76,14 +76,11 @@ def stack_files(a: Answers, saved_answers: str | None = None) -> dict[str, bytes
 
     `saved_answers`, the answers file already in the folder, keeps its comments and key order.
     """
-    files = render_stack(a)
-    if saved_answers is not None:
-        files[ANSWERS_FILE] = answers_yaml(a, saved_answers).encode()
-    return with_base(files)
+    return with_base(render_stack(a, saved_answers))
 
 
-def render_stack(a: Answers) -> dict[str, bytes]:
-    """Every file of the stack: relative path -> content."""
+def render_stack(a: Answers, saved_answers: str | None = None) -> dict[str, bytes]:
+    """Every file of the stack: relative path -> content. `saved_answers`: as in `stack_files`."""
     context = {"a": a, "version": __version__, "modules": modules_used(a), "tfvars": root_variables(a)}
     files: dict[str, bytes] = {}
     for out, template in ROOT_TEMPLATES.items():
@@ -91,7 +88,7 @@ def render_stack(a: Answers) -> dict[str, bytes]:
     if a.state.backend == "s3":
         files["backend.tf"] = jinja_env().get_template("backend.tf.j2").render(context).encode()
     files["terraform.tfvars"] = (TFVARS_HEADER + hcl_assignments(context["tfvars"])).encode()
-    files[ANSWERS_FILE] = answers_yaml(a).encode()
+    files[ANSWERS_FILE] = answers_yaml(a, saved_answers).encode()
     for module in context["modules"]:
         root = modules_dir() / module
         for path in sorted(p for p in root.rglob("*") if p.is_file() and _is_module_file(p)):
