@@ -104,7 +104,7 @@ def _update(directory: Path, old, new, version: str | None, dry_run: bool, fmt: 
         theirs = render_stack(new, current_answers.decode("utf-8"))
         new_answers = theirs.pop(ANSWERS_FILE)
         paths = sorted(set(base) | set(theirs))
-        ours = {rel: read_existing(directory / rel) if not (directory / rel).is_dir() else None for rel in paths}
+        ours = {rel: read_existing(directory / rel) for rel in paths}
         unresolved = [m for rel in paths if ours[rel] is not None for m in [unresolved_conflict(ours[rel].decode("utf-8", "replace"), str(directory / rel))] if m]
         if unresolved:
             raise ConflictError("refusing to update while conflicts are unresolved; nothing was written:\n" + "\n".join(f"  {m}" for m in unresolved))

@@ -99,7 +99,7 @@ def read_existing(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise
+        raise InputError(f"{path}: a folder stands where tfgen keeps a file; nothing was written") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror or err}; nothing was written") from None
 
