@@ -76,7 +76,10 @@ class Terminal:
 
 
 def answers_on_disk(out: Path) -> dict[str, Any]:
-    return yaml.safe_load((out / ".tfgen-answers.yaml").read_text())
+    """The saved answers, without the tfgen version saved beside them as provenance."""
+    saved = yaml.safe_load((out / ".tfgen-answers.yaml").read_text())
+    saved.pop("tfgen_version", None)
+    return saved
 
 
 def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
