@@ -154,3 +154,18 @@ def test_saved_answers_of_a_stack_without_load_balancer_replay(tmp_path):
     replay = tfgen("new", str(second), "--answers", str(first / ".tfgen-answers.yaml"))
     assert replay.returncode == 0, replay.stderr
     assert snapshot(first) == snapshot(second)
+
+
+def test_each_stack_ignores_terraform_debris_but_keeps_the_lock_file(tmp_path):
+    out = tmp_path / "stack"
+    assert tfgen("new", str(out), "--defaults").returncode == 0
+    subprocess.run(["git", "init", "-q", str(out)], check=True)
+
+    def ignored(rel: str) -> bool:
+        return subprocess.run(["git", "-C", str(out), "check-ignore", "-q", "--no-index", rel]).returncode == 0
+
+    for rel in (".terraform/providers/x", "terraform.tfstate", "terraform.tfstate.backup", "tfplan", "plan.json",
+                "prod.tfplan", "crash.log", ".tfgen/backup/20260101T000000Z/main.tf"):
+        assert ignored(rel), rel
+    for rel in (".terraform.lock.hcl", "main.tf", ".tfgen/base/main.tf", ".tfgen-answers.yaml", "modules/service/main.tf"):
+        assert not ignored(rel), rel

@@ -141,9 +141,10 @@ def test_upgrade_from_older_templates_and_a_stack_without_provenance(tmp_path, o
     assert f"tfgen_version: {__version__}" in (stack / ".tfgen-answers.yaml").read_text()
     sound(stack, offline_terraform)
 
-    # Before provenance: no .tfgen/, the version only in the header comment.
+    # Before provenance: no .tfgen/ nor .gitignore, the version only in the header comment.
     old = new_stack(tmp_path / "old")
     shutil.rmtree(old / ".tfgen")
+    (old / ".gitignore").unlink()
     answers = old / ".tfgen-answers.yaml"
     body = "\n".join(line for line in answers.read_text().splitlines() if not line.startswith(("#", "tfgen_version")))
     answers.write_text(f"# tfgen {__version__} answers: replay with `tfgen new DIR --answers .tfgen-answers.yaml`.\n{body}\n")
@@ -152,6 +153,7 @@ def test_upgrade_from_older_templates_and_a_stack_without_provenance(tmp_path, o
     assert result.returncode == 0, result.stderr
     assert "re-rendered it from the saved answers" in result.stderr
     assert MY_RESOURCE in (old / "main.tf").read_text() and (old / ".tfgen" / "base" / "main.tf").is_file()
+    assert (old / ".gitignore").is_file(), "a file the old stack never had is created, not taken as deleted"
     assert tfgen("check", str(old)).returncode == 0
 
 

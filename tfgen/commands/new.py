@@ -103,7 +103,7 @@ def _answers_in(outdir: Path):
 
 def _saved_answers(outdir: Path) -> dict | None:
     """The answers an earlier run saved in OUTDIR, to start the wizard from; None if none or unreadable."""
-    from tfgen.answers.load import read_answers_file
+    from tfgen.answers.load import VERSION_KEY, read_answers_file
     from tfgen.errors import InputError
     from tfgen.render.provenance import ANSWERS_FILE
 
@@ -116,4 +116,4 @@ def _saved_answers(outdir: Path) -> dict | None:
         click.echo(f"note: ignoring {saved}: {err}", err=True)
         return None
     click.echo(f"Starting from the answers saved in {saved}; Enter keeps each one.", err=True)
-    return data
+    return {k: v for k, v in data.items() if k != VERSION_KEY}

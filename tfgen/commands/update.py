@@ -91,6 +91,12 @@ def _update(directory: Path, old, new, version: str | None, dry_run: bool, fmt: 
         else:
             base = render_stack(old)
             base.pop(ANSWERS_FILE)
+            # Without a record of what was written, a file missing here may never have been
+            # written (an older tfgen had no .gitignore): it is created, not taken as deleted.
+            absent = sorted(rel for rel in base if not (directory / rel).exists())
+            base = {rel: content for rel, content in base.items() if rel not in absent}
+            if absent:
+                notes.append(f"created {', '.join(absent)}, which this stack did not have (if you had deleted one, delete it again: from now on it stays deleted)")
             if version == __version__:
                 notes.append(f"no merge base in {BASE_DIR}/ (rendered before tfgen kept one): re-rendered it from the saved answers with this tfgen, the version that wrote them")
             else:

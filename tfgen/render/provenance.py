@@ -90,6 +90,8 @@ def _dump(doc: Any) -> str:
 
 
 def _merged_text(existing: str, data: dict[str, Any]) -> str | None:
+    if _reads_as(existing, data):
+        return existing  # nothing changed: the file stays as the user keeps it
     try:
         doc = _yaml().load(existing)
     except Exception:  # noqa: BLE001 - any unreadable file is simply rewritten afresh
