@@ -248,3 +248,17 @@ def test_kill_during_update_at_random_points_leaves_a_consistent_stack(tmp_path)
         tfgen("update", str(work), *EFS_ON, env={"TFGEN_TEST_KILL_AFTER_STEP": str(step)})
         tfgen("new", str(work), "--defaults")  # any write command recovers under the lock
         assert snapshot(work) in (before, after)
+
+
+def test_a_hand_edit_of_the_answers_file_is_applied_with_its_impact(tmp_path):
+    stack = new_stack(tmp_path / "stack", *EFS_ON)
+    answers = stack / ".tfgen-answers.yaml"
+    replace(answers, "efs:\n  enabled: true", "efs:\n  enabled: false  # no more EFS")
+    replace(answers, "efs_mount: /data", "efs_mount:")
+    result = update(stack, "--no-input")
+    assert result.returncode == 0, result.stderr
+    assert "efs.enabled true -> false" in result.stdout and "every file on it is lost" in result.stdout
+    assert not (stack / "modules" / "efs").exists()
+    assert "enabled: false  # no more EFS" in answers.read_text()
+    again = update(stack, "--no-input")
+    assert "efs.enabled" not in again.stdout and "up to date" in again.stdout

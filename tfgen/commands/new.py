@@ -45,7 +45,11 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
         if answers is None:
             click.echo("cancelled; nothing was written", err=True)
             return 130
-    return write_new_stack(outdir, answers, force, "--answers FILE" if answers_file is None else f"--answers {answers_file}")
+    if answers_file:
+        how = f"--answers {answers_file}" + "".join(f" --set {o}" for o in overrides)
+    else:
+        how = "".join(f" --set {o}" for o in overrides).strip() if defaults else ""
+    return write_new_stack(outdir, answers, force, how)
 
 
 def write_new_stack(outdir: Path, answers, force: bool, answers_hint: str) -> int:
@@ -66,7 +70,7 @@ def write_new_stack(outdir: Path, answers, force: bool, answers_hint: str) -> in
             earlier = _answers_in(outdir)
             if earlier is not None and earlier != answers:
                 advice = (
-                    f"the stack in {outdir} was rendered from other answers: `tfgen update {outdir} {answers_hint}` "
+                    f"the stack in {outdir} was rendered from other answers: `{' '.join(['tfgen update', str(outdir), answers_hint]).strip()}` "
                     "merges the change into it and keeps your edits (--force overwrites them, keeping a copy "
                     "under .tfgen/backup/)"
                 )

@@ -40,7 +40,7 @@ def update_command(directory: Path, answers_file: Path | None, overrides: tuple[
         raise click.UsageError("give --answers FILE or --no-input, not both")
     data, lines = read_answers_file(saved_path)
     version = saved_version(data) or _header_version(saved_path)
-    old = build_answers(data, lines, str(saved_path))
+    old = _last_rendered(directory) or build_answers(data, lines, str(saved_path))
     if answers_file:
         new = load_answers_file(answers_file, list(overrides))
     elif no_input or overrides:
@@ -58,6 +58,20 @@ def update_command(directory: Path, answers_file: Path | None, overrides: tuple[
             click.echo("cancelled; nothing was written", err=True)
             return 130
     return _update(directory, old, new, version, dry_run, fmt)
+
+
+def _last_rendered(directory: Path):
+    """The answers of the last render, as its merge base keeps them: the saved file may have
+    been edited by hand since. None when there is no such copy, or it does not load."""
+    from tfgen.answers import load_answers_file
+    from tfgen.errors import InputError
+    from tfgen.render.provenance import ANSWERS_FILE, BASE_DIR
+
+    copy = directory / BASE_DIR / ANSWERS_FILE
+    try:
+        return load_answers_file(copy) if copy.is_file() else None
+    except InputError:
+        return None
 
 
 def _header_version(path: Path) -> str | None:
@@ -88,6 +102,7 @@ def _update(directory: Path, old, new, version: str | None, dry_run: bool, fmt: 
         recorded = base_paths(directory)
         if recorded:
             base = {rel: read_existing(directory / BASE_DIR / rel) for rel in recorded}
+            base.pop(ANSWERS_FILE, None)  # the answers file is rewritten in place, not merged
         else:
             base = render_stack(old)
             base.pop(ANSWERS_FILE)
@@ -120,8 +135,9 @@ def _update(directory: Path, old, new, version: str | None, dry_run: bool, fmt: 
         if dry_run:
             return _report_dry_run(directory, changes, consequences, notes, fmt)
         writes = {c.path: c.after for c in changes if c.writes}
-        writes |= {f"{BASE_DIR}/{rel}": content for rel, content in theirs.items() if base.get(rel) != content or not recorded}
-        deletes = [c.path for c in changes if c.deletes] + [f"{BASE_DIR}/{rel}" for rel in recorded if rel not in theirs]
+        written = theirs | {ANSWERS_FILE: new_answers}
+        writes |= {f"{BASE_DIR}/{rel}": content for rel, content in written.items() if read_existing(directory / BASE_DIR / rel) != content}
+        deletes = [c.path for c in changes if c.deletes] + [f"{BASE_DIR}/{rel}" for rel in recorded if rel not in written]
         _say_before(consequences, notes, fmt)
         commit(directory, writes, deletes)
     return _report(directory, changes, consequences, notes, fmt)

@@ -6,8 +6,9 @@
   Every string reads back byte for byte through tfgen's answers loader: anything beyond plain
   printable ASCII, or that YAML 1.1 would read as another type, is written double-quoted with
   escapes (a raw U+0085 or U+2028 would read back as a line break folded to a space).
-- `.tfgen/base/` holds the exact bytes tfgen last rendered for every other file: the common
-  ancestor `tfgen update` merges the user's edits and the new render against.
+- `.tfgen/base/` holds the exact bytes tfgen last wrote for every file: the common ancestor
+  `tfgen update` merges the user's edits and the new render against, and the answers they came
+  from (so a hand edit of `.tfgen-answers.yaml` is a change update can describe).
 """
 
 from __future__ import annotations
@@ -186,12 +187,9 @@ _RESOLVER = yaml.SafeLoader("")
 
 
 def with_base(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The rendered files plus their merge base: a copy of each under `.tfgen/base/`."""
-    out = dict(files)
-    for rel, content in files.items():
-        if rel != ANSWERS_FILE:
-            out[f"{BASE_DIR}/{rel}"] = content
-    return out
+    """The rendered files plus their merge base: a copy of each under `.tfgen/base/` (the
+    answers file's copy is what the answers were, for saying what a change of them does)."""
+    return files | {f"{BASE_DIR}/{rel}": content for rel, content in files.items()}
 
 
 def base_paths(outdir: Path) -> list[str]:
