@@ -165,7 +165,7 @@ def test_each_stack_ignores_terraform_debris_but_keeps_the_lock_file(tmp_path):
         return subprocess.run(["git", "-C", str(out), "check-ignore", "-q", "--no-index", rel]).returncode == 0
 
     for rel in (".terraform/providers/x", "terraform.tfstate", "terraform.tfstate.backup", "tfplan", "plan.json",
-                "prod.tfplan", "crash.log", ".tfgen/backup/20260101T000000Z/main.tf"):
+                "prod.tfplan", "crash.log", ".tfgen/backup/20260101T000000Z/main.tf", ".tfgen/txn/journal.json"):
         assert ignored(rel), rel
     for rel in (".terraform.lock.hcl", "main.tf", ".tfgen/base/main.tf", ".tfgen-answers.yaml", "modules/service/main.tf"):
         assert not ignored(rel), rel
