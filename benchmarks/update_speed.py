@@ -4,7 +4,8 @@ Renders a stack with 20 services (`tfgen new --answers`), appends a comment line
 it wrote (so every file needs a real three-way merge), then times
 `python -m tfgen update STACK --set services[0].cpu=512 --set services[0].memory=1024 --format json`
 as a subprocess, the median of --runs runs, each on a fresh copy of the edited stack. Prints the
-files merged and the wall time; the target is under 1 s.
+files merged, the wall time (the target is under 1 s) and the CPU time, which on a busy shared
+machine tells the work from the wait for a core.
 
     python benchmarks/update_speed.py [--runs 5]
 """
@@ -12,6 +13,7 @@ files merged and the wall time; the target is under 1 s.
 from __future__ import annotations
 
 import argparse
+import resource
 import json
 import shutil
 import statistics
@@ -56,13 +58,16 @@ def main() -> None:
         for path in files:
             if path.name != ".tfgen-answers.yaml":
                 path.write_text(path.read_text() + "\n# edited by hand\n")
-        times, report = [], {}
+        times, cpu, report = [], [], {}
         for run in range(args.runs):
             stack = root / f"run{run}"
             shutil.copytree(edited, stack)
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             result = tfgen("update", str(stack), "--set", "services[0].cpu=512", "--set", "services[0].memory=1024", "--format", "json")
             times.append(time.perf_counter() - start)
+            now = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime)
             if result.returncode not in (0, 1):
                 sys.exit(result.stderr)
             report = json.loads(result.stdout)
@@ -73,6 +78,8 @@ def main() -> None:
     print(f"update: {', '.join(f'{n} {a}' for a, n in sorted(actions.items()))}; {report['conflicts']} conflicts")
     print(f"tfgen update wall time, median of {args.runs}: {statistics.median(times):.3f} s "
           f"(min {min(times):.3f} s, max {max(times):.3f} s; target < 1 s)")
+    # On a shared machine the wall time includes waiting for a core; the CPU time does not.
+    print(f"tfgen update CPU time (user + system), median: {statistics.median(cpu):.3f} s")
 
 
 if __name__ == "__main__":
