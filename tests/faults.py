@@ -27,11 +27,14 @@ def tfgen(*args: str, env: dict[str, str] | None = None, bound_by_modes: bool = 
     )
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` (relative path -> bytes), empty folders as None."""
+def snapshot(folder: Path, backups: bool = True) -> dict[str, bytes]:
+    """Every file under `folder` (relative path -> bytes), empty folders as None; without
+    `backups`, leaving out the copies `tfgen new --force` keeps under .tfgen/backup/."""
     out: dict[str, bytes | None] = {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
+        if not backups and rel.startswith(".tfgen/backup"):
+            continue
         if path.is_file():
             out[rel] = path.read_bytes()
         elif path.is_dir() and not any(path.iterdir()):

@@ -32,15 +32,17 @@ def test_kill_between_any_two_moves_leaves_the_old_stack_or_the_new_one(tmp_path
         shutil.copytree(tmp_path / "old", work)
         killed = tfgen("new", str(work), "--defaults", "--force", env={"TFGEN_TEST_KILL_AFTER_STEP": str(step)})
         if killed.returncode == 0:
-            assert snapshot(work) == new
+            assert snapshot(work, backups=False) == new
             break
         assert killed.returncode == -9, killed.stderr
         # The next run recovers under the lock before anything else; asking for the old stack
         # without --force then writes nothing more.
         again = tfgen("new", str(work), "--defaults", *EFS_ON)
         assert "Traceback" not in again.stderr
-        state = snapshot(work)
+        state = snapshot(work, backups=False)
         assert state in (old, new), f"killed after step {step}: a mix of old and new files"
+        if state == new:  # the copies of the overwritten files came in the same transaction
+            assert len(list((work / ".tfgen" / "backup").glob("*/main.tf"))) == 1
         assert not (work / ".tfgen" / "txn").exists()
         outcomes.add("old" if state == old else "new")
     else:
@@ -94,16 +96,18 @@ def test_an_edited_file_that_is_no_longer_rendered_is_refused_then_copied_before
     assert not (out / "modules" / "efs").exists()
 
 
-def test_force_copies_every_edited_file_it_overwrites(tmp_path):
+def test_force_copies_every_file_it_overwrites(tmp_path):
     out = tmp_path / "stack"
-    render(out)
+    before = render(out)
     (out / "main.tf").write_text("# my main\n")
     result = tfgen("new", str(out), "--defaults", "--force", "--set", "services[0].cpu=512", "--set", "services[0].memory=1024")
     assert result.returncode == 0, result.stderr
     (backup,) = (out / ".tfgen" / "backup").iterdir()
     assert str(backup.relative_to(tmp_path)) in result.stderr
     assert (backup / "main.tf").read_text() == "# my main\n"
-    assert not (backup / "terraform.tfvars").exists(), "an unedited file loses nothing and is not copied"
+    assert (backup / "terraform.tfvars").read_text() == before["terraform.tfvars"].decode()
+    assert sorted(p.relative_to(backup).as_posix() for p in backup.rglob("*") if p.is_file()) == [
+        ".tfgen-answers.yaml", "README.md", "main.tf", "terraform.tfvars"]
 
 
 def test_a_second_tfgen_on_a_locked_folder_exits_1_and_says_why(tmp_path):

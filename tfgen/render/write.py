@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from tfgen.errors import BusyError, ClobberError, InputError
-from tfgen.render.provenance import ANSWERS_FILE, BACKUP_DIR, BASE_DIR, TFGEN_DIR, base_paths
+from tfgen.render.provenance import BACKUP_DIR, BASE_DIR, TFGEN_DIR, base_paths
 
 TXN_DIR = ".tfgen/txn"
 _JOURNAL = "journal.json"
@@ -124,7 +124,7 @@ def write_stack(
     `previous` are the files the earlier render wrote (default: those its base records): the
     ones this render no longer has are deleted, unless edited. Without `force`, raises
     ClobberError listing every file that differs or was edited, and writes nothing; with it,
-    each such file is first copied under `.tfgen/backup/<time>/`. Returns (written, deleted,
+    each such file is first copied under `.tfgen/backup/<time>/` (in the same transaction). Returns (written, deleted,
     backup folder or None). Files the user added are never touched.
     """
     previous = base_paths(outdir) if previous is None else previous
@@ -142,11 +142,9 @@ def write_stack(
         raise ClobberError(clashing, *([advice] if advice else []))
     changed = [rel for rel, content in sorted(files.items()) if (outdir / rel).is_dir() or read_existing(outdir / rel) != content]
     stale_base = [f"{BASE_DIR}/{rel}" for rel in previous if f"{BASE_DIR}/{rel}" not in files]
-    # A file that still holds what tfgen last wrote loses nothing when replaced; an edited one is copied.
-    # The answers file is the exception: it is rewritten from the answers just given, its comments kept.
-    edited = [rel for rel in changed if rel != ANSWERS_FILE and (rel in clashing or f"{rel} (a folder stands there)" in clashing)]
-    edited = [rel for rel in edited if (outdir / rel).is_dir() or read_existing(outdir / rel) != read_existing(outdir / BASE_DIR / rel)]
-    folder, backup = backups(outdir, edited + edited_stale)
+    # Every file --force overwrites (each differs from what is written) or deletes though edited.
+    overwritten = [rel for rel in changed if rel in clashing or f"{rel} (a folder stands there)" in clashing]
+    folder, backup = backups(outdir, overwritten + edited_stale)
     commit(outdir, {rel: files[rel] for rel in changed} | backup, stale + stale_base)
     return changed, stale, folder
 
