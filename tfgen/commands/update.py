@@ -81,7 +81,6 @@ def _header_version(path: Path) -> str | None:
 
 
 def _update(directory: Path, old, new, version: str | None, dry_run: bool, fmt: str) -> int:
-    from tfgen import __version__
     from tfgen.errors import ConflictError, InputError
     from tfgen.render.provenance import ANSWERS_FILE, BASE_DIR, base_paths
     from tfgen.render.stack import render_stack
@@ -100,47 +99,60 @@ def _update(directory: Path, old, new, version: str | None, dry_run: bool, fmt: 
             if note:
                 notes.append(note)
         recorded = base_paths(directory)
-        if recorded:
-            base = {rel: read_existing(directory / BASE_DIR / rel) for rel in recorded}
-            base.pop(ANSWERS_FILE, None)  # the answers file is rewritten in place, not merged
-        else:
-            base = render_stack(old)
-            base.pop(ANSWERS_FILE)
-            # Without a record of what was written, a file missing here may never have been
-            # written (an older tfgen had no .gitignore): it is created, not taken as deleted.
-            absent = sorted(rel for rel in base if not (directory / rel).exists())
-            base = {rel: content for rel, content in base.items() if rel not in absent}
-            if absent:
-                notes.append(f"created {', '.join(absent)}, which this stack did not have (if you had deleted one, delete it again: from now on it stays deleted)")
-            if version == __version__:
-                notes.append(f"no merge base in {BASE_DIR}/ (rendered before tfgen kept one): re-rendered it from the saved answers with this tfgen, the version that wrote them")
-            else:
-                notes.append(
-                    f"no merge base in {BASE_DIR}/, and this stack was rendered by tfgen {version or 'of an unknown version'}, not "
-                    f"{__version__}: the base is approximated by rendering the saved answers with this tfgen. Your edits "
-                    f"and the answer changes merge as usual, but where tfgen {version or '?'}'s templates differ from "
-                    f"{__version__}'s, the old lines look like your edits and are kept: review the result (git diff)"
-                )
+        base = _merge_base(directory, recorded, old, version, notes)
         current_answers = read_existing(directory / ANSWERS_FILE)
-        theirs = render_stack(new, current_answers.decode("utf-8"))
+        theirs = render_stack(new, (current_answers or b"").decode("utf-8", "replace"))
         new_answers = theirs.pop(ANSWERS_FILE)
         paths = sorted(set(base) | set(theirs))
         ours = {rel: read_existing(directory / rel) for rel in paths}
-        unresolved = [m for rel in paths if ours[rel] is not None for m in [unresolved_conflict(ours[rel].decode("utf-8", "replace"), str(directory / rel))] if m]
-        if unresolved:
-            raise ConflictError("refusing to update while conflicts are unresolved; nothing was written:\n" + "\n".join(f"  {m}" for m in unresolved))
+        unresolved = [unresolved_conflict(ours[rel].decode("utf-8", "replace"), str(directory / rel)) for rel in paths if ours[rel] is not None]
+        if any(unresolved):
+            listed = "\n".join(f"  {m}" for m in unresolved if m)
+            raise ConflictError(f"refusing to update while conflicts are unresolved; nothing was written:\n{listed}")
         changes = [decide(rel, base.get(rel), ours[rel], theirs.get(rel)) for rel in paths]
         changes.append(Change(ANSWERS_FILE, "unchanged" if new_answers == current_answers else "update", current_answers, new_answers))
         consequences = impact(old, new)
         if dry_run:
             return _report_dry_run(directory, changes, consequences, notes, fmt)
+        # The new base is the new render as tfgen made it, whatever the merge wrote beside it.
+        rendered = theirs | {ANSWERS_FILE: new_answers}
         writes = {c.path: c.after for c in changes if c.writes}
-        written = theirs | {ANSWERS_FILE: new_answers}
-        writes |= {f"{BASE_DIR}/{rel}": content for rel, content in written.items() if read_existing(directory / BASE_DIR / rel) != content}
-        deletes = [c.path for c in changes if c.deletes] + [f"{BASE_DIR}/{rel}" for rel in recorded if rel not in written]
+        writes |= {f"{BASE_DIR}/{rel}": content for rel, content in rendered.items() if read_existing(directory / BASE_DIR / rel) != content}
+        deletes = [c.path for c in changes if c.deletes] + [f"{BASE_DIR}/{rel}" for rel in recorded if rel not in rendered]
         _say_before(consequences, notes, fmt)
         commit(directory, writes, deletes)
     return _report(directory, changes, consequences, notes, fmt)
+
+
+def _merge_base(directory: Path, recorded: list[str], old, version: str | None, notes: list[str]) -> dict[str, bytes]:
+    """What tfgen last wrote, per file: the recorded base, or for a stack from before tfgen
+    kept one, the saved answers rendered again (exactly when they name this version)."""
+    from tfgen import __version__
+    from tfgen.render.provenance import ANSWERS_FILE, BASE_DIR
+    from tfgen.render.stack import render_stack
+    from tfgen.render.write import read_existing
+
+    if recorded:
+        base = {rel: read_existing(directory / BASE_DIR / rel) for rel in recorded}
+        base.pop(ANSWERS_FILE, None)  # the answers file is rewritten in place, not merged
+        return base
+    base = render_stack(old)
+    base.pop(ANSWERS_FILE)
+    if version == __version__:
+        notes.append(f"no merge base in {BASE_DIR}/ (rendered before tfgen kept one): re-rendered it from the saved answers with this tfgen, the version that wrote them")
+    else:
+        notes.append(
+            f"no merge base in {BASE_DIR}/, and this stack was rendered by tfgen {version or 'of an unknown version'}, not "
+            f"{__version__}: the base is approximated by rendering the saved answers with this tfgen. Your edits "
+            f"and the answer changes merge as usual, but where tfgen {version or '?'}'s templates differ from "
+            f"{__version__}'s, the old lines look like your edits and are kept: review the result (git diff)"
+        )
+    # Without a record of what was written, a file missing here may never have been written
+    # (an older tfgen wrote no .gitignore): it is created, not taken as deleted.
+    absent = sorted(rel for rel in base if not (directory / rel).exists())
+    if absent:
+        notes.append(f"{', '.join(absent)}: not in this stack, so created (if you had deleted one, delete it again: from then on it stays deleted)")
+    return {rel: content for rel, content in base.items() if rel not in absent}
 
 
 def _say_before(consequences: list[str], notes: list[str], fmt: str) -> None:
