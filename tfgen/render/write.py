@@ -124,8 +124,8 @@ def write_stack(
     `previous` are the files the earlier render wrote (default: those its base records): the
     ones this render no longer has are deleted, unless edited. Without `force`, raises
     ClobberError listing every file that differs or was edited, and writes nothing; with it,
-    each such file is first copied under `.tfgen/backup/<time>/` (in the same transaction). Returns (written, deleted,
-    backup folder or None). Files the user added are never touched.
+    each such file is first copied under `.tfgen/backup/<time>/`, in the same transaction.
+    Returns (written, deleted, backup folder or None). Files the user added are never touched.
     """
     previous = base_paths(outdir) if previous is None else previous
     # tfgen's own files (the merge base) follow the render; only the user's files can clash.
@@ -143,7 +143,7 @@ def write_stack(
     changed = [rel for rel, content in sorted(files.items()) if (outdir / rel).is_dir() or read_existing(outdir / rel) != content]
     stale_base = [f"{BASE_DIR}/{rel}" for rel in previous if f"{BASE_DIR}/{rel}" not in files]
     # Every file --force overwrites (each differs from what is written) or deletes though edited.
-    overwritten = [rel for rel in changed if rel in clashing or f"{rel} (a folder stands there)" in clashing]
+    overwritten = [rel for rel in changed if os.path.lexists(outdir / rel) and not rel.startswith(TFGEN_DIR + "/")]
     folder, backup = backups(outdir, overwritten + edited_stale)
     commit(outdir, {rel: files[rel] for rel in changed} | backup, stale + stale_base)
     return changed, stale, folder
