@@ -183,3 +183,14 @@ def test_a_failed_first_render_leaves_no_folder(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert not out.exists()
     assert fcntl  # the lock is an flock on the folder itself: no lock file to clean up
+
+
+def test_a_corrupt_journal_is_exit_2_naming_it_and_touches_nothing(tmp_path):
+    out = tmp_path / "stack"
+    before = render(out)
+    journal = out / ".tfgen" / "txn" / "journal.json"
+    journal.parent.mkdir(parents=True)
+    journal.write_text("{not json")
+    result = tfgen("new", str(out), "--defaults")
+    assert result.returncode == 2 and ".tfgen/txn" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(out) == before | {".tfgen/txn/journal.json": b"{not json"}

@@ -228,12 +228,18 @@ def recover(outdir: Path) -> str | None:
     txn = outdir / TXN_DIR
     if not os.path.lexists(txn):
         return None
-    if (txn / _COMMITTED).exists():
-        _finish(outdir)
-        return "an interrupted write had completed; cleaned up after it"
-    if (txn / _JOURNAL).exists():
-        _roll_back(outdir)
-        return "an interrupted write was undone; the stack is as it was before it"
+    try:
+        if (txn / _COMMITTED).exists():
+            _finish(outdir)
+            return "an interrupted write had completed; cleaned up after it"
+        if (txn / _JOURNAL).exists():
+            _roll_back(outdir)
+            return "an interrupted write was undone; the stack is as it was before it"
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise InputError(
+            f"{txn}: cannot finish or undo an interrupted write ({err}); its journal and the files it moved "
+            "aside are there to restore by hand"
+        ) from None
     _drop(txn)
     return "an interrupted write had not started changing files; removed its staging folder"
 
