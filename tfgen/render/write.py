@@ -58,6 +58,8 @@ def locked(outdir: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BusyError(f"{outdir}: another tfgen is writing this stack right now; nothing was written (run again when it has finished)") from None
+        except OSError as err:  # a filesystem without locks: writing unguarded could interleave two runs
+            raise InputError(f"{outdir}: cannot lock the folder ({err.strerror or err}); nothing was written") from None
         try:
             same = os.path.samestat(os.stat(outdir), os.fstat(fd))
         except OSError:
