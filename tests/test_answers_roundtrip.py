@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tfgen.answers import build_answers, load_answers_file
+from tfgen.answers.load import build_answers, load_answers_file
 from tfgen.answers.model import DEFAULT_IMAGE
 from tfgen.render.provenance import answers_yaml
 
