@@ -31,7 +31,7 @@ def committed_files(example: Path) -> dict[str, bytes]:
     files = {}
     for path in sorted(example.rglob("*")):
         rel = path.relative_to(example).as_posix()
-        if not path.is_file() or rel in NOT_RENDERED or rel.startswith(".terraform/") or "/.terraform/" in rel:
+        if not path.is_file() or rel in NOT_RENDERED or rel.startswith((".terraform/", ".tfgen/backup/")) or "/.terraform/" in rel:
             continue
         if path.name in {".terraform.lock.hcl", "terraform.tfstate", "tfplan", OVERRIDE_NAME, PROVIDER_NAME}:
             continue

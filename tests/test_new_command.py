@@ -12,7 +12,7 @@ import yaml
 
 from stacks import EXAMPLE_NAMES, EXAMPLES, REPO, committed_files
 from tfgen.answers import load_answers_file
-from tfgen.render.stack import render_stack
+from tfgen.render.stack import stack_files
 
 
 def tfgen(*args: str, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -26,7 +26,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_examples_are_exactly_what_the_generator_renders(name):
     example = EXAMPLES / name
-    rendered = render_stack(load_answers_file(example / "answers.yaml"))
+    rendered = stack_files(load_answers_file(example / "answers.yaml"))
     committed = committed_files(example)
     assert sorted(rendered) == sorted(committed), "files differ; re-render: python -m tfgen new examples/NAME --answers examples/NAME/answers.yaml --force"
     for rel in rendered:
@@ -154,3 +154,18 @@ def test_saved_answers_of_a_stack_without_load_balancer_replay(tmp_path):
     replay = tfgen("new", str(second), "--answers", str(first / ".tfgen-answers.yaml"))
     assert replay.returncode == 0, replay.stderr
     assert snapshot(first) == snapshot(second)
+
+
+def test_each_stack_ignores_terraform_debris_but_keeps_the_lock_file(tmp_path):
+    out = tmp_path / "stack"
+    assert tfgen("new", str(out), "--defaults").returncode == 0
+    subprocess.run(["git", "init", "-q", str(out)], check=True)
+
+    def ignored(rel: str) -> bool:
+        return subprocess.run(["git", "-C", str(out), "check-ignore", "-q", "--no-index", rel]).returncode == 0
+
+    for rel in (".terraform/providers/x", "terraform.tfstate", "terraform.tfstate.backup", "tfplan", "plan.json",
+                "prod.tfplan", "crash.log", ".tfgen/backup/20260101T000000Z/main.tf", ".tfgen/txn/journal.json"):
+        assert ignored(rel), rel
+    for rel in (".terraform.lock.hcl", "main.tf", ".tfgen/base/main.tf", ".tfgen-answers.yaml", "modules/service/main.tf"):
+        assert not ignored(rel), rel

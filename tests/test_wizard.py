@@ -75,7 +75,10 @@ class Terminal:
 
 
 def answers_on_disk(out: Path) -> dict[str, Any]:
-    return yaml.safe_load((out / ".tfgen-answers.yaml").read_text())
+    """The saved answers, without the tfgen version saved beside them as provenance."""
+    saved = yaml.safe_load((out / ".tfgen-answers.yaml").read_text())
+    saved.pop("tfgen_version", None)
+    return saved
 
 
 def check_json(folder: Path, *args: str) -> dict[str, Any]:

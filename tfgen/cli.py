@@ -14,6 +14,7 @@ from tfgen.commands.new import new_command
 from tfgen.commands.plan import plan_command
 from tfgen.commands.validate import validate_answers_command
 from tfgen.commands.schema import schema_command
+from tfgen.commands.update import update_command
 from tfgen.errors import TfgenError
 
 
@@ -24,6 +25,7 @@ def cli() -> None:
 
     \b
     tfgen new OUTDIR        render a stack (wizard, --answers FILE or --defaults)
+    tfgen update [DIR]      change its answers or upgrade it, keeping your edits
     tfgen check PATH...     report where Terraform departs from the ECS guidance
     tfgen plan DIR          terraform plan in DIR, then what the change does
     tfgen rules             list the rules
@@ -34,6 +36,7 @@ def cli() -> None:
 
 
 cli.add_command(new_command)
+cli.add_command(update_command)
 cli.add_command(check_command)
 cli.add_command(plan_command)
 cli.add_command(rules_command)

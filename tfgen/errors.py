@@ -32,13 +32,25 @@ class ClobberError(TfgenError):
 
     exit_code = 1
 
-    def __init__(self, paths: list[str]):
+    def __init__(self, paths: list[str], advice: str = "use --force to overwrite them"):
         self.paths = paths
         listed = "\n".join(f"  {p}" for p in paths)
         super().__init__(
             f"refusing to overwrite {len(paths)} file(s) that differ from what tfgen would write:\n"
-            f"{listed}\nnothing was written; use --force to overwrite them"
+            f"{listed}\nnothing was written; {advice}"
         )
+
+
+class BusyError(TfgenError):
+    """Another tfgen holds the lock on the stack folder (exit 1, nothing written)."""
+
+    exit_code = 1
+
+
+class ConflictError(TfgenError):
+    """`tfgen update` wrote merge conflicts, or refuses files that still hold conflict markers."""
+
+    exit_code = 1
 
 
 class TerraformError(TfgenError):

@@ -1,4 +1,4 @@
-# Values from .tfgen-answers.yaml, written by tfgen. Edit here or re-render with `tfgen new`.
+# Values from .tfgen-answers.yaml, written by tfgen. Edit here; `tfgen update` keeps your edits.
 
 name        = "etl"
 environment = "dev"

@@ -20,6 +20,10 @@ from tfgen.answers.reader import KeyPath as Path_
 from tfgen.answers.reader import format_path, read_file, read_value
 from tfgen.errors import AnswersError, InputError
 
+# Written by tfgen into a saved answers file as provenance (the version that rendered the stack);
+# not an answer, so it is set aside before validation.
+VERSION_KEY = "tfgen_version"
+
 
 def build_answers(data: dict[str, Any], lines: dict[Path_, int] | None = None, source: str = "") -> Answers:
     """Validate `data` into `Answers`, or raise `AnswersError` listing every problem.
@@ -30,6 +34,7 @@ def build_answers(data: dict[str, Any], lines: dict[Path_, int] | None = None, s
     if not isinstance(data, dict):
         raise AnswersError([f"{source or 'answers'}: the top level must be a mapping of keys to values"])
     lines = lines or {}
+    data = {k: v for k, v in data.items() if k != VERSION_KEY}
     try:
         answers = Answers.model_validate(data)
     except ValidationError as err:

@@ -99,11 +99,22 @@ def _decoded(source: str | bytes, path: Path) -> str:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: cannot read: {err}") from None
+    _refuse_conflict_markers(text, path)
+    return text
+
+
+def _refuse_conflict_markers(text: str, path: Path) -> None:
+    """A file `tfgen update` (or git) left conflict markers in is refused by name, not misparsed."""
+    from tfgen.update.markers import unresolved_conflict
+
+    message = unresolved_conflict(text, str(path))
+    if message:
+        raise InputError(message)
 
 
 def _parse(text: str, where: str) -> Tree:

@@ -29,8 +29,6 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
     Files in OUTDIR that differ from what would be written are never overwritten without --force.
     """
     from tfgen.answers import apply_overrides, build_answers, defaults_data, load_answers_file
-    from tfgen.render.stack import render_stack
-    from tfgen.render.write import write_stack
 
     if answers_file and defaults:
         raise click.UsageError("give --answers FILE or --defaults, not both")
@@ -47,7 +45,7 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
 
         saved: list[Path] = []
         answers = run_wizard(
-            list(overrides), initial=_saved_answers(outdir), save_answers=lambda a: saved.append(_save_answers_only(outdir, a, force))
+            list(overrides), initial=_saved_answers(outdir), save_answers=lambda a: saved.append(_save_answers_only(outdir, a))
         )
         if answers is None and saved:
             click.echo(f"saved the answers to {saved[0]}; the stack was not written")
@@ -58,10 +56,48 @@ def new_command(outdir: Path, answers_file: Path | None, overrides: tuple[str, .
             return 130
     for warning in answers.warnings:
         click.echo(f"warning: {warning}", err=True)
-    files = render_stack(answers)
-    changed = write_stack(outdir, files, force=force)
-    if changed:
-        click.echo(f"wrote {len(changed)} file(s) to {outdir} ({len(files) - len(changed)} already up to date)")
+    if answers_file:
+        how = f"--answers {answers_file}" + "".join(f" --set {o}" for o in overrides)
+    else:
+        how = "".join(f" --set {o}" for o in overrides).strip() if defaults else ""
+    return write_new_stack(outdir, answers, force, how)
+
+
+def write_new_stack(outdir: Path, answers, force: bool, answers_hint: str) -> int:
+    """Write the stack for `answers` into OUTDIR under its lock, and say what happened."""
+    from tfgen.render.provenance import ANSWERS_FILE
+    from tfgen.render.stack import render_stack, stack_files
+    from tfgen.render.write import locked, read_existing, recover, write_stack
+
+    with locked(outdir):
+        note = recover(outdir)
+        if note:
+            click.echo(f"{outdir}: {note}", err=True)
+        saved = read_existing(outdir / ANSWERS_FILE)
+        saved_text = saved.decode("utf-8", "replace") if saved is not None else None
+        files = stack_files(answers, saved_text)
+        previous, advice = None, None
+        if saved is not None:
+            earlier = _answers_in(outdir)
+            if earlier is not None and earlier != answers:
+                advice = (
+                    f"the stack in {outdir} was rendered from other answers: `{' '.join(['tfgen update', str(outdir), answers_hint]).strip()}` "
+                    "merges the change into it and keeps your edits (--force overwrites them, keeping a copy "
+                    "under .tfgen/backup/)"
+                )
+                if not (outdir / ".tfgen" / "base").is_dir():
+                    previous = sorted(render_stack(earlier))  # a stack from before the merge base existed
+        if advice is None:
+            advice = (
+                f"they were edited after tfgen wrote them: `tfgen update {outdir}` merges tfgen's changes into "
+                "them and keeps your edits (--force overwrites them, keeping a copy under .tfgen/backup/)"
+            )
+        changed, deleted, backup = write_stack(outdir, files, force=force, previous=previous, advice=advice)
+    if backup:
+        click.echo(f"copied the {outdir} files --force overwrites or deletes to {outdir / backup}/", err=True)
+    if changed or deleted:
+        removed = f", removed {len(deleted)} no longer rendered ({', '.join(deleted)})" if deleted else ""
+        click.echo(f"wrote {len(changed)} file(s) to {outdir} ({len(files) - len(changed)} already up to date){removed}")
     else:
         click.echo(f"{outdir} is already up to date ({len(files)} files)")
     click.echo(f"next, as {outdir / 'README.md'} explains:")
@@ -81,21 +117,43 @@ def next_steps(outdir: Path) -> list[str]:
     return steps
 
 
-def _save_answers_only(outdir: Path, answers, force: bool) -> Path:
-    """The wizard's "save the answers only": OUTDIR/.tfgen-answers.yaml and nothing else, written
-    under the same rule as the stack (a different file there needs --force)."""
-    from tfgen.render.stack import ANSWERS_FILE, answers_yaml
-    from tfgen.render.write import write_stack
+def _save_answers_only(outdir: Path, answers) -> Path:
+    """The wizard's "save the answers only": OUTDIR/.tfgen-answers.yaml and nothing else, under the
+    stack's lock and transaction. An answers file already there is updated in place (its comments
+    kept), and a copy of it goes under .tfgen/backup/ first: the wizard started from it, so the new
+    answers are what the user meant, and the old ones stay recoverable."""
+    from tfgen.render.provenance import ANSWERS_FILE, answers_yaml
+    from tfgen.render.write import backups, commit, locked, read_existing, recover
 
-    write_stack(outdir, {ANSWERS_FILE: answers_yaml(answers).encode()}, force=force)
+    with locked(outdir):
+        recover(outdir)
+        existing = read_existing(outdir / ANSWERS_FILE)
+        text = answers_yaml(answers, existing.decode("utf-8", "replace") if existing is not None else None)
+        content = text.encode("utf-8")
+        folder, copies = backups(outdir, [ANSWERS_FILE]) if existing not in (None, content) else (None, {})
+        commit(outdir, {ANSWERS_FILE: content} | copies)
+    if folder:
+        click.echo(f"kept a copy of the earlier answers under {outdir / folder}/", err=True)
     return outdir / ANSWERS_FILE
+
+
+def _answers_in(outdir: Path):
+    """The validated answers saved in OUTDIR, or None when there are none or they do not load."""
+    from tfgen.answers import load_answers_file
+    from tfgen.errors import InputError
+    from tfgen.render.provenance import ANSWERS_FILE
+
+    try:
+        return load_answers_file(outdir / ANSWERS_FILE)
+    except InputError:
+        return None
 
 
 def _saved_answers(outdir: Path) -> dict | None:
     """The answers an earlier run saved in OUTDIR, to start the wizard from; None if none or unreadable."""
-    from tfgen.answers.load import read_answers_file
+    from tfgen.answers.load import VERSION_KEY, read_answers_file
     from tfgen.errors import InputError
-    from tfgen.render.stack import ANSWERS_FILE
+    from tfgen.render.provenance import ANSWERS_FILE
 
     saved = outdir / ANSWERS_FILE
     if not saved.is_file():
@@ -106,4 +164,4 @@ def _saved_answers(outdir: Path) -> dict | None:
         click.echo(f"note: ignoring {saved}: {err}", err=True)
         return None
     click.echo(f"Starting from the answers saved in {saved}; Enter keeps each one.", err=True)
-    return data
+    return {k: v for k, v in data.items() if k != VERSION_KEY}

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
 from tfgen import __version__
 from tfgen.answers.model import Answers, Service
 from tfgen.render.hcl import hcl_assignments, hcl_comment, hcl_string, hcl_value
+from tfgen.render.provenance import ANSWERS_FILE, answers_yaml, with_base
 from tfgen.resources import modules_dir, templates_dir
 
 # Root-module files every stack has, and the template each comes from.
@@ -27,8 +27,8 @@ ROOT_TEMPLATES = {
     "main.tf": "main.tf.j2",
     "outputs.tf": "outputs.tf.j2",
     "README.md": "README.md.j2",
+    ".gitignore": "gitignore.j2",
 }
-ANSWERS_FILE = ".tfgen-answers.yaml"
 # What to run in a new stack's folder, in order, and why: the stack's README and the `next:` line
 # that `tfgen new` prints both come from here.
 NEXT_STEPS: tuple[tuple[str, str], ...] = (
@@ -82,8 +82,16 @@ def modules_used(a: Answers) -> list[str]:
     return used
 
 
-def render_stack(a: Answers) -> dict[str, bytes]:
-    """Every file of the stack: relative path -> content."""
+def stack_files(a: Answers, saved_answers: str | None = None) -> dict[str, bytes]:
+    """Everything `tfgen new` writes: the stack and its merge base under `.tfgen/base/`.
+
+    `saved_answers`, the answers file already in the folder, keeps its comments and key order.
+    """
+    return with_base(render_stack(a, saved_answers))
+
+
+def render_stack(a: Answers, saved_answers: str | None = None) -> dict[str, bytes]:
+    """Every file of the stack: relative path -> content. `saved_answers`: as in `stack_files`."""
     context = {"a": a, "version": __version__, "modules": modules_used(a), "tfvars": root_variables(a)}
     files: dict[str, bytes] = {}
     for out, template in ROOT_TEMPLATES.items():
@@ -91,7 +99,7 @@ def render_stack(a: Answers) -> dict[str, bytes]:
     if a.state.backend == "s3":
         files["backend.tf"] = jinja_env().get_template("backend.tf.j2").render(context).encode()
     files["terraform.tfvars"] = (TFVARS_HEADER + hcl_assignments(context["tfvars"])).encode()
-    files[ANSWERS_FILE] = answers_yaml(a).encode()
+    files[ANSWERS_FILE] = answers_yaml(a, saved_answers).encode()
     for module in context["modules"]:
         root = modules_dir() / module
         for path in sorted(p for p in root.rglob("*") if p.is_file() and _is_module_file(p)):
@@ -99,7 +107,7 @@ def render_stack(a: Answers) -> dict[str, bytes]:
     return files
 
 
-TFVARS_HEADER = "# Values from .tfgen-answers.yaml, written by tfgen. Edit here or re-render with `tfgen new`.\n\n"
+TFVARS_HEADER = "# Values from .tfgen-answers.yaml, written by tfgen. Edit here; `tfgen update` keeps your edits.\n\n"
 
 
 def _is_module_file(path: Path) -> bool:
@@ -108,21 +116,6 @@ def _is_module_file(path: Path) -> bool:
     return not any(p.startswith(".") for p in parts[len(modules_dir().parts) :]) and not path.name.endswith(
         (".tfstate", ".tfstate.backup", ".lock.hcl")
     )
-
-
-def answers_yaml(a: Answers) -> str:
-    """The answers file as saved beside the stack: every key, defaults included, replayable."""
-    header = (
-        f"# tfgen {__version__} answers: replay with `tfgen new DIR --answers .tfgen-answers.yaml`.\n"
-        "# Keys and meanings: see the answers contract in tfgen's documentation.\n"
-    )
-    data = a.model_dump(mode="json")
-    # Save what is in effect: with no load balancer no service is exposed, whatever the default
-    # says, and the saved file must replay without the "nothing to expose to" refusal.
-    exposed = {s.name for s in a.exposed_services}
-    for service in data["services"]:
-        service["expose"] = service["name"] in exposed
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 def root_variables(a: Answers) -> dict[str, Any]:

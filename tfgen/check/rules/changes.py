@@ -14,6 +14,14 @@ from tfgen.check.rules.base import Fail, Judge, Rule, judges
 
 _EFS_BACKUP = "https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html"
 
+# What each change does to running infrastructure, in one place: these rules say it of a plan,
+# and `tfgen update` says it of an answers change before anything is planned.
+FILES_LOST = "every file on it is lost unless restored from a backup"
+TASKS_REPLACED = "its tasks stop and new ones start, with downtime in between"
+TASKS_STOPPED = "its tasks stop"
+NEW_DNS_NAME = "its DNS name changes, so clients, DNS records and PrivateLink consumers pointing at the old one break"
+CREDENTIALS_LOST = "running tasks lose their credentials and new tasks fail to start until the task definition is updated"
+
 
 def replaced(resource: Resource) -> bool:
     return "delete" in resource.actions and "create" in resource.actions
@@ -56,8 +64,7 @@ def _name(model: Model, resource: Resource) -> str:
 def check_file_system_loss(model: Model, resource: Resource, verb: str) -> Iterator[Fail]:
     yield Fail(
         resource,
-        f"the plan {verb} EFS file system{_name(model, resource)}{_because(resource)}: every file on it is lost "
-        "unless restored from a backup",
+        f"the plan {verb} EFS file system{_name(model, resource)}{_because(resource)}: {FILES_LOST}",
     )
 
 
@@ -112,14 +119,12 @@ def check_downtime(model: Model, resource: Resource) -> Iterator[Fail]:
     if resource.type == "aws_ecs_service":
         yield Fail(
             resource,
-            f"the plan replaces ECS service{_name(model, resource)}{_because(resource)}: its tasks stop and new ones start, "
-            "with downtime in between",
+            f"the plan replaces ECS service{_name(model, resource)}{_because(resource)}: {TASKS_REPLACED}",
         )
     else:
         yield Fail(
             resource,
-            f"the plan replaces load balancer{_name(model, resource)}{_because(resource)}: its DNS name changes, "
-            "so clients, DNS records and PrivateLink consumers pointing at the old one break",
+            f"the plan replaces load balancer{_name(model, resource)}{_because(resource)}: {NEW_DNS_NAME}",
         )
 
 
@@ -168,8 +173,7 @@ def check_role_loss(model: Model, role: Resource, verb: str) -> Iterator[Fail]:
         yield Fail(
             role,
             f"the plan {verb} IAM role{_name(model, role)}{_because(role)}, used as task or execution role by "
-            f"task definition {', '.join(users)}: running tasks lose their credentials and new tasks fail "
-            "to start until the task definition is updated",
+            f"task definition {', '.join(users)}: {CREDENTIALS_LOST}",
         )
 
 

@@ -1,0 +1,100 @@
+locals {
+  # Every resource name starts with the stack and its environment, e.g. "shop-prod".
+  name = "${var.name}-${var.environment}"
+}
+
+# A new VPC across 2 availability zones: public subnets for the load balancer and NAT,
+# private subnets for tasks and container instances, which get no public IP.
+module "network" {
+  source = "./modules/network"
+
+  name               = local.name
+  vpc_cidr           = var.vpc_cidr
+  azs                = var.azs
+  single_nat_gateway = var.single_nat_gateway
+}
+
+locals {
+  vpc_id             = module.network.vpc_id
+  public_subnet_ids  = module.network.public_subnet_ids
+  private_subnet_ids = module.network.private_subnet_ids
+}
+
+module "cluster" {
+  source = "./modules/cluster"
+
+  name = local.name
+  # EC2: the Auto Scaling group below supplies the container instances.
+  capacity_providers        = [module.ec2_capacity.capacity_provider_name]
+  default_capacity_provider = module.ec2_capacity.capacity_provider_name
+}
+
+# Container instances: ECS-optimized Amazon Linux 2023, registered with the cluster by the ECS
+# agent through their instance profile, scaled by the capacity provider.
+module "ec2_capacity" {
+  source = "./modules/ec2_capacity"
+
+  name             = local.name
+  cluster_name     = module.cluster.name
+  instance_type    = var.ec2.instance_type
+  min_size         = var.ec2.min_size
+  max_size         = var.ec2.max_size
+  desired_capacity = var.ec2.desired_capacity
+  ami_id           = var.ec2.ami_id
+  vpc_id           = local.vpc_id
+  subnet_ids       = local.private_subnet_ids
+}
+
+# An Application Load Balancer: HTTP/HTTPS, one listener rule per service path.
+module "alb" {
+  source = "./modules/alb"
+
+  name            = local.name
+  vpc_id          = local.vpc_id
+  subnet_ids      = var.load_balancer.internal ? local.private_subnet_ids : local.public_subnet_ids
+  internal        = var.load_balancer.internal
+  certificate_arn = var.load_balancer.certificate_arn
+
+  services = {
+    for key, service in var.services : key => {
+      port              = service.port
+      health_check_path = service.health_check_path
+      path_pattern      = service.path_pattern
+      priority          = service.listener_priority
+    } if service.expose
+  }
+}
+
+# One ECS service per entry of var.services, each with its own task role.
+module "service" {
+  source   = "./modules/service"
+  for_each = var.services
+
+  name           = "${local.name}-${each.key}"
+  container_name = each.key
+  region         = var.region
+  cluster_arn    = module.cluster.arn
+
+  # tfgen:ignore=TFG105 reserved instances already paid for
+  launch_type                   = "EC2"
+  capacity_provider_name        = module.ec2_capacity.capacity_provider_name
+  cluster_capacity_providers_id = module.cluster.capacity_providers_id
+
+  image          = each.value.image
+  container_port = each.value.port
+  cpu            = each.value.cpu
+  memory         = each.value.memory
+  desired_count  = each.value.desired_count
+  autoscaling    = each.value.autoscaling
+  environment    = each.value.environment
+  secrets        = each.value.secrets
+  permissions    = each.value.permissions
+
+  vpc_id     = local.vpc_id
+  subnet_ids = local.private_subnet_ids
+
+  load_balancer = each.value.expose ? {
+    target_group_arn  = module.alb.target_group_arns[each.key]
+    security_group_id = module.alb.security_group_id
+  } : null
+}

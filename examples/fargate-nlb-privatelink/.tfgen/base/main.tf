@@ -1,0 +1,79 @@
+locals {
+  # Every resource name starts with the stack and its environment, e.g. "shop-prod".
+  name = "${var.name}-${var.environment}"
+}
+
+# A new VPC across 2 availability zones: public subnets for the load balancer and NAT,
+# private subnets for tasks, which get no public IP.
+module "network" {
+  source = "./modules/network"
+
+  name               = local.name
+  vpc_cidr           = var.vpc_cidr
+  azs                = var.azs
+  single_nat_gateway = var.single_nat_gateway
+}
+
+locals {
+  vpc_id             = module.network.vpc_id
+  public_subnet_ids  = module.network.public_subnet_ids
+  private_subnet_ids = module.network.private_subnet_ids
+}
+
+module "cluster" {
+  source = "./modules/cluster"
+
+  name = local.name
+  # Fargate: AWS runs the tasks, there are no servers to manage.
+  capacity_providers        = ["FARGATE", "FARGATE_SPOT"]
+  default_capacity_provider = "FARGATE"
+}
+
+# A Network Load Balancer: TCP, one listener per service port, published through PrivateLink.
+module "nlb" {
+  source = "./modules/nlb"
+
+  name            = local.name
+  vpc_id          = local.vpc_id
+  subnet_ids      = var.load_balancer.internal ? local.private_subnet_ids : local.public_subnet_ids
+  internal        = var.load_balancer.internal
+  certificate_arn = var.load_balancer.certificate_arn
+  privatelink     = var.load_balancer.privatelink
+
+  services = {
+    for key, service in var.services : key => {
+      port = service.port
+    } if service.expose
+  }
+}
+
+# One ECS service per entry of var.services, each with its own task role.
+module "service" {
+  source   = "./modules/service"
+  for_each = var.services
+
+  name           = "${local.name}-${each.key}"
+  container_name = each.key
+  region         = var.region
+  cluster_arn    = module.cluster.arn
+
+  launch_type = "FARGATE"
+
+  image          = each.value.image
+  container_port = each.value.port
+  cpu            = each.value.cpu
+  memory         = each.value.memory
+  desired_count  = each.value.desired_count
+  autoscaling    = each.value.autoscaling
+  environment    = each.value.environment
+  secrets        = each.value.secrets
+  permissions    = each.value.permissions
+
+  vpc_id     = local.vpc_id
+  subnet_ids = local.private_subnet_ids
+
+  load_balancer = each.value.expose ? {
+    target_group_arn  = module.nlb.target_group_arns[each.key]
+    security_group_id = module.nlb.security_group_id
+  } : null
+}

@@ -1,0 +1,54 @@
+"""What an answers change does to running infrastructure, said from the answers alone.
+
+The words are the plan rules' (TFG501-504, tfgen.check.rules.changes): the same consequence
+reads the same before planning as in the plan's report. `tfgen plan` has the last word.
+"""
+
+from __future__ import annotations
+
+from tfgen.answers.model import Answers
+from tfgen.check.rules.changes import CREDENTIALS_LOST, FILES_LOST, NEW_DNS_NAME, TASKS_REPLACED, TASKS_STOPPED
+
+
+def impact(old: Answers, new: Answers) -> list[str]:
+    """One line per consequence of going from `old` to `new`, most severe first."""
+    said: list[str] = []
+    if (old.name, old.environment) != (new.name, new.environment):
+        said.append(
+            f"name/environment {old.prefix} -> {new.prefix}: every resource is renamed, so the load balancer, the "
+            f"EFS file system and every ECS service are replaced: {FILES_LOST}; {TASKS_REPLACED}; {NEW_DNS_NAME}"
+        )
+        return said
+    if old.efs.enabled and not new.efs.enabled:
+        said.append(f"efs.enabled true -> false: the EFS file system is deleted (TFG501): {FILES_LOST}")
+    elif old.efs.enabled and old.efs.performance_mode != new.efs.performance_mode:
+        said.append(
+            f"efs.performance_mode {old.efs.performance_mode} -> {new.efs.performance_mode}: the EFS file system is "
+            f"replaced (TFG501): {FILES_LOST}"
+        )
+    old_services = [s.name for s in old.services]
+    new_services = [s.name for s in new.services]
+    gone = [n for n in old_services if n not in new_services]
+    added = [n for n in new_services if n not in old_services]
+    for name in gone:
+        renamed = added[gone.index(name)] if len(gone) == len(added) else None
+        how = f"renamed to {renamed!r}" if renamed else "removed"
+        said.append(
+            f"service {name!r} {how}: ECS service {name!r} is deleted (TFG503): {TASKS_STOPPED}; its task role is "
+            f"deleted (TFG504): {CREDENTIALS_LOST}"
+        )
+    lb_old, lb_new = old.load_balancer, new.load_balancer
+    if lb_old.type != "none" and lb_old.type != lb_new.type:
+        said.append(f"load_balancer.type {lb_old.type} -> {lb_new.type}: the load balancer is replaced (TFG503): {NEW_DNS_NAME}")
+    elif lb_old.type != "none" and lb_old.internal != lb_new.internal:
+        said.append(
+            f"load_balancer.internal {str(lb_old.internal).lower()} -> {str(lb_new.internal).lower()}: the load balancer "
+            f"is replaced (TFG503): {NEW_DNS_NAME}"
+        )
+    if old.launch_type != new.launch_type:
+        kept = [n for n in new_services if n in old_services]
+        said.append(
+            f"launch_type {old.launch_type} -> {new.launch_type}: ECS service {', '.join(repr(n) for n in kept)} "
+            f"replaced (TFG503): {TASKS_REPLACED}"
+        )
+    return said
