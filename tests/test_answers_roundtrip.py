@@ -20,7 +20,8 @@ TRICKY = ["\x85", "a\u2028b", "\u2029", " lead", "trail ", "${var.x}", "%{ if }"
 
 def answers_with(values: list[str]):
     env = {f"V{i}": v for i, v in enumerate(values)}
-    return build_answers({"name": "shop", "tags": {"note": values[0]}, "services": [{"name": "web", "image": DEFAULT_IMAGE, "environment": env}]})
+    # Free text goes in environment values: tags only take AWS's tag characters, which the answers refuse otherwise.
+    return build_answers({"name": "shop", "tags": {"note": "a b+c=d.e_f:g/h@i"}, "services": [{"name": "web", "image": DEFAULT_IMAGE, "environment": env}]})
 
 
 def read_back(text: str):

@@ -13,7 +13,7 @@ import pexpect
 from faults import tfgen
 
 REPO = Path(__file__).resolve().parent.parent
-CLEAR = "\x15"  # Ctrl-U: empty the line (text prompts start with the saved answer filled in)
+CLEAR = "\x15"  # Ctrl-U: empty the line (harmless: text prompts start empty, the saved answer shown in brackets)
 
 
 def test_wizard_keeps_saved_answers_on_enter_and_applies_a_change(tmp_path):
@@ -34,9 +34,9 @@ def test_wizard_keeps_saved_answers_on_enter_and_applies_a_change(tmp_path):
     child.expect_exact("Environment?")
     child.send(CLEAR + "prod\r")
     # Every other question: Enter keeps the saved answer.
-    while child.expect_exact(["Write the stack?", "? "]) == 1:
+    while child.expect_exact(["What do you want to do?", "? "]) == 1:
         child.send("\r")
-    child.send("y")
+    child.send("\r")  # the end menu's first choice: write the stack
     child.expect(pexpect.EOF)
     child.close()
     output = transcript.getvalue()

@@ -538,6 +538,7 @@ class Script:
         self.used: set[str] = set()
         self.asked: list[str] = []
         self.problems: list[str] = []
+        self.reused: dict[str, int] = {}
         self.presets: dict[str, Any] = {}
         self.choices: dict[str, list[tuple[str, Any]]] = {}
         self.summary_rows: list[tuple[str, str]] = []
@@ -552,6 +553,11 @@ class Script:
         self.used.add(key)
         value = self.answers[key]
         if isinstance(value, list) and value and isinstance(value[0], Attempt):
+            if len(value) == 1:
+                # The last attempt is reused for questions asked again later; served over and over,
+                # it is being refused: fail instead of looping forever.
+                self.reused[key] = self.reused.get(key, 0) + 1
+                assert self.reused[key] < 20, f"{key}: the last attempt keeps being refused: {self.problems[-1:]}"
             attempt = value.pop(0) if len(value) > 1 else value[0]
             return attempt.value
         return value
@@ -847,13 +853,13 @@ def test_tags_environment_and_secrets_are_asked_and_refused_by_entry() -> None:
     script = Script(
         {
             "name": "shop",
-            "tags": [Attempt("aws:team=x"), Attempt("team=shop, note=a, b")],
+            "tags": [Attempt("aws:team=x"), Attempt("team=shop, note=a b")],
             "services[0].environment": [Attempt("oops"), Attempt("1X=2"), Attempt("MODE=prod, LIST=a,b")],
             "services[0].secrets": [Attempt("DB=nope"), Attempt(f"DB={arn}")],
         }
     )
     answers = run(script)
-    assert answers.tags == {"team": "shop", "note": "a, b"}
+    assert answers.tags == {"team": "shop", "note": "a b"}
     assert answers.services[0].environment == {"MODE": "prod", "LIST": "a,b"}
     assert answers.services[0].secrets == {"DB": arn}
     assert script.problems == [

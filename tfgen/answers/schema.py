@@ -18,8 +18,17 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def answers_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of an answers file: unknown keys refused, defaults and descriptions given."""
+    from tfgen.answers.load import VERSION_KEY
+
     schema = model.Answers.model_json_schema(mode="validation")
     _key_rules(schema)
+    # Not an answer: the provenance tfgen writes into the answers file it saves (set aside on load).
+    schema["properties"][VERSION_KEY] = {
+        "type": "string",
+        "title": "Tfgen Version",
+        "description": "Written by tfgen into the answers file it saves: the tfgen version that rendered "
+        "the stack, which `tfgen update` reads. Not an answer; leave it to tfgen.",
+    }
     return {"$schema": DIALECT, "title": "tfgen answers file", **{k: v for k, v in schema.items() if k != "title"}}
 
 
