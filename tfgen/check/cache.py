@@ -7,7 +7,12 @@ Three layers, fastest first:
    together with tfgen's and python-hcl2's versions and this format's number: a changed file, an
    upgrade, or another parser never reads a stale entry. Entries are written to a temporary file
    and renamed into place, so concurrent runs (CI jobs, pre-commit hooks) never see half an
-   entry; a corrupt or unreadable entry is treated as a miss.
+   entry.
+   An entry is JSON, never a pickle: a cache folder shared between CI jobs is writable by
+   others, and reading an entry must not be able to run code. Reading it back builds only the
+   loader's own node classes (`_NODES`), checking every field's type, and the entry must name
+   the key it is read under; anything else (corrupt, truncated, swapped, wrong types, another
+   format) is a miss, parsed afresh and rewritten.
 3. What is left is parsed, in several processes when there are many files.
 
 `TFGEN_CACHE_DIR` chooses the folder (default: `$XDG_CACHE_HOME/tfgen` or `~/.cache/tfgen`);
@@ -17,19 +22,20 @@ Three layers, fastest first:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tfgen import __version__
-from tfgen.check.source import SourceBlock, SourceFile
+from tfgen.check import expr as E
+from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile
 
-FORMAT = 1
+FORMAT = 2
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 24
 
@@ -100,7 +106,7 @@ def _parse_tfvars(path: Path) -> dict[str, Any]:
 def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) -> list[Any]:
     paths = [Path(p) for p in paths]
     salt = _salt() + kind.encode() + b"\0"
-    store = _Store(cache_dir()) if _settings.enabled else None
+    store = _Store(cache_dir(), kind) if _settings.enabled else None
     found: dict[Path, Any] = {}
     to_parse: list[tuple[Path, str | None, tuple[int, int] | None]] = []
     for path in paths:
@@ -146,7 +152,8 @@ def _digest(path: Path, salt: bytes) -> str | None:
 
 def _copy_for(result: Any, path: Path) -> Any:
     """A parse of the same bytes, as its own object naming `path`."""
-    copied = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    kind = "tf" if isinstance(result, SourceFile) else "tfvars"
+    copied = decode(kind, encode(kind, result))
     return _relocated(copied, str(path)) if isinstance(copied, SourceFile) else copied
 
 
@@ -176,8 +183,9 @@ def _parse_all(paths: list[Path], parse: Callable[[Path], Any]) -> list[Any]:
 class _Store:
     """Entries on disk: DIR/v<FORMAT>/<2 hex>/<64 hex>, each a pickled parse."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, kind: str):
         self.root = directory / f"v{FORMAT}"
+        self.kind = kind
         self.writable = True
 
     def _entry(self, digest: str) -> Path:
@@ -187,21 +195,28 @@ class _Store:
         """The cached parse of content `digest` (now found at `path`), or None."""
         try:
             with self._entry(digest).open("rb") as handle:
-                cached = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+                entry = json.loads(handle.read())
+            if not isinstance(entry, dict) or entry.get("key") != digest or entry.get("kind") != self.kind:
+                return None
+            cached = decode(self.kind, entry.get("data"))
+        except (OSError, ValueError, RecursionError):  # JSONDecodeError and _Malformed are ValueErrors
             return None
         return _relocated(cached, str(path)) if isinstance(cached, SourceFile) else cached
 
     def put(self, digest: str, source: Any) -> None:
         if not self.writable:
             return
+        try:
+            data = json.dumps({"key": digest, "kind": self.kind, "data": encode(self.kind, source)}, separators=(",", ":"))
+        except (ValueError, TypeError, RecursionError):
+            return  # something the format cannot hold is simply not cached
         entry = self._entry(digest)
         temporary = None
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(source, out, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(data)
             os.replace(temporary, entry)
         except OSError:
             # A read-only or full cache folder must never fail a check: stop writing this run.
@@ -221,3 +236,147 @@ def _relocated(source: SourceFile, path: str) -> SourceFile:
         block.file = path
         stack.extend(block.blocks)
     return source
+
+
+# --- the entry format --------------------------------------------------------------------------
+#
+# A node is a JSON list: its class's tag, then its fields in order, each of a kind from _NODES.
+# Only these classes can come out of an entry, and each field must have its kind's type.
+
+
+class _Malformed(ValueError):
+    """An entry that is not exactly what `encode` writes."""
+
+
+_SCALARS = (str, int, float, bool, type(None))
+_NODES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "L": (E.Literal, ("scalar",)),
+    "V": (E.Variable, ("str",)),
+    "G": (E.GetAttr, ("expr", "str")),
+    "I": (E.Index, ("expr", "expr")),
+    "S": (E.Splat, ("expr", "exprs")),
+    "*": (E.SplatItem, ()),
+    "C": (E.Call, ("str", "exprs", "bool")),
+    "T": (E.TupleExpr, ("exprs",)),
+    "O": (E.ObjectExpr, ("pairs",)),
+    "?": (E.Conditional, ("expr", "expr", "expr")),
+    "B": (E.BinOp, ("str", "expr", "expr")),
+    "U": (E.UnaryOp, ("str", "expr")),
+    "F": (E.ForExpr, ("str?", "str", "expr", "expr", "expr?", "expr?", "bool")),
+    "P": (E.Template, ("parts",)),
+    "if": (E.TemplateIf, ("expr", "parts", "parts")),
+    "for": (E.TemplateFor, ("str?", "str", "expr", "parts")),
+    "X": (E.Unparsed, ("str",)),
+}
+_TAGS = {cls: (tag, kinds) for tag, (cls, kinds) in _NODES.items()}
+
+
+def encode(kind: str, value: Any) -> Any:
+    """JSON data for a parse: a SourceFile ("tf") or a tfvars mapping ("tfvars")."""
+    if kind == "tf":
+        return [_encode_block(b) for b in value.blocks]
+    return [[name, _encode_node(expr)] for name, expr in value.items()]
+
+
+def decode(kind: str, data: Any) -> Any:
+    """The parse `encode` wrote as `data`; raises _Malformed (a ValueError) on anything else."""
+    if kind == "tf":
+        return SourceFile(path="", blocks=[_decode_block(b) for b in _list(data)])
+    out: dict[str, E.Expr] = {}
+    for item in _list(data):
+        name, expr = _fixed(item, 2)
+        out[_str(name)] = _decode_node(expr)
+    return out
+
+
+def _encode_block(block: SourceBlock) -> list[Any]:
+    attributes = [[a.name, _encode_node(a.expr), a.line] for a in block.attributes.values()]
+    return [block.type, list(block.labels), attributes, [_encode_block(b) for b in block.blocks], block.line, block.end_line, [[k, v] for k, v in block.ignores.items()]]
+
+
+def _decode_block(data: Any) -> SourceBlock:
+    type_, labels, attributes, blocks, line, end_line, ignores = _fixed(data, 7)
+    decoded: dict[str, SourceAttribute] = {}
+    for item in _list(attributes):
+        name, expr, at = _fixed(item, 3)
+        decoded[_str(name)] = SourceAttribute(name=_str(name), expr=_decode_node(expr), line=_int(at))
+    return SourceBlock(
+        type=_str(type_),
+        labels=tuple(_str(label) for label in _list(labels)),
+        attributes=decoded,
+        blocks=[_decode_block(b) for b in _list(blocks)],
+        file="",
+        line=_int(line),
+        end_line=_int(end_line),
+        ignores={_str(k): _str(v) for k, v in (_fixed(pair, 2) for pair in _list(ignores))},
+    )
+
+
+def _encode_node(node: Any) -> list[Any]:
+    tag, kinds = _TAGS[type(node)]  # KeyError: a class the format does not know (not cached)
+    return [tag, *(_encode_field(kind, getattr(node, f.name)) for kind, f in zip(kinds, fields(node)))]
+
+
+def _encode_field(kind: str, value: Any) -> Any:
+    if kind in ("expr", "expr?"):
+        return None if value is None else _encode_node(value)
+    if kind == "exprs":
+        return [_encode_node(v) for v in value]
+    if kind == "pairs":
+        return [[_encode_node(k), _encode_node(v)] for k, v in value]
+    if kind == "parts":
+        return [p if isinstance(p, str) else _encode_node(p) for p in value]
+    if kind == "scalar" and not isinstance(value, _SCALARS):
+        raise TypeError(f"not a scalar: {type(value).__name__}")
+    return value
+
+
+def _decode_node(data: Any) -> Any:
+    items = _list(data)
+    if not items or not isinstance(items[0], str) or items[0] not in _NODES:
+        raise _Malformed("unknown node")
+    cls, kinds = _NODES[items[0]]
+    values = _fixed(items[1:], len(kinds))
+    return cls(*(_decode_field(kind, value) for kind, value in zip(kinds, values)))
+
+
+def _decode_field(kind: str, value: Any) -> Any:
+    if kind == "expr" or (kind == "expr?" and value is not None):
+        return _decode_node(value)
+    if kind == "exprs":
+        return tuple(_decode_node(v) for v in _list(value))
+    if kind == "pairs":
+        return tuple((_decode_node(k), _decode_node(v)) for k, v in (_fixed(p, 2) for p in _list(value)))
+    if kind == "parts":
+        return tuple(p if isinstance(p, str) else _decode_node(p) for p in _list(value))
+    if kind == "str" or (kind == "str?" and value is not None):
+        return _str(value)
+    if kind == "bool" and not isinstance(value, bool):
+        raise _Malformed("not a bool")
+    if kind == "scalar" and not isinstance(value, _SCALARS):
+        raise _Malformed("not a scalar")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Malformed("not a list")
+    return value
+
+
+def _fixed(value: Any, length: int) -> list[Any]:
+    if not isinstance(value, list) or len(value) != length:
+        raise _Malformed(f"not a list of {length}")
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Malformed("not a string")
+    return value
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _Malformed("not an integer")
+    return value
