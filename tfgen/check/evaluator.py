@@ -168,15 +168,22 @@ class Run:
 
 
 def _registry_modules(root_dir: Path) -> dict[str, Path]:
-    """Module key -> folder, from the manifest `terraform init` writes."""
+    """Module key -> folder, from the manifest `terraform init` writes (none: no modules)."""
     manifest = root_dir / ".terraform" / "modules" / "modules.json"
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return {}
+    except (OSError, ValueError, RecursionError) as err:
+        raise InputError(f"{manifest}: cannot read the module manifest ({type(err).__name__}); run terraform init again") from None
+    entries = data.get("Modules") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise InputError(f"{manifest}: not a module manifest: expected an object with a list \"Modules\"; run terraform init again")
     out = {}
-    for entry in data.get("Modules", []) if isinstance(data, dict) else []:
-        key, folder = entry.get("Key"), entry.get("Dir")
+    for number, entry in enumerate(entries):
+        key, folder = (entry.get("Key"), entry.get("Dir")) if isinstance(entry, dict) else (None, None)
+        if not isinstance(key, str) or not isinstance(folder, str):
+            raise InputError(f"{manifest}: not a module manifest: Modules[{number}] needs a string Key and Dir; run terraform init again")
         if key and folder:
             out[key] = (root_dir / folder) if not os.path.isabs(folder) else Path(folder)
     return out

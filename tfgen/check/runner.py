@@ -173,7 +173,7 @@ def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Rep
     """Run `rules` on one model, adding its findings and unknowns to `report`."""
     seen: set[tuple[str, str, str]] = set()
     for rule in rules:
-        for hit in rule.check(model):
+        for hit in _hits(rule, model):
             resource: Resource = hit.resource
             file = display_path(resource.file)
             if isinstance(hit, Fail) and not resource.instances_known:
@@ -202,6 +202,19 @@ def check_model(model: Model, rules: Iterable[Rule], policy: Policy, report: Rep
                     continue
                 seen.add(key)
                 report.unknowns.append(UnknownResult(rule.id, resource.address, file, resource.line, hit.reason, model.root))
+
+
+def _hits(rule: Rule, model: Model) -> list[Any]:
+    """A rule's hits. A rule that meets a value of a type Terraform itself would reject (a list
+    where a string goes: `family = ["x"]`) ends the check with exit 2 naming the root module,
+    never a traceback and never a silent pass."""
+    try:
+        return list(rule.check(model))
+    except Exception as err:  # noqa: BLE001 - whatever a configuration holds, the user gets a message
+        raise InputError(
+            f"{model.root}: {rule.id} cannot judge a value of an unexpected type ({type(err).__name__}: {err}); "
+            "`terraform validate` shows which argument"
+        ) from None
 
 
 def run(paths: Iterable[str], policy: Policy, var_files: Iterable[str] = ()) -> Report:
