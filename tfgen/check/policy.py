@@ -134,7 +134,7 @@ def load_config(path: Path, known: Iterable[str]) -> list[ConfigSkip]:
         data = yaml.load(raw.decode("utf-8-sig"), Loader=_yaml_loader())  # noqa: S506 - a safe loader
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        line = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        line = f":{mark.line + 1}" if mark is not None else ""
         raise InputError(f"{path}{line}: cannot parse YAML: {getattr(err, 'problem', err)}") from None
     except UnicodeDecodeError as err:
         raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from None

@@ -180,29 +180,31 @@ def _value(nullable: bool = True, container: type | None = None):
     return spec
 
 
-def _module(value: Any, where: str) -> None:
-    """A module of planned_values or of a state's values, its child modules recursively."""
-    stack = [(value, where, 0)]
-    while stack:
-        current, at, depth = stack.pop()
-        if depth > MAX_VALUE_DEPTH:
-            raise _Invalid(at, f"modules nested at most {MAX_VALUE_DEPTH} levels deep")
-        _MODULE(current, at)
-        for index, child in enumerate(current.get("child_modules") or []):
-            stack.append((child, f"{at}.child_modules[{index}]", depth + 1))
+def _tree(check: Any, children: Any):
+    """A module and its descendants (`children` of a module: (path suffix, child) pairs), each
+    checked by `check`, without recursion and at most MAX_VALUE_DEPTH deep."""
+
+    def spec(value: Any, where: str) -> None:
+        stack = [(value, where, 0)]
+        while stack:
+            current, at, depth = stack.pop()
+            if depth > MAX_VALUE_DEPTH:
+                raise _Invalid(at, f"modules nested at most {MAX_VALUE_DEPTH} levels deep")
+            check(current, at)
+            stack.extend((child, at + suffix, depth + 1) for suffix, child in children(current))
+
+    return spec
 
 
-def _config_module(value: Any, where: str) -> None:
-    stack = [(value, where, 0)]
-    while stack:
-        current, at, depth = stack.pop()
-        if depth > MAX_VALUE_DEPTH:
-            raise _Invalid(at, f"modules nested at most {MAX_VALUE_DEPTH} levels deep")
-        _CONFIG_MODULE(current, at)
-        for name, call in (current.get("module_calls") or {}).items():
-            if "module" in call:
-                stack.append((call["module"], f"{at}.module_calls.{name}.module", depth + 1))
-
+# A module of planned_values or of a state's values; a module of the configuration.
+_module = _tree(
+    lambda value, where: _MODULE(value, where),
+    lambda module: ((f".child_modules[{i}]", child) for i, child in enumerate(module.get("child_modules") or [])),
+)
+_config_module = _tree(
+    lambda value, where: _CONFIG_MODULE(value, where),
+    lambda module: ((f".module_calls.{name}.module", call["module"]) for name, call in (module.get("module_calls") or {}).items() if "module" in call),
+)
 
 _TEXT = _is(str, "a string")
 _RESOURCE = _object(
