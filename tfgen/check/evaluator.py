@@ -7,18 +7,26 @@ templates, conditionals, for-expressions, `count`/`for_each`/`dynamic` over know
 local modules and registry modules that `terraform init` has placed under `.terraform/modules/`.
 Everything else becomes a `tfgen.check.model.Unknown`; an evaluation error becomes one too, so
 no configuration can crash the checker.
+
+Evaluation has budgets, so no configuration can make a check hang or exhaust memory: elements
+of a collection and characters of a string (tfgen.check.functions), instances of resources and
+modules and steps of loops in one root module (`Run`), module nesting, and bytes that `file()`
+reads, only from regular files inside the module tree. Past a budget a value is unknown, with
+the budget as its reason.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tfgen.check import expr as E
-from tfgen.check.functions import STRUCTURAL, EvalError, call, json_encode, to_string
+from tfgen.check.functions import MAX_ELEMENTS, MAX_STRING, STRUCTURAL, BudgetExceeded, EvalError, call, json_encode, to_string, within_budget
 from tfgen.check import cache
 from tfgen.check.model import Computed, Model, PartialJson, PartialString, Resource, Unknown, is_known
 from tfgen.check.source import SourceBlock, SourceFile
@@ -27,6 +35,9 @@ from tfgen.errors import InputError
 # Meta-arguments and meta-blocks of a resource: not attributes of the resource itself.
 _META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
 _MAX_DEPTH = 60
+MAX_STEPS = 500_000  # loop iterations and collection elements made, in one root module
+MAX_INSTANCES = 20_000  # resource and module instances of one root module
+MAX_FILE_READ = 1 << 20  # bytes one file() / templatefile() reads
 
 
 class _PlaceholderKey:
@@ -157,14 +168,32 @@ class Run:
         self.root_dir = root_dir
         self.files_read = files_read
         self.registry = _registry_modules(root_dir)
-        self.depth = 0
+        self.steps = 0
+        self.instances = 0
+        self._loaded: dict[Path, list[SourceFile]] = {}
+
+    def spend(self, steps: int, what: str) -> None:
+        """Count `steps` of work; past MAX_STEPS every further step raises BudgetExceeded."""
+        self.steps += steps
+        if self.steps > MAX_STEPS:
+            raise BudgetExceeded(f"{what}: evaluation of this root module went past {MAX_STEPS} steps")
+
+    def instances_left(self, count: int) -> bool:
+        """Reserve `count` more resource or module instances, if the budget has room."""
+        if self.instances + count > MAX_INSTANCES:
+            return False
+        self.instances += count
+        return True
 
     def load_dir(self, directory: Path) -> list[SourceFile]:
+        if directory in self._loaded:  # a module called many times (count, or from many places)
+            return self._loaded[directory]
         paths = sorted(p for p in directory.glob("*.tf") if p.is_file())
         for path in paths:
             if str(path) not in self.files_read:
                 self.files_read.append(str(path))
-        return cache.load_many(paths)
+        self._loaded[directory] = cache.load_many(paths)
+        return self._loaded[directory]
 
 
 def _registry_modules(root_dir: Path) -> dict[str, Path]:
@@ -350,7 +379,7 @@ class ModuleInstance:
         block = self.calls[name]
         address = f"{self.prefix()}module.{name}"
         key_path = f"{self.key_path}.{name}" if self.key_path else name
-        source = evaluate(block.attr("source"), self.scope) if block.attr("source") is not None else None
+        source = safe_evaluate(block.attr("source"), self.scope) if block.attr("source") is not None else None
         if not isinstance(source, str):
             return Unknown(f"{address}: module source is not a literal string")
         if source.startswith("./") or source.startswith("../"):
@@ -361,8 +390,8 @@ class ModuleInstance:
             return Unknown(f"{address}: module {source!r} is not available locally (run terraform init)")
         if not directory.is_dir():
             return Unknown(f"{address}: module folder {directory} does not exist")
-        if self.run.depth > _MAX_DEPTH:
-            return Unknown(f"{address}: modules nested too deeply")
+        if key_path.count(".") >= _MAX_DEPTH:  # counted by the call chain, however it is reached
+            return Unknown(f"{address}: modules nested more than {_MAX_DEPTH} deep")
         files = self.run.load_dir(directory)
         ignores = {**self.ignores, **block.ignores}
 
@@ -393,13 +422,22 @@ def expand(block: SourceBlock, scope: Scope, make: Callable[[Any, Scope, bool], 
     """Instances of a block by its count/for_each: one, a list, a dict, or an Expansion."""
     count_expr = block.attr("count")
     each_expr = block.attr("for_each")
+    run = scope.module.run
+
+    def not_known(reason: str, names: dict[str, Any]) -> Expansion:
+        item = make(PLACEHOLDER, scope.bind(**names), False)
+        return Expansion(ResourceValue(item) if isinstance(item, ResourceInstance) else wrap(item), label)
+
     if count_expr is not None:
         count = safe_evaluate(count_expr, scope)
         if isinstance(count, str) and count.isdigit():
-            count = int(count)
+            count = int(count) if len(count) < 10 else math.inf
         if isinstance(count, bool) or not isinstance(count, (int, float)):
-            item = make(PLACEHOLDER, scope.bind(count={"index": Unknown(f"{label}: count is not known")}), False)
-            return Expansion(ResourceValue(item) if isinstance(item, ResourceInstance) else wrap(item), label)
+            reason = f"{label}: count is not known"
+            return not_known(reason, {"count": {"index": Unknown(reason)}})
+        if not (0 <= count <= MAX_ELEMENTS) or not run.instances_left(int(count)):
+            reason = f"{label}: count {count} is past tfgen's budget of {MAX_ELEMENTS} per block and {MAX_INSTANCES} per root module"
+            return not_known(reason, {"count": {"index": Unknown(reason)}})
         return [make(i, scope.bind(count={"index": i}), True) for i in range(int(count))]
     if each_expr is not None:
         each = safe_evaluate(each_expr, scope)
@@ -407,9 +445,14 @@ def expand(block: SourceBlock, scope: Scope, make: Callable[[Any, Scope, bool], 
             each = {v: v for v in each}
         if not isinstance(each, dict):
             unknown = Unknown(f"{label}: for_each is not known")
-            item = make(PLACEHOLDER, scope.bind(each={"key": unknown, "value": unknown}), False)
-            return Expansion(ResourceValue(item) if isinstance(item, ResourceInstance) else wrap(item), label)
+            return not_known(unknown.reason, {"each": {"key": unknown, "value": unknown}})
+        if not run.instances_left(len(each)):
+            unknown = Unknown(f"{label}: for_each of {len(each)} is past tfgen's budget of {MAX_INSTANCES} instances per root module")
+            return not_known(unknown.reason, {"each": {"key": unknown, "value": unknown}})
         return {k: make(k, scope.bind(each={"key": k, "value": v}), True) for k, v in sorted(each.items())}
+    if not run.instances_left(1):
+        reason = f"{label}: past tfgen's budget of {MAX_INSTANCES} instances per root module"
+        return not_known(reason, {})
     return make(None, scope, True)
 
 
@@ -516,6 +559,10 @@ def _dynamic(block: SourceBlock, scope: Scope) -> list[dict[str, Any]] | Unknown
     pairs = list(each.items()) if isinstance(each, dict) else list(enumerate(each)) if isinstance(each, list) else None
     if pairs is None:
         return Unknown(f"dynamic {name!r} blocks: for_each is not a collection")
+    try:
+        scope.module.run.spend(len(pairs), f"dynamic {name!r} blocks")
+    except BudgetExceeded as err:
+        return Unknown(str(err))
     return [block_body(contents[0], scope.bind(**{iterator: {"key": k, "value": v}})) for k, v in pairs]
 
 
@@ -630,6 +677,8 @@ def safe_evaluate(expr: E.Expr, scope: Scope) -> Any:
         return evaluate(expr, scope)
     except EvalError as err:
         return Unknown(f"cannot evaluate: {err}")
+    except BudgetExceeded as err:
+        return Unknown(f"not evaluated: {err}")
     except RecursionError:
         return Unknown("expression nested too deeply")
     except Exception as err:  # noqa: BLE001 - a checker must never crash on a configuration
@@ -790,6 +839,7 @@ def _template(parts: tuple[Any, ...], scope: Scope, whole: bool = False) -> Any:
             if isinstance(coll, Unknown):
                 return Unknown(f"template loop over a value not known: {coll.reason}")
             pairs = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll))
+            scope.module.run.spend(len(pairs), "a template %{for}")
             pieces = []
             for k, v in pairs:
                 names = {part.value_var: v}
@@ -798,6 +848,7 @@ def _template(parts: tuple[Any, ...], scope: Scope, whole: bool = False) -> Any:
                 pieces.append(_template(part.body, scope.bind(**names)))
             if any(isinstance(p, Unknown) for p in pieces):
                 return next(p for p in pieces if isinstance(p, Unknown))
+            _check_length(pieces)
             value = "".join(pieces)
         else:
             value = evaluate(part, scope)
@@ -810,9 +861,15 @@ def _template(parts: tuple[Any, ...], scope: Scope, whole: bool = False) -> Any:
             continue
         out.append(to_string(value))
         pieces.append(to_string(value))
+    _check_length(out)
     if unknown is not None:
         return PartialString(f"string template with a value not known: {unknown.reason}", pattern="".join(out), parts=tuple(pieces))
     return "".join(out)
+
+
+def _check_length(texts: list[str]) -> None:
+    if sum(len(t) for t in texts) > MAX_STRING:
+        raise BudgetExceeded(f"a string template makes more than {MAX_STRING} characters")
 
 
 def _truthy(value: Any) -> bool | Unknown:
@@ -877,11 +934,11 @@ def _binary(expr: E.BinOp, scope: Scope) -> Any:
         return left if isinstance(left, Unknown) else right
     a, b = _number(left), _number(right)
     if op == "+":
-        return a + b
+        return within_budget(a + b, "+")
     if op == "-":
-        return a - b
+        return within_budget(a - b, "-")
     if op == "*":
-        return a * b
+        return within_budget(a * b, "*")
     if op == "/":
         if b == 0:
             raise EvalError("division by zero")
@@ -957,7 +1014,9 @@ def _for(expr: E.ForExpr, scope: Scope) -> Any:
     is_object = expr.key is not None
     out_list: list[Any] = []
     out_map: dict[str, Any] = {}
+    run = scope.module.run
     for k, v in pairs:
+        run.spend(1, "a for-expression")
         names = {expr.value_var: v}
         if expr.key_var:
             names[expr.key_var] = k
@@ -1009,7 +1068,10 @@ def _call(expr: E.Call, scope: Scope) -> Any:
         if isinstance(last, Unknown):
             return Unknown(f"{name}(...) expanding a value not known")
         args.extend(last)
-    return call(name, args)
+    result = call(name, args)
+    if isinstance(result, (list, dict)):
+        scope.module.run.spend(len(result), f"{name}()")
+    return result
 
 
 def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
@@ -1018,12 +1080,29 @@ def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
     path = Path(args[0])
     if not path.is_absolute():
         path = scope.module.run.root_dir / path
-    if name == "fileexists":
-        return path.is_file()
+    # Only the module tree being checked: the root module's folder, or the calling module's.
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        resolved = path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return Unknown(f"{name}(): cannot resolve {args[0]}")
+    inside = any(resolved.is_relative_to(d.resolve()) for d in (scope.module.run.root_dir, scope.module.directory))
+    if not inside:
+        return Unknown(f"{name}(): {args[0]} is outside the checked module tree; tfgen does not read it")
+    if name == "fileexists":
+        return resolved.is_file()
+    try:
+        with open(resolved, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return Unknown(f"{name}(): {args[0]} is not a regular file")
+            data = handle.read(MAX_FILE_READ + 1)
+    except OSError:
         return Unknown(f"{name}(): cannot read {args[0]}")
+    if len(data) > MAX_FILE_READ:
+        return Unknown(f"{name}(): {args[0]} is larger than tfgen's budget of {MAX_FILE_READ} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return Unknown(f"{name}(): {args[0]} is not UTF-8 text")
     if name == "filebase64":
         return call("base64encode", [text])
     if name == "file":
@@ -1086,8 +1165,4 @@ def _collect(module: ModuleInstance, model: Model) -> None:
     model.unknown_modules.update(module.unknown_calls())
     for name in module.calls:
         for child in module.child_instances(name):
-            module.run.depth += 1
-            try:
-                _collect(child, model)
-            finally:
-                module.run.depth -= 1
+            _collect(child, model)
