@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable
 from tfgen import __version__
 from tfgen.check import expr as E
 from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile
+from tfgen.errors import InputError
 
 FORMAT = 2
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -73,6 +74,16 @@ def _salt() -> bytes:
     except PackageNotFoundError:  # pragma: no cover - it is a dependency
         parser = "unknown"
     return f"tfgen {__version__} python-hcl2 {parser} format {FORMAT}\0".encode()
+
+
+def tf_files(folder: Path) -> list[Path]:
+    """The `.tf` files of `folder`, sorted. A folder that cannot be listed is an InputError
+    naming it, as an unreadable file is: skipping it would pass a check that never looked."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(Path(e.path) for e in entries if e.name.endswith(".tf") and e.is_file())
+    except OSError as err:
+        raise InputError(f"{folder}: cannot read the folder: {err.strerror or err}") from None
 
 
 def load(path: str | Path) -> SourceFile:

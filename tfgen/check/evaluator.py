@@ -188,7 +188,7 @@ class Run:
     def load_dir(self, directory: Path) -> list[SourceFile]:
         if directory in self._loaded:  # a module called many times (count, or from many places)
             return self._loaded[directory]
-        paths = sorted(p for p in directory.glob("*.tf") if p.is_file())
+        paths = cache.tf_files(directory)
         for path in paths:
             if str(path) not in self.files_read:
                 self.files_read.append(str(path))
@@ -388,7 +388,13 @@ class ModuleInstance:
             directory = self.run.registry[key_path]
         else:
             return Unknown(f"{address}: module {source!r} is not available locally (run terraform init)")
-        if not directory.is_dir():
+        try:
+            is_folder = stat.S_ISDIR(directory.stat().st_mode)
+        except (FileNotFoundError, NotADirectoryError):
+            is_folder = False
+        except OSError as err:  # there, but not for us to read: never a silent skip
+            raise InputError(f"{directory}: cannot read the module folder ({address}): {err.strerror or err}") from None
+        if not is_folder:
             return Unknown(f"{address}: module folder {directory} does not exist")
         if key_path.count(".") >= _MAX_DEPTH:  # counted by the call chain, however it is reached
             return Unknown(f"{address}: modules nested more than {_MAX_DEPTH} deep")
@@ -679,6 +685,8 @@ def safe_evaluate(expr: E.Expr, scope: Scope) -> Any:
         return Unknown(f"cannot evaluate: {err}")
     except BudgetExceeded as err:
         return Unknown(f"not evaluated: {err}")
+    except InputError:
+        raise  # a file or folder that cannot be read ends the check (exit 2), whatever asked for it
     except RecursionError:
         return Unknown("expression nested too deeply")
     except Exception as err:  # noqa: BLE001 - a checker must never crash on a configuration

@@ -101,9 +101,13 @@ def display_path(path: str | Path | None) -> str | None:
     return Path(relative).as_posix()
 
 
+def _unreadable(err: OSError) -> None:
+    raise InputError(f"{err.filename}: cannot read the folder: {err.strerror or err}")
+
+
 def _tf_folders(top: Path) -> list[Path]:
     found = []
-    for folder, subfolders, files in os.walk(top):
+    for folder, subfolders, files in os.walk(top, onerror=_unreadable):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d != ".terraform")
         if any(name.endswith(".tf") for name in files):
             found.append(Path(folder))
@@ -136,7 +140,7 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
         if not folders:
             raise InputError(f"{given}: no .tf files found (hidden folders and .terraform/ are skipped)")
         # All files at once: what is not cached yet can be parsed in parallel.
-        files_of = {folder: sorted(f for f in folder.glob("*.tf") if f.is_file()) for folder in folders}
+        files_of = {folder: cache.tf_files(folder) for folder in folders}
         loaded = iter(cache.load_many(f for files in files_of.values() for f in files))
         parsed = {folder.resolve(): (folder, [next(loaded) for _ in files]) for folder, files in files_of.items()}
         called: set[Path] = set()
@@ -158,7 +162,11 @@ def _tfvars_files(directory: Path) -> list[Path]:
     for name in ("terraform.tfvars", "terraform.tfvars.json"):
         if (directory / name).is_file():
             out.append(directory / name)
-    out += sorted(p for p in directory.iterdir() if p.is_file() and (p.name.endswith(".auto.tfvars") or p.name.endswith(".auto.tfvars.json")))
+    try:
+        names = os.listdir(directory)
+    except OSError as err:
+        _unreadable(err)
+    out += sorted(directory / n for n in names if (n.endswith(".auto.tfvars") or n.endswith(".auto.tfvars.json")) and (directory / n).is_file())
     return out
 
 
