@@ -37,6 +37,7 @@ from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile
 from tfgen.errors import InputError
 
 FORMAT = 2
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 24
 
@@ -206,7 +207,10 @@ class _Store:
         """The cached parse of content `digest` (now found at `path`), or None."""
         try:
             with self._entry(digest).open("rb") as handle:
-                entry = json.loads(handle.read())
+                data = handle.read(MAX_ENTRY_BYTES + 1)
+            if len(data) > MAX_ENTRY_BYTES:
+                return None  # no parse of a file the loader accepts is this large
+            entry = json.loads(data)
             if not isinstance(entry, dict) or entry.get("key") != digest or entry.get("kind") != self.kind:
                 return None
             cached = decode(self.kind, entry.get("data"))

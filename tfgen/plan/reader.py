@@ -237,7 +237,7 @@ _CHANGE = _object(
     ),
 )
 _CONFIG_MODULE = _object(
-    resources=(_list_of(_object(address=(_TEXT, True), expressions=(_value(container=dict), False))), False),
+    resources=(_list_of(_object(address=(_TEXT, True), expressions=(_value(nullable=False, container=dict), False))), False),
     module_calls=(_map_of(_object(module=(_is(dict, "an object"), False))), False),
 )
 _PLAN = _object(
