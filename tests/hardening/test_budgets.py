@@ -26,6 +26,7 @@ HOSTILE = {
     "squaring": ("local.big * local.big * local.big * local.big * local.big", "bits"),
     "template_for": ('"%{ for i in range(999) }${format("%.9999f", i)}%{ endfor }"', "characters"),
     "yaml_bomb": ('yamldecode("a: &a [x,x,x,x,x,x,x,x,x]\\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f]")', "yamldecode() would make more than"),
+    "deep_json": ('jsondecode("' + "[" * 900 + "]" * 900 + '")', "nested more than 100 levels"),
     "distinct": ("length(distinct([for i in range(90000) : i]))", None),  # fine: linear, known
 }
 

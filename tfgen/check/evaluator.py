@@ -26,7 +26,17 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tfgen.check import expr as E
-from tfgen.check.functions import MAX_ELEMENTS, MAX_STRING, STRUCTURAL, BudgetExceeded, EvalError, call, json_encode, to_string, within_budget
+from tfgen.check.functions import (
+    MAX_ELEMENTS,
+    MAX_STRING,
+    STRUCTURAL,
+    BudgetExceeded,
+    EvalError,
+    call,
+    json_encode_within_budget,
+    to_string,
+    within_budget,
+)
 from tfgen.check import cache
 from tfgen.check.model import Computed, Model, PartialJson, PartialString, Resource, Unknown, is_known
 from tfgen.check.source import SourceBlock, SourceFile
@@ -596,7 +606,10 @@ def policy_document(instance: ResourceInstance) -> Any:
     for body in blocks:
         statements.append(_statement(body))
     document = {"Version": "2012-10-17", "Statement": statements}
-    return json_encode(document)
+    try:
+        return json_encode_within_budget(document)
+    except BudgetExceeded as err:
+        return Unknown(f"{instance.address}: {err}")
 
 
 def _statement(body: dict[str, Any]) -> dict[str, Any]:

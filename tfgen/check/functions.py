@@ -24,7 +24,7 @@ from tfgen.check.model import PartialJson, Unknown, is_known
 MAX_ELEMENTS = 100_000  # elements of one collection (a list, a map, count, for_each, range())
 MAX_STRING = 1 << 20  # characters of one string
 MAX_INT_BITS = 1100  # an integer beyond float range is no count, port or size
-MAX_PAIRS = 10_000_000  # element comparisons of one set function
+MAX_NESTING = 100  # levels of a value decoded from JSON or YAML (rules walk values recursively)
 
 
 class EvalError(Exception):
@@ -49,17 +49,20 @@ def within_budget(value: Any, what: str) -> Any:
 
 def _size(value: Any, limit: int, what: str) -> int:
     """Elements plus characters inside `value`, counted until `limit` (then BudgetExceeded):
-    values can share parts, so a small structure can stand for a huge text."""
+    values can share parts, so a small structure can stand for a huge text. Nesting deeper
+    than MAX_NESTING is past the budget too."""
     total = 0
-    stack = [value]
+    stack = [(value, 0)]
     while stack:
-        current = stack.pop()
+        current, depth = stack.pop()
         total += len(current) if isinstance(current, str) else 1
+        if depth > MAX_NESTING:
+            raise BudgetExceeded(f"{what} makes values nested more than {MAX_NESTING} levels deep")
         if isinstance(current, dict):
             total += sum(len(k) for k in current)
-            stack.extend(current.values())
+            stack.extend((v, depth + 1) for v in current.values())
         elif isinstance(current, list):
-            stack.extend(current)
+            stack.extend((v, depth + 1) for v in current)
         if total > limit:
             raise BudgetExceeded(f"{what} would make more than {limit} characters")
     return total
@@ -100,7 +103,7 @@ def json_encode(value: Any) -> str | PartialJson:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
-def _json_encode_bounded(value: Any) -> str | PartialJson:
+def json_encode_within_budget(value: Any) -> str | PartialJson:
     _size(value, MAX_STRING, "jsonencode()")
     return json_encode(value)
 
@@ -125,9 +128,13 @@ def _jsondecode(text: Any) -> Any:
     if isinstance(text, PartialJson):
         return text.data
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except (TypeError, ValueError) as err:
         raise EvalError(f"jsondecode: {err}") from None
+    except RecursionError:
+        raise BudgetExceeded(f"jsondecode() makes values nested more than {MAX_NESTING} levels deep") from None
+    _size(value, MAX_ELEMENTS + MAX_STRING, "jsondecode()")
+    return value
 
 
 def _flatten(value: list[Any]) -> list[Any]:
@@ -451,7 +458,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "base64decode": _base64decode,
     "base64encode": lambda s: base64.b64encode(s.encode("utf-8")).decode("ascii"),
     "jsondecode": _jsondecode,
-    "jsonencode": _json_encode_bounded,
+    "jsonencode": json_encode_within_budget,
     "urlencode": lambda s: __import__("urllib.parse").parse.quote(s, safe=""),
     "yamlencode": _yamlencode,
     "yamldecode": _yamldecode,
