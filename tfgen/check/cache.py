@@ -347,30 +347,42 @@ def _encode_field(kind: str, value: Any) -> Any:
 
 
 def _decode_node(data: Any) -> Any:
-    items = _list(data)
-    if not items or not isinstance(items[0], str) or items[0] not in _NODES:
+    if type(data) is not list or not data or type(data[0]) is not str:
+        raise _Malformed("not a node")
+    found = _DECODING.get(data[0])
+    if found is None or len(data) != len(found[1]) + 1:
         raise _Malformed("unknown node")
-    cls, kinds = _NODES[items[0]]
-    values = _fixed(items[1:], len(kinds))
-    return cls(*(_decode_field(kind, value) for kind, value in zip(kinds, values)))
+    cls, decoders = found
+    return cls(*[decode_field(value) for decode_field, value in zip(decoders, data[1:])])
 
 
-def _decode_field(kind: str, value: Any) -> Any:
-    if kind == "expr" or (kind == "expr?" and value is not None):
-        return _decode_node(value)
-    if kind == "exprs":
-        return tuple(_decode_node(v) for v in _list(value))
-    if kind == "pairs":
-        return tuple((_decode_node(k), _decode_node(v)) for k, v in (_fixed(p, 2) for p in _list(value)))
-    if kind == "parts":
-        return tuple(p if isinstance(p, str) else _decode_node(p) for p in _list(value))
-    if kind == "str" or (kind == "str?" and value is not None):
-        return _str(value)
-    if kind == "bool" and not isinstance(value, bool):
+def _optional(decode_field: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else decode_field(value)
+
+
+def _decode_part(value: Any) -> Any:
+    return value if type(value) is str else _decode_node(value)
+
+
+def _decode_pair(value: Any) -> tuple[Any, Any]:
+    key, item = _fixed(value, 2)
+    return _decode_node(key), _decode_node(item)
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
         raise _Malformed("not a bool")
-    if kind == "scalar" and not isinstance(value, _SCALARS):
+    return value
+
+
+def _scalar(value: Any) -> Any:
+    if not isinstance(value, _SCALARS):
         raise _Malformed("not a scalar")
     return value
+
+
+def _tuple_of(decode_item: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    return lambda value: tuple([decode_item(v) for v in _list(value)])
 
 
 def _list(value: Any) -> list[Any]:
@@ -386,9 +398,24 @@ def _fixed(value: Any, length: int) -> list[Any]:
 
 
 def _str(value: Any) -> str:
-    if not isinstance(value, str):
+    if type(value) is not str:
         raise _Malformed("not a string")
     return value
+
+
+# How each kind of field of _NODES is read back, and so each class's readers in order.
+_FIELD_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "expr": _decode_node,
+    "expr?": _optional(_decode_node),
+    "exprs": _tuple_of(_decode_node),
+    "pairs": _tuple_of(_decode_pair),
+    "parts": _tuple_of(_decode_part),
+    "str": _str,
+    "str?": _optional(_str),
+    "bool": _bool,
+    "scalar": _scalar,
+}
+_DECODING = {tag: (cls, tuple(_FIELD_DECODERS[k] for k in kinds)) for tag, (cls, kinds) in _NODES.items()}
 
 
 def _int(value: Any) -> int:
