@@ -103,6 +103,10 @@ def mutated_plan(draw: Any) -> str:
     text = json.dumps(document)
     if draw(st.integers(0, 9)) == 0:
         text = text[: draw(st.integers(0, len(text)))]
+    if draw(st.integers(0, 4)) == 0:
+        # A value JSON reads but no plan holds, in place of one of the document's numbers or nulls.
+        hostile = draw(st.sampled_from(["9" * 5000, "1e400", "-1e400", "NaN", "Infinity", "[" * 3000 + "]" * 3000, '"\\ud800"']))
+        text = text.replace("null", hostile, 1) if draw(st.booleans()) else text.replace("false", hostile, 1)
     return text
 
 

@@ -134,3 +134,11 @@ def test_the_cli_reports_a_fault_with_exit_2_and_no_traceback(tmp_path, tfgen_pr
     one_local(tmp_path, '"\\UFFFFFFFF"')
     outcome = tfgen_process("check", tmp_path, "--no-cache")
     assert outcome.code == 2 and f"{tmp_path / 'main.tf'}:2:8:" in outcome.err and "Traceback" not in outcome.err
+
+
+@pytest.mark.parametrize("number", ["9" * 5000, "1e400", "-" + "9" * 400])
+def test_a_tfvars_json_number_out_of_range_is_refused_by_name(tmp_path, number):
+    path = tmp_path / "x.tfvars.json"
+    path.write_text('{"a": {"b": [' + number + "]}}")
+    with pytest.raises(InputError, match=r"x\.tfvars\.json: "):
+        load_tfvars(path)

@@ -80,3 +80,10 @@ def test_the_cli_refuses_a_plan_without_addresses_with_exit_2(tmp_path, tfgen_pr
     outcome = tfgen_process("check", "--plan", path)
     assert (outcome.code, "Traceback" in outcome.err) == (2, False)
     assert f"{path}: not a valid plan: resource_changes[0].address" in outcome.err
+
+
+def test_a_plan_with_a_number_of_thousands_of_digits_is_refused(tmp_path, tfgen_process):
+    path = tmp_path / "plan.json"
+    path.write_text('{"format_version": "1.2", "resource_changes": [], "x": ' + "9" * 5000 + "}")
+    outcome = tfgen_process("check", "--plan", path)
+    assert outcome.code == 2 and f"{path}: not a valid plan" in outcome.err and "Traceback" not in outcome.err

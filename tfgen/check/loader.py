@@ -80,6 +80,8 @@ def load_tfvars(path: str | Path) -> dict[str, E.Expr]:
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise InputError(f"{path}:{err.lineno}:{err.colno}: cannot parse JSON: {err.msg}") from None
+        except ValueError as err:  # a number of thousands of digits
+            raise InputError(f"{path}: cannot parse JSON: {err}") from None
         except RecursionError:
             raise InputError(f"{path}: cannot parse JSON: nested more deeply than tfgen reads") from None
         if not isinstance(data, dict):
@@ -647,6 +649,6 @@ def _json_expr(value: Any, depth: int) -> E.Expr:
         return E.ObjectExpr(tuple((E.Literal(k), _json_expr(v, depth + 1)) for k, v in value.items()))
     if isinstance(value, list):
         return E.TupleExpr(tuple(_json_expr(v, depth + 1) for v in value))
-    if isinstance(value, float) and not abs(value) <= MAX_NUMBER:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not abs(value) <= MAX_NUMBER:
         raise ValueError(f"number {value} is out of range")
     return E.Literal(value)

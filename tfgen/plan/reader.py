@@ -77,6 +77,8 @@ def load_plan_file(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
     except RecursionError:
         raise InputError(f"{path}: not a valid plan: nested more deeply than any plan") from None
+    except ValueError as err:  # a number of thousands of digits
+        raise InputError(f"{path}: not a valid plan: {err}") from None
     check_format(document, str(path))
     return document
 
