@@ -142,3 +142,12 @@ def test_a_tfvars_json_number_out_of_range_is_refused_by_name(tmp_path, number):
     path.write_text('{"a": {"b": [' + number + "]}}")
     with pytest.raises(InputError, match=r"x\.tfvars\.json: "):
         load_tfvars(path)
+
+
+def test_a_tfvars_json_string_holding_half_a_character_is_refused(tmp_path):
+    path = tmp_path / "x.tfvars.json"
+    path.write_text('{"a": "\\udc00 and \\ud83d\\ude00"}')
+    with pytest.raises(InputError, match=r"x\.tfvars\.json: cannot parse JSON: a string holds half a character \('\\udc00'\)"):
+        load_tfvars(path)
+    path.write_text('{"a": "\\ud83d\\ude00"}')
+    assert load_tfvars(path)["a"] == E.Literal("\U0001f600")

@@ -87,3 +87,12 @@ def test_a_plan_with_a_number_of_thousands_of_digits_is_refused(tmp_path, tfgen_
     path.write_text('{"format_version": "1.2", "resource_changes": [], "x": ' + "9" * 5000 + "}")
     outcome = tfgen_process("check", "--plan", path)
     assert outcome.code == 2 and f"{path}: not a valid plan" in outcome.err and "Traceback" not in outcome.err
+
+
+def test_a_plan_string_holding_half_a_character_is_refused(tmp_path, tfgen_process):
+    document = mutated(lambda d: d["resource_changes"][0].update(address="module.efs.\\ud800"))
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document).replace("\\\\ud800", "\\ud800"))
+    outcome = tfgen_process("check", "--plan", path)
+    assert outcome.code == 2 and f"{path}: not a valid plan: a string holds half a character" in outcome.err
+    assert "Traceback" not in outcome.err

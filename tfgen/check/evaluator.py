@@ -37,6 +37,7 @@ from tfgen.check.functions import (
     to_string,
     within_budget,
 )
+from tfgen.check.jsontext import parse_json
 from tfgen.check import cache
 from tfgen.check.model import Computed, Model, PartialJson, PartialString, Resource, Unknown, is_known
 from tfgen.check.source import SourceBlock, SourceFile
@@ -210,11 +211,12 @@ def _registry_modules(root_dir: Path) -> dict[str, Path]:
     """Module key -> folder, from the manifest `terraform init` writes (none: no modules)."""
     manifest = root_dir / ".terraform" / "modules" / "modules.json"
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
+        text = manifest.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError, RecursionError) as err:
+    except (OSError, ValueError) as err:
         raise InputError(f"{manifest}: cannot read the module manifest ({type(err).__name__}); run terraform init again") from None
+    data = parse_json(text, str(manifest), "not a module manifest (run terraform init again)")
     entries = data.get("Modules") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise InputError(f"{manifest}: not a module manifest: expected an object with a list \"Modules\"; run terraform init again")

@@ -13,7 +13,6 @@ Callers go through `tfgen.check.cache`, which keeps parsed files across runs.
 from __future__ import annotations
 
 import functools
-import json
 import re
 import sys
 from pathlib import Path
@@ -24,6 +23,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from tfgen.check import expr as E
+from tfgen.check.jsontext import parse_json
 from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile
 from tfgen.errors import InputError
 
@@ -76,14 +76,7 @@ def load_tfvars(path: str | Path) -> dict[str, E.Expr]:
     path = Path(path)
     text = _read(path)
     if path.name.endswith(".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}:{err.lineno}:{err.colno}: cannot parse JSON: {err.msg}") from None
-        except ValueError as err:  # a number of thousands of digits
-            raise InputError(f"{path}: cannot parse JSON: {err}") from None
-        except RecursionError:
-            raise InputError(f"{path}: cannot parse JSON: nested more deeply than tfgen reads") from None
+        data = parse_json(text, str(path))
         if not isinstance(data, dict):
             raise InputError(f"{path}:1: a .tfvars.json file must hold one JSON object")
         try:

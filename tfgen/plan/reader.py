@@ -10,12 +10,12 @@ only the change rules look at them.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from tfgen.check.jsontext import parse_json
 from tfgen.check.model import Computed, Model, Resource, Unknown
 from tfgen.errors import InputError
 
@@ -71,14 +71,7 @@ def load_plan_file(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}: no such plan file") from None
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: cannot read the plan: {err}") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(f"{path}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
-    except RecursionError:
-        raise InputError(f"{path}: not a valid plan: nested more deeply than any plan") from None
-    except ValueError as err:  # a number of thousands of digits
-        raise InputError(f"{path}: not a valid plan: {err}") from None
+    document = parse_json(text, str(path), "not a valid plan")
     check_format(document, str(path))
     return document
 
