@@ -101,6 +101,11 @@ def load_tfvars(path: str | Path) -> dict[str, Any]:
     return _load([path], "tfvars", _parse_tfvars)[0]
 
 
+def load_template(path: str | Path) -> E.Template:
+    """A template file (`templatefile()`), parsed."""
+    return _load([path], "template", _parse_template)[0]
+
+
 # The parser (python-hcl2 and Lark) is imported only when something is not cached: a warm run
 # never pays for loading it. Module-level functions, so worker processes can be handed them.
 def _parse_tf(path: Path) -> SourceFile:
@@ -115,11 +120,18 @@ def _parse_tfvars(path: Path) -> dict[str, Any]:
     return load_tfvars(path)
 
 
+def _parse_template(path: Path) -> E.Template:
+    from tfgen.check.loader import load_template
+
+    return load_template(path)
+
+
 def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) -> list[Any]:
     paths = [Path(p) for p in paths]
     salt = _salt() + kind.encode() + b"\0"
     store = _Store(cache_dir(), kind) if _settings.enabled else None
     found: dict[Path, Any] = {}
+    read: dict[str, Any] = {}  # digest -> the entry read for it: same bytes are read once
     to_parse: list[tuple[Path, str | None, tuple[int, int] | None]] = []
     for path in paths:
         if path in found:
@@ -130,8 +142,12 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) 
             found[path] = memo[1]
             continue
         digest = _digest(path, salt) if signature is not None else None
+        if digest is not None and digest in read:
+            found[path] = _remember(kind, path, signature, _copy_for(read[digest], path))
+            continue
         cached = store.get(digest, path) if store is not None and digest is not None else None
         if cached is not None:
+            read[digest] = cached
             found[path] = _remember(kind, path, signature, cached)
             continue
         to_parse.append((path, digest, signature))
@@ -163,10 +179,24 @@ def _digest(path: Path, salt: bytes) -> str | None:
 
 
 def _copy_for(result: Any, path: Path) -> Any:
-    """A parse of the same bytes, as its own object naming `path`."""
-    kind = "tf" if isinstance(result, SourceFile) else "tfvars"
-    copied = decode(kind, encode(kind, result))
-    return _relocated(copied, str(path)) if isinstance(copied, SourceFile) else copied
+    """A parse of the same bytes, as its own object naming `path`. Expressions are immutable
+    and shared; the blocks, which name their file, are copied."""
+    if isinstance(result, SourceFile):
+        return SourceFile(path=str(path), blocks=[_copy_block(b, str(path)) for b in result.blocks])
+    return dict(result) if isinstance(result, dict) else result
+
+
+def _copy_block(block: SourceBlock, file: str) -> SourceBlock:
+    return SourceBlock(
+        type=block.type,
+        labels=block.labels,
+        attributes=dict(block.attributes),
+        blocks=[_copy_block(b, file) for b in block.blocks],
+        file=file,
+        line=block.line,
+        end_line=block.end_line,
+        ignores=dict(block.ignores),
+    )
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
@@ -287,9 +317,11 @@ _TAGS = {cls: (tag, kinds) for tag, (cls, kinds) in _NODES.items()}
 
 
 def encode(kind: str, value: Any) -> Any:
-    """JSON data for a parse: a SourceFile ("tf") or a tfvars mapping ("tfvars")."""
+    """JSON data for a parse: a SourceFile ("tf"), a tfvars mapping ("tfvars") or a template."""
     if kind == "tf":
         return [_encode_block(b) for b in value.blocks]
+    if kind == "template":
+        return _encode_node(value)
     return [[name, _encode_node(expr)] for name, expr in value.items()]
 
 
@@ -297,6 +329,11 @@ def decode(kind: str, data: Any) -> Any:
     """The parse `encode` wrote as `data`; raises _Malformed (a ValueError) on anything else."""
     if kind == "tf":
         return SourceFile(path="", blocks=[_decode_block(b) for b in _list(data)])
+    if kind == "template":
+        template = _decode_node(data)
+        if not isinstance(template, E.Template):
+            raise _Malformed("not a template")
+        return template
     out: dict[str, E.Expr] = {}
     for item in _list(data):
         name, expr = _fixed(item, 2)

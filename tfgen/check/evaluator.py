@@ -847,6 +847,7 @@ def _template(parts: tuple[Any, ...], scope: Scope, whole: bool = False) -> Any:
     out: list[str] = []
     pieces: list[Any] = []  # known text and the unknowns, for PartialString
     unknown: Unknown | None = None
+    length = 0  # characters of the evaluated parts (the literal ones are bounded by the file)
     for part in parts:
         if isinstance(part, str):
             out.append(part)
@@ -863,28 +864,31 @@ def _template(parts: tuple[Any, ...], scope: Scope, whole: bool = False) -> Any:
                 return Unknown(f"template loop over a value not known: {coll.reason}")
             pairs = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll))
             scope.module.run.spend(len(pairs), "a template %{for}")
-            pieces = []
+            rendered = []
             for k, v in pairs:
                 names = {part.value_var: v}
                 if part.key_var:
                     names[part.key_var] = k
-                pieces.append(_template(part.body, scope.bind(**names)))
-            if any(isinstance(p, Unknown) for p in pieces):
-                return next(p for p in pieces if isinstance(p, Unknown))
-            _check_length(pieces)
-            value = "".join(pieces)
+                rendered.append(_template(part.body, scope.bind(**names)))
+            if any(isinstance(p, Unknown) for p in rendered):
+                return next(p for p in rendered if isinstance(p, Unknown))
+            _check_length(rendered)
+            value = "".join(rendered)
         else:
             value = evaluate(part, scope)
         if isinstance(value, Lazy):
             value = plain(value)
         if isinstance(value, Unknown):
             unknown = unknown or value
-            out.append(value.pattern if isinstance(value, PartialString) else "*")
+            text = value.pattern if isinstance(value, PartialString) else "*"
             pieces.extend(value.parts if isinstance(value, PartialString) and value.parts else [value])
-            continue
-        out.append(to_string(value))
-        pieces.append(to_string(value))
-    _check_length(out)
+        else:
+            text = to_string(value)
+            pieces.append(text)
+        out.append(text)
+        length += len(text)
+        if length > MAX_STRING:
+            raise BudgetExceeded(f"a string template makes more than {MAX_STRING} characters")
     if unknown is not None:
         return PartialString(f"string template with a value not known: {unknown.reason}", pattern="".join(out), parts=tuple(pieces))
     return "".join(out)
@@ -1134,9 +1138,7 @@ def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
     if not isinstance(variables, dict):
         return Unknown("templatefile() variables not known")
     try:
-        from tfgen.check.loader import parse_template  # the parser loads only when a template needs it
-
-        template = parse_template(text, str(path))
+        template = cache.load_template(resolved)  # parsed once, like .tf files: a warm run never parses
     except InputError as err:
         return Unknown(f"templatefile(): {err}")
     # A template file sees only the variables passed to it (and functions), not var/local/resources.

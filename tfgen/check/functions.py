@@ -52,20 +52,27 @@ def _size(value: Any, limit: int, what: str) -> int:
     values can share parts, so a small structure can stand for a huge text. Nesting deeper
     than MAX_NESTING is past the budget too."""
     total = 0
-    stack = [(value, 0)]
-    while stack:
-        current, depth = stack.pop()
-        total += len(current) if isinstance(current, str) else 1
-        if depth > MAX_NESTING:
-            raise BudgetExceeded(f"{what} makes values nested more than {MAX_NESTING} levels deep")
-        if isinstance(current, dict):
-            total += sum(len(k) for k in current)
-            stack.extend((v, depth + 1) for v in current.values())
-        elif isinstance(current, list):
-            stack.extend((v, depth + 1) for v in current)
+    level = [value]
+    for _ in range(MAX_NESTING + 1):  # one level of nesting at a time
+        deeper: list[Any] = []
+        for current in level:
+            kind = type(current)
+            if kind is str:
+                total += len(current)
+            elif kind is list:
+                total += len(current)
+                deeper.extend(current)
+            elif kind is dict:
+                total += len(current) + sum(map(len, current))
+                deeper.extend(current.values())
+            else:
+                total += 1
         if total > limit:
             raise BudgetExceeded(f"{what} would make more than {limit} characters")
-    return total
+        if not deeper:
+            return total
+        level = deeper
+    raise BudgetExceeded(f"{what} makes values nested more than {MAX_NESTING} levels deep")
 
 
 def _num(value: Any) -> int | float:

@@ -94,6 +94,11 @@ def load_tfvars(path: str | Path) -> dict[str, E.Expr]:
     return out
 
 
+def load_template(path: str | Path) -> E.Template:
+    """Read and parse a template file (`templatefile()`)."""
+    return parse_template(_read(Path(path)), str(path))
+
+
 def parse_expression(text: str, where: str = "<expression>") -> E.Expr:
     """One HCL expression from text (used for `${...}` inside heredocs and template files)."""
     with _positioned(where):
