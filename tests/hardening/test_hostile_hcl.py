@@ -151,3 +151,11 @@ def test_a_tfvars_json_string_holding_half_a_character_is_refused(tmp_path):
         load_tfvars(path)
     path.write_text('{"a": "\\ud83d\\ude00"}')
     assert load_tfvars(path)["a"] == E.Literal("\U0001f600")
+
+
+def test_the_cli_refuses_a_huge_file_without_reading_it_whole(tmp_path, tfgen_process):
+    path = tmp_path / "huge.tf"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # 50 MB, sparse: no disk used
+    outcome = tfgen_process("check", tmp_path, timeout=30)
+    assert outcome.code == 2 and f"{path}: larger than 8 MiB" in outcome.err and "Traceback" not in outcome.err

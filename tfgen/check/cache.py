@@ -37,6 +37,8 @@ from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile
 from tfgen.errors import InputError
 
 FORMAT = 2
+# The largest file read (a generated module file is about 20 KiB); the loader refuses larger ones.
+MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 24
@@ -173,9 +175,13 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) 
 
 def _digest(path: Path, salt: bytes) -> str | None:
     try:
-        return hashlib.sha256(salt + path.read_bytes()).hexdigest()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError:
         return None  # the parser reports it, with the file's name
+    if len(data) > MAX_FILE_BYTES:
+        return None  # the loader refuses it, naming the limit; never read it whole
+    return hashlib.sha256(salt + data).hexdigest()
 
 
 def _copy_for(result: Any, path: Path) -> Any:

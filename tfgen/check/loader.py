@@ -23,6 +23,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from tfgen.check import expr as E
+from tfgen.check.cache import MAX_FILE_BYTES
 from tfgen.check.jsontext import parse_json
 from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile
 from tfgen.errors import InputError
@@ -33,7 +34,6 @@ _IGNORE = re.compile(r"(?:#|//)\s*tfgen:ignore=(TFG\d{3}(?:\s*,\s*TFG\d{3})*)[ \
 
 # Limits on what is read, so a hostile file is refused with its position instead of exhausting
 # time, memory or the stack. Terraform configurations stay far below each.
-MAX_FILE_BYTES = 8 * 1024 * 1024  # the largest generated module file is about 20 KiB
 MAX_NESTING = 200  # expression levels (a bracket, a call, an operator each add one or two)
 MAX_NUMBER = sys.float_info.max  # numbers beyond float range cannot be compared or counted
 
