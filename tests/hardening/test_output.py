@@ -77,3 +77,13 @@ def test_a_device_is_written_to_not_replaced(monkeypatch, capsys):
     assert "--output /dev/full: cannot write: No space left on device" in capsys.readouterr().err
     after = os.stat("/dev/full")
     assert (after.st_mode, after.st_rdev) == (before.st_mode, before.st_rdev), "the device is still the device"
+
+
+def test_a_report_goes_through_a_symlink_to_its_file(tmp_path, monkeypatch):
+    real = tmp_path / "reports" / "check.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    assert tfgen(monkeypatch, "check", BAD, "--no-cache", "--format", "json", "--output", link) == 1
+    assert link.is_symlink() and real.read_text().startswith("{")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _FORMATS = ("text", "json", "sarif", "junit")
 _FAIL_ON = ("error", "warning", "info", "never")
@@ -66,14 +70,16 @@ def emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color) -> 
     return report.exit_code(fail_on)
 
 
-def write_report(target, text: str) -> None:
+def write_report(target: Path, text: str) -> None:
     """Write a report whole or not at all: into a temporary file beside `target`, renamed over
     it only when complete, so a full disk or a kill leaves no empty or partial report and an
     earlier report intact."""
     import tempfile
+    from pathlib import Path
 
     from tfgen.errors import InputError
 
+    shown, target = target, Path(os.path.realpath(target))  # through a symlink, as a plain write goes
     temporary = None
     try:
         if target.exists() and not target.is_file():
@@ -92,7 +98,7 @@ def write_report(target, text: str) -> None:
         os.replace(temporary, target)
         temporary = None
     except OSError as err:
-        raise InputError(f"--output {target}: cannot write: {err.strerror or err}; nothing was written") from None
+        raise InputError(f"--output {shown}: cannot write: {err.strerror or err}; nothing was written") from None
     finally:
         if temporary is not None:
             try:
