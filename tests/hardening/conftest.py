@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,8 @@ class Outcome:
 def run_tfgen(*args: str | Path, timeout: float = 60, cwd: Path | None = None, env: dict[str, str] | None = None) -> Outcome:
     """`tfgen ARGS` in a fresh process under the memory limit; a timeout fails the test."""
     environment = {**os.environ, **(env or {})}
-    environment.setdefault("TFGEN_CACHE_DIR", str((cwd or Path.cwd()) / ".tfgen-test-cache"))
+    # Never the user's cache, never a folder in the repository.
+    environment.setdefault("TFGEN_CACHE_DIR", str((cwd or Path(tempfile.gettempdir())) / ".tfgen-test-cache"))
     done = subprocess.run(
         [sys.executable, "-c", _PRELUDE, *map(str, args)],
         capture_output=True, text=True, timeout=timeout, cwd=cwd, env=environment,
