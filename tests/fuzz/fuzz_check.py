@@ -6,7 +6,7 @@ examples as asked, random each run (not part of `pytest`: this file is not named
     python tests/fuzz/fuzz_check.py --seed 7              # reproduce a run
 
 Properties: render (free text through tfgen's renderer, read back exactly), hcl (mutated .tf
-files), plan (mutated plan JSON), rules (wrong-typed model values). Each command-line example
+files), expr (random expressions of Terraform's functions, loops and templates), plan (mutated plan JSON), rules (wrong-typed model values). Each command-line example
 runs tfgen in a subprocess under a memory limit and a time limit. A failure prints the smallest
 example hypothesis found and exits 1; no example database is kept.
 """
@@ -28,6 +28,7 @@ from hardening import properties as P  # noqa: E402
 PROPERTIES = {
     "render": (lambda tmp, environment_value, tag_value: P.check_reads_rendered_free_text(tmp, environment_value, tag_value), {"environment_value": P.free_text, "tag_value": P.free_text}),
     "hcl": (lambda tmp, case: P.check_mutated_hcl(tmp, case), {"case": P.mutated_text()}),
+    "expr": (lambda tmp, text: P.check_expression_module(tmp, text), {"text": P.expression_module()}),
     "plan": (lambda tmp, text: P.check_mutated_plan(tmp, text), {"text": P.mutated_plan()}),
     "rules": (lambda tmp, choices: P.check_rules_on_wrong_types(choices), {"choices": P.wrong_typed_choices}),
 }

@@ -110,6 +110,56 @@ def mutated_plan(draw: Any) -> str:
     return text
 
 
+def _call_of(names: list[str]) -> Any:
+    return lambda args: st.tuples(st.sampled_from(names), st.lists(args, min_size=1, max_size=3)).map(lambda c: f"{c[0]}({', '.join(c[1])})")
+
+
+def _expressions() -> Any:
+    """HCL expressions built from Terraform's functions, operators, for-expressions and
+    templates over small and huge values: what no budget may let run away."""
+    from tfgen.check.functions import FUNCTIONS
+
+    leaves = st.one_of(
+        st.integers(-3, 100).map(str), st.sampled_from(["100000", "1e300", "-1", "0.5", "true", "null", "local.l0", "local.l1", "var.v", "count.index"]),
+        st.sampled_from(['"a"', '"${1}"', '"%{ for i in range(3) }x%{ endfor }"', '"/(a+)+$/"', '"%.9999f"', '"\\u00e9"', '"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"']),
+        st.sampled_from(["range(10000)", "range(99999)", "[]", "{}", '{ a = 1, b = "x" }', "[1, [2, [3]]]"]),
+    )
+
+    def extend(inner: Any) -> Any:
+        return st.one_of(
+            _call_of(sorted(FUNCTIONS) + ["try", "can", "file", "templatefile", "fileexists"])(inner),
+            st.tuples(inner, st.sampled_from(["+", "*", "-", "/", "%", "==", "<", "&&", "||"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+            st.tuples(inner, inner).map(lambda t: f"[for x in {t[0]} : {t[1]}]"),
+            st.tuples(inner, inner).map(lambda t: f'{{ for k, v in {t[0]} : "${{k}}" => {t[1]} }}'),
+            st.tuples(inner, inner).map(lambda t: f'"${{{t[0]}}}-%{{ for i in {t[1]} }}${{i}}%{{ endfor }}"'),
+            st.tuples(inner, inner, inner).map(lambda t: f"({t[0]} ? {t[1]} : {t[2]})"),
+            st.tuples(inner, inner).map(lambda t: f"{t[0]}[{t[1]}]"),
+            st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]"),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=12)
+
+
+@st.composite
+def expression_module(draw: Any) -> str:
+    """A root module whose locals, count and attributes are random expressions."""
+    expressions = _expressions()
+    lines = ['variable "v" {\n  default = [1, "a"]\n}\nlocals {']
+    for index in range(draw(st.integers(1, 6))):
+        lines.append(f"  l{index} = {draw(expressions)}")
+    lines.append("}")
+    lines.append(f'resource "aws_ecs_task_definition" "t" {{\n  count  = {draw(expressions)}\n  family = {draw(expressions)}\n  cpu    = {draw(expressions)}\n}}')
+    return "\n".join(lines) + "\n"
+
+
+def check_expression_module(tmp_path: Path, text: str) -> None:
+    folder = tmp_path / f"case-{uuid.uuid4().hex[:12]}"
+    folder.mkdir()
+    (folder / "main.tf").write_text(text)
+    outcome = run_tfgen("check", folder.name, "--no-cache", "--show-unknown", timeout=60, cwd=tmp_path)
+    assert_contract(outcome, folder.name)
+
+
 def check_reads_rendered_free_text(tmp_path: Path, environment_value: str, tag_value: str) -> None:
     """A stack tfgen renders from answers holding `environment_value` and `tag_value` is read by
     `tfgen check` (exit 0 or 1, never 2) and the values read back are exactly the text."""

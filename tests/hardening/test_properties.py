@@ -29,6 +29,12 @@ def test_mutated_hcl_keeps_the_exit_code_contract(tmp_path_factory, case):
 
 
 @QUICK
+@given(text=P.expression_module())
+def test_random_expressions_finish_within_budgets(tmp_path_factory, text):
+    P.check_expression_module(tmp_path_factory.mktemp("expr"), text)
+
+
+@QUICK
 @given(text=P.mutated_plan())
 def test_mutated_plans_keep_the_exit_code_contract(tmp_path_factory, text):
     P.check_mutated_plan(tmp_path_factory.mktemp("plan"), text)
