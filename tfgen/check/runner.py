@@ -218,7 +218,9 @@ def _hits(rule: Rule, model: Model) -> list[Any]:
     never a traceback and never a silent pass."""
     try:
         return list(rule.check(model))
-    except Exception as err:  # noqa: BLE001 - whatever a configuration holds, the user gets a message
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError, OverflowError, RecursionError) as err:
+        # What Python raises when a value is not of the type the rule reads (the rule framework's
+        # own signals, such as an undecided check, are not among these and pass through).
         raise InputError(
             f"{model.root}: {rule.id} cannot judge a value of an unexpected type ({type(err).__name__}: {err}); "
             "`terraform validate` shows which argument"
