@@ -153,3 +153,160 @@ def test_identical_files_in_one_run_are_parsed_once(parses, tmp_path):
     assert parses == ["a.tf"]
     assert one is not two and one.path == str(first) and two.path == str(second)
     assert two.blocks[0].file == str(second) and one.blocks[0].file == str(first)
+
+
+# --- hostile or damaged entries ----------------------------------------------------------------
+# Each run below is what a new tfgen process does with the cache folder it is given; the report
+# must be exactly the one `--no-cache` gives, and nothing in an entry may ever run.
+
+from tfgen.check.rules.base import EXAMPLES_DIR  # noqa: E402
+
+
+@pytest.fixture
+def checked(tmp_path, monkeypatch, tfgen):
+    """A tree with findings in several files; `run(*extra)` checks it with a cache folder."""
+    import shutil
+
+    tree = tmp_path / "tree"
+    for rule_id in ("TFG101", "TFG402", "TFG203"):
+        shutil.copytree(EXAMPLES_DIR / rule_id / "bad", tree / rule_id)
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("TFGEN_CACHE_DIR", str(folder))
+
+    def run(*extra: str):
+        monkeypatch.setattr(cache, "_in_process", {})
+        result = tfgen("check", tree, "--format", "json", "--fail-on", "never", *extra)
+        cache.configure()
+        return result
+
+    run.folder = folder
+    run.entries = lambda: sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".tmp-"))
+    return run
+
+
+def _fresh(checked):
+    fresh = checked("--no-cache")
+    assert fresh.code == 0, fresh.err
+    return fresh.out
+
+
+def test_a_planted_pickle_is_never_executed(checked, tmp_path):
+    import pickle
+
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    expected = _fresh(checked)
+    assert checked().out == expected
+    entries = checked.entries()
+    assert entries, "the first run filled the cache"
+    for entry in entries:
+        entry.write_bytes(pickle.dumps(Payload()))
+    again = checked()
+    assert not marker.exists(), "reading the cache ran code from an entry"
+    assert (again.code, again.out) == (0, expected) and "Traceback" not in again.err
+
+
+def _damage_each(checked, damage) -> None:
+    expected = _fresh(checked)
+    assert checked().out == expected
+    entries = checked.entries()
+    before = {e: e.read_bytes() for e in entries}
+    damage(entries)
+    again = checked()
+    assert (again.code, again.out, again.err) == (0, expected, ""), "a damaged entry changes nothing"
+    assert {e: e.read_bytes() for e in checked.entries()} == before, "and it is rewritten"
+
+
+def test_a_corrupted_entry_is_a_miss(checked):
+    def corrupt(entries):
+        for entry in entries:
+            data = bytearray(entry.read_bytes())
+            middle = len(data) // 2
+            data[middle : middle + 8] = b"\xff}]\x00{[\x01\""
+            entry.write_bytes(bytes(data))
+
+    _damage_each(checked, corrupt)
+
+
+def test_a_truncated_entry_is_a_miss(checked):
+    _damage_each(checked, lambda entries: [e.write_bytes(e.read_bytes()[: len(e.read_bytes()) // 2]) for e in entries])
+
+
+def test_entries_swapped_between_keys_are_misses(checked):
+    def swap(entries):
+        contents = [e.read_bytes() for e in entries]
+        for entry, content in zip(entries, contents[1:] + contents[:1]):
+            entry.write_bytes(content)
+
+    _damage_each(checked, swap)
+
+
+def test_an_entry_with_wrong_types_is_a_miss(checked):
+    def retype(entries):
+        for entry in entries:
+            data = json.loads(entry.read_bytes())
+            block = data["data"][0]
+            block[4] = str(block[4])  # a line number as a string
+            if block[2]:
+                block[2][0][1] = ["L", {"not": "a scalar"}]
+            entry.write_text(json.dumps(data))
+
+    _damage_each(checked, retype)
+
+
+def test_every_expression_class_has_a_checked_entry_format():
+    """A node class added to tfgen.check.expr must get a line in the cache's format, with its
+    fields in order, or its files would never be cached."""
+    import dataclasses
+
+    from tfgen.check import expr as E
+
+    classes = {c for c in vars(E).values() if isinstance(c, type) and dataclasses.is_dataclass(c)}
+    formatted = {cls: kinds for cls, kinds in (v for v in cache._NODES.values())}
+    assert classes == set(formatted)
+    for cls, kinds in formatted.items():
+        assert len(dataclasses.fields(cls)) == len(kinds), cls.__name__
+
+
+def test_a_parse_round_trips_through_the_entry_format(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text(
+        'locals {\n  a = [for k, v in var.m : "${k}-%{if v}y%{else}n%{endif}" if k != "x"]\n'
+        '  b = { for s in var.l : s.name => s... }\n  c = try(x.y[0].z, null) ? -1.5 : !true\n'
+        '  d = aws_x.y[*].id\n  e = <<-EOT\n    %{for i in var.l}${i}%{endfor}\n  EOT\n  f = f(var.l...)\n}\n'
+    )
+    source = loader.load_file(path)
+    data = json.loads(json.dumps(cache.encode("tf", source)))
+    again = cache.decode("tf", data)
+    assert again.blocks == [
+        dataclasses_replace_file(b, "") for b in source.blocks
+    ]
+
+
+def dataclasses_replace_file(block, file):
+    import dataclasses
+
+    return dataclasses.replace(block, file=file, blocks=[dataclasses_replace_file(b, file) for b in block.blocks])
+
+
+def test_a_warm_run_never_imports_the_parser_even_for_template_files(tmp_path):
+    """templatefile() templates are cached like .tf files, so a warm run loads no Lark."""
+    (tmp_path / "policy.json.tftpl").write_text('{"Statement": [%{ for a in actions }"${a}",%{ endfor }"x"]}\n')
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_role_policy" "p" {\n  policy = templatefile("policy.json.tftpl", { actions = ["s3:GetObject"] })\n}\n'
+    )
+    env = {**__import__("os").environ, "TFGEN_CACHE_DIR": str(tmp_path / "cache")}
+    code = (
+        "import sys, runpy; sys.argv = ['tfgen', 'check', sys.argv[1], '--output', sys.argv[2]]\n"
+        "try:\n    runpy.run_module('tfgen.cli', run_name='x'); from tfgen.cli import _run; _run()\n"
+        "finally:\n    print(sorted(m for m in ('hcl2', 'lark') if m in sys.modules))\n"
+    )
+    command = [sys.executable, "-c", code, str(tmp_path), str(tmp_path / "report.txt")]
+    cold = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+    warm = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert cold.stdout.strip() == "['hcl2', 'lark']", cold.stderr
+    assert warm.stdout.strip() == "[]", warm.stderr

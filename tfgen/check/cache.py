@@ -7,7 +7,12 @@ Three layers, fastest first:
    together with tfgen's and python-hcl2's versions and this format's number: a changed file, an
    upgrade, or another parser never reads a stale entry. Entries are written to a temporary file
    and renamed into place, so concurrent runs (CI jobs, pre-commit hooks) never see half an
-   entry; a corrupt or unreadable entry is treated as a miss.
+   entry.
+   An entry is JSON, never a pickle: a cache folder shared between CI jobs is writable by
+   others, and reading an entry must not be able to run code. Reading it back builds only the
+   loader's own node classes (`_NODES`), checking every field's type, and the entry must name
+   the key it is read under; anything else (corrupt, truncated, swapped, wrong types, another
+   format) is a miss, parsed afresh and rewritten.
 3. What is left is parsed, in several processes when there are many files.
 
 `TFGEN_CACHE_DIR` chooses the folder (default: `$XDG_CACHE_HOME/tfgen` or `~/.cache/tfgen`);
@@ -18,19 +23,24 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tfgen import __version__
-from tfgen.check.source import SourceBlock, SourceFile
+from tfgen.check import expr as E
+from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile, is_config_file
+from tfgen.errors import InputError
 
-FORMAT = 1
+FORMAT = 2
+# The largest file read (a generated module file is about 20 KiB); the loader refuses larger ones.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 24
 
@@ -74,6 +84,17 @@ def _parser_version() -> str:
         return "unknown"
 
 
+def tf_files(folder: Path) -> list[Path]:
+    """The configuration files of `folder` (`.tf` and `.tf.json`), sorted, the order Terraform
+    reads them. A folder that cannot be listed is an InputError naming it, as an unreadable file
+    is: skipping it would pass a check that never looked."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(Path(e.path) for e in entries if is_config_file(e.name) and e.is_file())
+    except OSError as err:
+        raise InputError(f"{folder}: cannot read the folder: {err.strerror or err}") from None
+
+
 def load(path: str | Path) -> SourceFile:
     return load_many([path])[0]
 
@@ -86,6 +107,11 @@ def load_many(paths: Iterable[str | Path]) -> list[SourceFile]:
 def load_tfvars(path: str | Path) -> dict[str, Any]:
     """The assignments of a `.tfvars` / `.tfvars.json` file, as expressions."""
     return _load([path], "tfvars", _parse_tfvars)[0]
+
+
+def load_template(path: str | Path) -> E.Template:
+    """A template file (`templatefile()`), parsed."""
+    return _load([path], "template", _parse_template)[0]
 
 
 # The parser (python-hcl2 and Lark) is imported only when something is not cached: a warm run
@@ -102,11 +128,18 @@ def _parse_tfvars(path: Path) -> dict[str, Any]:
     return load_tfvars(path)
 
 
+def _parse_template(path: Path) -> E.Template:
+    from tfgen.check.loader import load_template
+
+    return load_template(path)
+
+
 def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) -> list[Any]:
     paths = [Path(p) for p in paths]
     salt = _salt() + kind.encode() + b"\0"
-    store = _Store(cache_dir()) if _settings.enabled else None
+    store = _Store(cache_dir(), kind) if _settings.enabled else None
     found: dict[Path, Any] = {}
+    read: dict[str, Any] = {}  # digest -> the entry read for it: same bytes are read once
     to_parse: list[tuple[Path, str | None, tuple[int, int] | None]] = []
     for path in paths:
         if path in found:
@@ -118,8 +151,12 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) 
             continue
         # The same bytes read as JSON syntax and as native syntax are different parses.
         digest = _digest(path, salt + (b"json\0" if path.name.endswith(".json") else b"")) if signature is not None else None
+        if digest is not None and digest in read:
+            found[path] = _remember(kind, path, signature, _copy_for(read[digest], path))
+            continue
         cached = store.get(digest, path) if store is not None and digest is not None else None
         if cached is not None:
+            read[digest] = cached
             found[path] = _remember(kind, path, signature, cached)
             continue
         to_parse.append((path, digest, signature))
@@ -145,15 +182,34 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) 
 
 def _digest(path: Path, salt: bytes) -> str | None:
     try:
-        return hashlib.sha256(salt + path.read_bytes()).hexdigest()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError:
         return None  # the parser reports it, with the file's name
+    if len(data) > MAX_FILE_BYTES:
+        return None  # the loader refuses it, naming the limit; never read it whole
+    return hashlib.sha256(salt + data).hexdigest()
 
 
 def _copy_for(result: Any, path: Path) -> Any:
-    """A parse of the same bytes, as its own object naming `path`."""
-    copied = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    return _relocated(copied, str(path)) if isinstance(copied, SourceFile) else copied
+    """A parse of the same bytes, as its own object naming `path`. Expressions are immutable
+    and shared; the blocks, which name their file, are copied."""
+    if isinstance(result, SourceFile):
+        return SourceFile(path=str(path), blocks=[_copy_block(b, str(path)) for b in result.blocks])
+    return dict(result) if isinstance(result, dict) else result
+
+
+def _copy_block(block: SourceBlock, file: str) -> SourceBlock:
+    return SourceBlock(
+        type=block.type,
+        labels=block.labels,
+        attributes=dict(block.attributes),
+        blocks=[_copy_block(b, file) for b in block.blocks],
+        file=file,
+        line=block.line,
+        end_line=block.end_line,
+        ignores=dict(block.ignores),
+    )
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
@@ -182,8 +238,9 @@ def _parse_all(paths: list[Path], parse: Callable[[Path], Any]) -> list[Any]:
 class _Store:
     """Entries on disk: DIR/v<FORMAT>/<2 hex>/<64 hex>, each a pickled parse."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, kind: str):
         self.root = directory / f"v{FORMAT}"
+        self.kind = kind
         self.writable = True
 
     def _entry(self, digest: str) -> Path:
@@ -193,21 +250,31 @@ class _Store:
         """The cached parse of content `digest` (now found at `path`), or None."""
         try:
             with self._entry(digest).open("rb") as handle:
-                cached = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+                data = handle.read(MAX_ENTRY_BYTES + 1)
+            if len(data) > MAX_ENTRY_BYTES:
+                return None  # no parse of a file the loader accepts is this large
+            entry = json.loads(data)
+            if not isinstance(entry, dict) or entry.get("key") != digest or entry.get("kind") != self.kind:
+                return None
+            cached = decode(self.kind, entry.get("data"))
+        except (OSError, ValueError, RecursionError):  # JSONDecodeError and _Malformed are ValueErrors
             return None
         return _relocated(cached, str(path)) if isinstance(cached, SourceFile) else cached
 
     def put(self, digest: str, source: Any) -> None:
         if not self.writable:
             return
+        try:
+            data = json.dumps({"key": digest, "kind": self.kind, "data": encode(self.kind, source)}, separators=(",", ":"))
+        except (ValueError, TypeError, RecursionError):
+            return  # something the format cannot hold is simply not cached
         entry = self._entry(digest)
         temporary = None
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(source, out, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(data)
             os.replace(temporary, entry)
         except OSError:
             # A read-only or full cache folder must never fail a check: stop writing this run.
@@ -227,3 +294,181 @@ def _relocated(source: SourceFile, path: str) -> SourceFile:
         block.file = path
         stack.extend(block.blocks)
     return source
+
+
+# --- the entry format --------------------------------------------------------------------------
+#
+# A node is a JSON list: its class's tag, then its fields in order, each of a kind from _NODES.
+# Only these classes can come out of an entry, and each field must have its kind's type.
+
+
+class _Malformed(ValueError):
+    """An entry that is not exactly what `encode` writes."""
+
+
+_SCALARS = (str, int, float, bool, type(None))
+_NODES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "L": (E.Literal, ("scalar",)),
+    "V": (E.Variable, ("str",)),
+    "G": (E.GetAttr, ("expr", "str")),
+    "I": (E.Index, ("expr", "expr")),
+    "S": (E.Splat, ("expr", "exprs")),
+    "*": (E.SplatItem, ()),
+    "C": (E.Call, ("str", "exprs", "bool")),
+    "T": (E.TupleExpr, ("exprs",)),
+    "O": (E.ObjectExpr, ("pairs",)),
+    "?": (E.Conditional, ("expr", "expr", "expr")),
+    "B": (E.BinOp, ("str", "expr", "expr")),
+    "U": (E.UnaryOp, ("str", "expr")),
+    "F": (E.ForExpr, ("str?", "str", "expr", "expr", "expr?", "expr?", "bool")),
+    "P": (E.Template, ("parts",)),
+    "if": (E.TemplateIf, ("expr", "parts", "parts")),
+    "for": (E.TemplateFor, ("str?", "str", "expr", "parts")),
+    "X": (E.Unparsed, ("str",)),
+}
+_TAGS = {cls: (tag, kinds) for tag, (cls, kinds) in _NODES.items()}
+
+
+def encode(kind: str, value: Any) -> Any:
+    """JSON data for a parse: a SourceFile ("tf"), a tfvars mapping ("tfvars") or a template."""
+    if kind == "tf":
+        return [_encode_block(b) for b in value.blocks]
+    if kind == "template":
+        return _encode_node(value)
+    return [[name, _encode_node(expr)] for name, expr in value.items()]
+
+
+def decode(kind: str, data: Any) -> Any:
+    """The parse `encode` wrote as `data`; raises _Malformed (a ValueError) on anything else."""
+    if kind == "tf":
+        return SourceFile(path="", blocks=[_decode_block(b) for b in _list(data)])
+    if kind == "template":
+        template = _decode_node(data)
+        if not isinstance(template, E.Template):
+            raise _Malformed("not a template")
+        return template
+    out: dict[str, E.Expr] = {}
+    for item in _list(data):
+        name, expr = _fixed(item, 2)
+        out[_str(name)] = _decode_node(expr)
+    return out
+
+
+def _encode_block(block: SourceBlock) -> list[Any]:
+    attributes = [[a.name, _encode_node(a.expr), a.line] for a in block.attributes.values()]
+    return [block.type, list(block.labels), attributes, [_encode_block(b) for b in block.blocks], block.line, block.end_line, [[k, v] for k, v in block.ignores.items()]]
+
+
+def _decode_block(data: Any) -> SourceBlock:
+    type_, labels, attributes, blocks, line, end_line, ignores = _fixed(data, 7)
+    decoded: dict[str, SourceAttribute] = {}
+    for item in _list(attributes):
+        name, expr, at = _fixed(item, 3)
+        decoded[_str(name)] = SourceAttribute(name=_str(name), expr=_decode_node(expr), line=_int(at))
+    return SourceBlock(
+        type=_str(type_),
+        labels=tuple(_str(label) for label in _list(labels)),
+        attributes=decoded,
+        blocks=[_decode_block(b) for b in _list(blocks)],
+        file="",
+        line=_int(line),
+        end_line=_int(end_line),
+        ignores={_str(k): _str(v) for k, v in (_fixed(pair, 2) for pair in _list(ignores))},
+    )
+
+
+def _encode_node(node: Any) -> list[Any]:
+    tag, kinds = _TAGS[type(node)]  # KeyError: a class the format does not know (not cached)
+    return [tag, *(_encode_field(kind, getattr(node, f.name)) for kind, f in zip(kinds, fields(node)))]
+
+
+def _encode_field(kind: str, value: Any) -> Any:
+    if kind in ("expr", "expr?"):
+        return None if value is None else _encode_node(value)
+    if kind == "exprs":
+        return [_encode_node(v) for v in value]
+    if kind == "pairs":
+        return [[_encode_node(k), _encode_node(v)] for k, v in value]
+    if kind == "parts":
+        return [p if isinstance(p, str) else _encode_node(p) for p in value]
+    if kind == "scalar" and not isinstance(value, _SCALARS):
+        raise TypeError(f"not a scalar: {type(value).__name__}")
+    return value
+
+
+def _decode_node(data: Any) -> Any:
+    if type(data) is not list or not data or type(data[0]) is not str:
+        raise _Malformed("not a node")
+    found = _DECODING.get(data[0])
+    if found is None or len(data) != len(found[1]) + 1:
+        raise _Malformed("unknown node")
+    cls, decoders = found
+    return cls(*[decode_field(value) for decode_field, value in zip(decoders, data[1:])])
+
+
+def _optional(decode_field: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else decode_field(value)
+
+
+def _decode_part(value: Any) -> Any:
+    return value if type(value) is str else _decode_node(value)
+
+
+def _decode_pair(value: Any) -> tuple[Any, Any]:
+    key, item = _fixed(value, 2)
+    return _decode_node(key), _decode_node(item)
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise _Malformed("not a bool")
+    return value
+
+
+def _scalar(value: Any) -> Any:
+    if not isinstance(value, _SCALARS):
+        raise _Malformed("not a scalar")
+    return value
+
+
+def _tuple_of(decode_item: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    return lambda value: tuple([decode_item(v) for v in _list(value)])
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Malformed("not a list")
+    return value
+
+
+def _fixed(value: Any, length: int) -> list[Any]:
+    if not isinstance(value, list) or len(value) != length:
+        raise _Malformed(f"not a list of {length}")
+    return value
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise _Malformed("not a string")
+    return value
+
+
+# How each kind of field of _NODES is read back, and so each class's readers in order.
+_FIELD_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "expr": _decode_node,
+    "expr?": _optional(_decode_node),
+    "exprs": _tuple_of(_decode_node),
+    "pairs": _tuple_of(_decode_pair),
+    "parts": _tuple_of(_decode_part),
+    "str": _str,
+    "str?": _optional(_str),
+    "bool": _bool,
+    "scalar": _scalar,
+}
+_DECODING = {tag: (cls, tuple(_FIELD_DECODERS[k] for k in kinds)) for tag, (cls, kinds) in _NODES.items()}
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _Malformed("not an integer")
+    return value

@@ -7,26 +7,48 @@ templates, conditionals, for-expressions, `count`/`for_each`/`dynamic` over know
 local modules and registry modules that `terraform init` has placed under `.terraform/modules/`.
 Everything else becomes a `tfgen.check.model.Unknown`; an evaluation error becomes one too, so
 no configuration can crash the checker.
+
+Evaluation has budgets, so no configuration can make a check hang or exhaust memory: elements
+of a collection and characters of a string (tfgen.check.functions), instances of resources and
+modules and steps of loops in one root module (`Run`), module nesting, and bytes that `file()`
+reads, only from regular files inside the module tree. Past a budget a value is unknown, with
+the budget as its reason.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tfgen.check import expr as E
-from tfgen.check.functions import STRUCTURAL, EvalError, call, json_encode, to_string
+from tfgen.check.functions import (
+    MAX_ELEMENTS,
+    MAX_STRING,
+    STRUCTURAL,
+    BudgetExceeded,
+    EvalError,
+    call,
+    json_encode_within_budget,
+    to_string,
+    within_budget,
+)
+from tfgen.check.jsontext import parse_json
 from tfgen.check import cache
 from tfgen.check.model import Computed, Model, ModuleCall, PartialJson, PartialString, Place, Resource, Unknown, is_known
-from tfgen.check.source import SourceBlock, SourceFile, assignment_line, config_files
+from tfgen.check.source import SourceBlock, SourceFile, assignment_line
 from tfgen.errors import InputError
 
 # Meta-arguments and meta-blocks of a resource: not attributes of the resource itself.
 _META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
 _MAX_DEPTH = 60
+MAX_STEPS = 500_000  # loop iterations and collection elements made, in one root module
+MAX_INSTANCES = 20_000  # resource and module instances of one root module
+MAX_FILE_READ = 1 << 20  # bytes one file() / templatefile() reads
 
 
 class _PlaceholderKey:
@@ -172,7 +194,22 @@ class Run:
         self._assignments: dict[tuple[Path, str], Place] = {}
         self.files_read = files_read
         self.registry = _registry_modules(root_dir)
-        self.depth = 0
+        self.steps = 0
+        self.instances = 0
+        self._loaded: dict[Path, list[SourceFile]] = {}
+
+    def spend(self, steps: int, what: str) -> None:
+        """Count `steps` of work; past MAX_STEPS every further step raises BudgetExceeded."""
+        self.steps += steps
+        if self.steps > MAX_STEPS:
+            raise BudgetExceeded(f"{what}: evaluation of this root module went past {MAX_STEPS} steps")
+
+    def instances_left(self, count: int) -> bool:
+        """Reserve `count` more resource or module instances, if the budget has room."""
+        if self.instances + count > MAX_INSTANCES:
+            return False
+        self.instances += count
+        return True
 
     def assignment(self, path: Path, name: str) -> Place:
         """Where `name` is assigned in the tfvars file `path` (read once per variable a run)."""
@@ -189,23 +226,34 @@ class Run:
         return found
 
     def load_dir(self, directory: Path) -> list[SourceFile]:
-        paths = config_files(directory)
+        if directory in self._loaded:  # a module called many times (count, or from many places)
+            return self._loaded[directory]
+        paths = cache.tf_files(directory)
         for path in paths:
             if str(path) not in self.files_read:
                 self.files_read.append(str(path))
-        return cache.load_many(paths)
+        self._loaded[directory] = cache.load_many(paths)
+        return self._loaded[directory]
 
 
 def _registry_modules(root_dir: Path) -> dict[str, Path]:
-    """Module key -> folder, from the manifest `terraform init` writes."""
+    """Module key -> folder, from the manifest `terraform init` writes (none: no modules)."""
     manifest = root_dir / ".terraform" / "modules" / "modules.json"
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = manifest.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
+    except (OSError, ValueError) as err:
+        raise InputError(f"{manifest}: cannot read the module manifest ({type(err).__name__}); run terraform init again") from None
+    data = parse_json(text, str(manifest), "not a module manifest (run terraform init again)")
+    entries = data.get("Modules") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise InputError(f"{manifest}: not a module manifest: expected an object with a list \"Modules\"; run terraform init again")
     out = {}
-    for entry in data.get("Modules", []) if isinstance(data, dict) else []:
-        key, folder = entry.get("Key"), entry.get("Dir")
+    for number, entry in enumerate(entries):
+        key, folder = (entry.get("Key"), entry.get("Dir")) if isinstance(entry, dict) else (None, None)
+        if not isinstance(key, str) or not isinstance(folder, str):
+            raise InputError(f"{manifest}: not a module manifest: Modules[{number}] needs a string Key and Dir; run terraform init again")
         if key and folder:
             out[key] = (root_dir / folder) if not os.path.isabs(folder) else Path(folder)
     return out
@@ -378,7 +426,7 @@ class ModuleInstance:
         block = self.calls[name]
         address = f"{self.prefix()}module.{name}"
         key_path = f"{self.key_path}.{name}" if self.key_path else name
-        source = evaluate(block.attr("source"), self.scope) if block.attr("source") is not None else None
+        source = safe_evaluate(block.attr("source"), self.scope) if block.attr("source") is not None else None
 
         def not_read(why: str) -> NotRead:
             return NotRead(f"{address}: {why}", ModuleCall(address, source if isinstance(source, str) else None, block.file, block.line, why))
@@ -391,10 +439,16 @@ class ModuleInstance:
             directory = self.run.registry[key_path]
         else:
             return not_read(f"module {source!r} is not available locally (run terraform init)")
-        if not directory.is_dir():
+        try:
+            is_folder = stat.S_ISDIR(directory.stat().st_mode)
+        except (FileNotFoundError, NotADirectoryError):
+            is_folder = False
+        except OSError as err:  # there, but not for us to read: never a silent skip
+            raise InputError(f"{directory}: cannot read the module folder ({address}): {err.strerror or err}") from None
+        if not is_folder:
             return not_read(f"module folder {directory} does not exist")
-        if self.run.depth > _MAX_DEPTH:
-            return not_read("modules nested too deeply")
+        if key_path.count(".") >= _MAX_DEPTH:  # counted by the call chain, however it is reached
+            return Unknown(f"{address}: modules nested more than {_MAX_DEPTH} deep")
         files = self.run.load_dir(directory)
         ignores = {**self.ignores, **block.ignores}
         # Inside a fetched module the user can change only their own call that brought it in.
@@ -441,13 +495,22 @@ def expand(block: SourceBlock, scope: Scope, make: Callable[[Any, Scope, bool], 
     """Instances of a block by its count/for_each: one, a list, a dict, or an Expansion."""
     count_expr = block.attr("count")
     each_expr = block.attr("for_each")
+    run = scope.module.run
+
+    def not_known(reason: str, names: dict[str, Any]) -> Expansion:
+        item = make(PLACEHOLDER, scope.bind(**names), False)
+        return Expansion(ResourceValue(item) if isinstance(item, ResourceInstance) else wrap(item), label)
+
     if count_expr is not None:
         count = safe_evaluate(count_expr, scope)
         if isinstance(count, str) and count.isdigit():
-            count = int(count)
+            count = int(count) if len(count) < 10 else math.inf
         if isinstance(count, bool) or not isinstance(count, (int, float)):
-            item = make(PLACEHOLDER, scope.bind(count={"index": Unknown(f"{label}: count is not known")}), False)
-            return Expansion(ResourceValue(item) if isinstance(item, ResourceInstance) else wrap(item), label)
+            reason = f"{label}: count is not known"
+            return not_known(reason, {"count": {"index": Unknown(reason)}})
+        if not (0 <= count <= MAX_ELEMENTS) or not run.instances_left(int(count)):
+            reason = f"{label}: count {count} is past tfgen's budget of {MAX_ELEMENTS} per block and {MAX_INSTANCES} per root module"
+            return not_known(reason, {"count": {"index": Unknown(reason)}})
         return [make(i, scope.bind(count={"index": i}), True) for i in range(int(count))]
     if each_expr is not None:
         each = safe_evaluate(each_expr, scope)
@@ -455,9 +518,14 @@ def expand(block: SourceBlock, scope: Scope, make: Callable[[Any, Scope, bool], 
             each = {v: v for v in each}
         if not isinstance(each, dict):
             unknown = Unknown(f"{label}: for_each is not known")
-            item = make(PLACEHOLDER, scope.bind(each={"key": unknown, "value": unknown}), False)
-            return Expansion(ResourceValue(item) if isinstance(item, ResourceInstance) else wrap(item), label)
+            return not_known(unknown.reason, {"each": {"key": unknown, "value": unknown}})
+        if not run.instances_left(len(each)):
+            unknown = Unknown(f"{label}: for_each of {len(each)} is past tfgen's budget of {MAX_INSTANCES} instances per root module")
+            return not_known(unknown.reason, {"each": {"key": unknown, "value": unknown}})
         return {k: make(k, scope.bind(each={"key": k, "value": v}), True) for k, v in sorted(each.items())}
+    if not run.instances_left(1):
+        reason = f"{label}: past tfgen's budget of {MAX_INSTANCES} instances per root module"
+        return not_known(reason, {})
     return make(None, scope, True)
 
 
@@ -633,6 +701,10 @@ def _dynamic(block: SourceBlock, scope: Scope) -> list[dict[str, Any]] | Unknown
     pairs = list(each.items()) if isinstance(each, dict) else list(enumerate(each)) if isinstance(each, list) else None
     if pairs is None:
         return Unknown(f"dynamic {name!r} blocks: for_each is not a collection")
+    try:
+        scope.module.run.spend(len(pairs), f"dynamic {name!r} blocks")
+    except BudgetExceeded as err:
+        return Unknown(str(err))
     return [block_body(contents[0], scope.bind(**{iterator: {"key": k, "value": v}})) for k, v in pairs]
 
 
@@ -660,7 +732,10 @@ def policy_document(instance: ResourceInstance) -> Any:
     for body in blocks:
         statements.append(_statement(body))
     document = {"Version": "2012-10-17", "Statement": statements}
-    return json_encode(document)
+    try:
+        return json_encode_within_budget(document)
+    except BudgetExceeded as err:
+        return Unknown(f"{instance.address}: {err}")
 
 
 def _statement(body: dict[str, Any]) -> dict[str, Any]:
@@ -747,6 +822,10 @@ def safe_evaluate(expr: E.Expr, scope: Scope) -> Any:
         return evaluate(expr, scope)
     except EvalError as err:
         return Unknown(f"cannot evaluate: {err}")
+    except BudgetExceeded as err:
+        return Unknown(f"not evaluated: {err}")
+    except InputError:
+        raise  # a file or folder that cannot be read ends the check (exit 2), whatever asked for it
     except RecursionError:
         return Unknown("expression nested too deeply")
     except Exception as err:  # noqa: BLE001 - a checker must never crash on a configuration
@@ -892,6 +971,7 @@ def _template(parts: tuple[Any, ...], scope: Scope, whole: bool = False) -> Any:
     out: list[str] = []
     pieces: list[Any] = []  # known text and the unknowns, for PartialString
     unknown: Unknown | None = None
+    length = 0  # characters of the evaluated parts (the literal ones are bounded by the file)
     for part in parts:
         if isinstance(part, str):
             out.append(part)
@@ -907,29 +987,40 @@ def _template(parts: tuple[Any, ...], scope: Scope, whole: bool = False) -> Any:
             if isinstance(coll, Unknown):
                 return Unknown(f"template loop over a value not known: {coll.reason}")
             pairs = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll))
-            pieces = []
+            scope.module.run.spend(len(pairs), "a template %{for}")
+            rendered = []
             for k, v in pairs:
                 names = {part.value_var: v}
                 if part.key_var:
                     names[part.key_var] = k
-                pieces.append(_template(part.body, scope.bind(**names)))
-            if any(isinstance(p, Unknown) for p in pieces):
-                return next(p for p in pieces if isinstance(p, Unknown))
-            value = "".join(pieces)
+                rendered.append(_template(part.body, scope.bind(**names)))
+            if any(isinstance(p, Unknown) for p in rendered):
+                return next(p for p in rendered if isinstance(p, Unknown))
+            _check_length(rendered)
+            value = "".join(rendered)
         else:
             value = evaluate(part, scope)
         if isinstance(value, Lazy):
             value = plain(value)
         if isinstance(value, Unknown):
             unknown = unknown or value
-            out.append(value.pattern if isinstance(value, PartialString) else "*")
+            text = value.pattern if isinstance(value, PartialString) else "*"
             pieces.extend(value.parts if isinstance(value, PartialString) and value.parts else [value])
-            continue
-        out.append(to_string(value))
-        pieces.append(to_string(value))
+        else:
+            text = to_string(value)
+            pieces.append(text)
+        out.append(text)
+        length += len(text)
+        if length > MAX_STRING:
+            raise BudgetExceeded(f"a string template makes more than {MAX_STRING} characters")
     if unknown is not None:
         return PartialString(f"string template with a value not known: {unknown.reason}", pattern="".join(out), parts=tuple(pieces))
     return "".join(out)
+
+
+def _check_length(texts: list[str]) -> None:
+    if sum(len(t) for t in texts) > MAX_STRING:
+        raise BudgetExceeded(f"a string template makes more than {MAX_STRING} characters")
 
 
 def _truthy(value: Any) -> bool | Unknown:
@@ -994,11 +1085,11 @@ def _binary(expr: E.BinOp, scope: Scope) -> Any:
         return left if isinstance(left, Unknown) else right
     a, b = _number(left), _number(right)
     if op == "+":
-        return a + b
+        return within_budget(a + b, "+")
     if op == "-":
-        return a - b
+        return within_budget(a - b, "-")
     if op == "*":
-        return a * b
+        return within_budget(a * b, "*")
     if op == "/":
         if b == 0:
             raise EvalError("division by zero")
@@ -1074,7 +1165,9 @@ def _for(expr: E.ForExpr, scope: Scope) -> Any:
     is_object = expr.key is not None
     out_list: list[Any] = []
     out_map: dict[str, Any] = {}
+    run = scope.module.run
     for k, v in pairs:
+        run.spend(1, "a for-expression")
         names = {expr.value_var: v}
         if expr.key_var:
             names[expr.key_var] = k
@@ -1126,7 +1219,10 @@ def _call(expr: E.Call, scope: Scope) -> Any:
         if isinstance(last, Unknown):
             return Unknown(f"{name}(...) expanding a value not known")
         args.extend(last)
-    return call(name, args)
+    result = call(name, args)
+    if isinstance(result, (list, dict)):
+        scope.module.run.spend(len(result), f"{name}()")
+    return result
 
 
 def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
@@ -1135,12 +1231,29 @@ def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
     path = Path(args[0])
     if not path.is_absolute():
         path = scope.module.run.root_dir / path
-    if name == "fileexists":
-        return path.is_file()
+    # Only the module tree being checked: the root module's folder, or the calling module's.
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        resolved = path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return Unknown(f"{name}(): cannot resolve {args[0]}")
+    inside = any(resolved.is_relative_to(d.resolve()) for d in (scope.module.run.root_dir, scope.module.directory))
+    if not inside:
+        return Unknown(f"{name}(): {args[0]} is outside the checked module tree; tfgen does not read it")
+    if name == "fileexists":
+        return resolved.is_file()
+    try:
+        with open(resolved, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return Unknown(f"{name}(): {args[0]} is not a regular file")
+            data = handle.read(MAX_FILE_READ + 1)
+    except OSError:
         return Unknown(f"{name}(): cannot read {args[0]}")
+    if len(data) > MAX_FILE_READ:
+        return Unknown(f"{name}(): {args[0]} is larger than tfgen's budget of {MAX_FILE_READ} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return Unknown(f"{name}(): {args[0]} is not UTF-8 text")
     if name == "filebase64":
         return call("base64encode", [text])
     if name == "file":
@@ -1153,9 +1266,7 @@ def _render_template(text: str, origin: str, variables: Any, scope: Scope) -> An
     if not isinstance(variables, dict):
         return Unknown("template variables not known")
     try:
-        from tfgen.check.loader import parse_template  # the parser loads only when a template needs it
-
-        template = parse_template(text, origin)
+        template = cache.load_template(resolved)  # parsed once, like .tf files: a warm run never parses
     except InputError as err:
         return Unknown(f"template {origin}: {err}")
     # A template file sees only the variables passed to it (and functions), not var/local/resources.
@@ -1208,8 +1319,4 @@ def _collect(module: ModuleInstance, model: Model) -> None:
     model.unknown_modules.update(module.unknown_calls())
     for name in module.calls:
         for child in module.child_instances(name):
-            module.run.depth += 1
-            try:
-                _collect(child, model)
-            finally:
-                module.run.depth -= 1
+            _collect(child, model)

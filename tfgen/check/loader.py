@@ -13,23 +13,40 @@ Callers go through `tfgen.check.cache`, which keeps parsed files across runs.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import hcl2
-from lark import Token, Tree
+from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from tfgen.check import expr as E
+from tfgen.check.cache import MAX_FILE_BYTES
+from tfgen.check.jsontext import parse_json
 from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile
 from tfgen.errors import InputError
 
 SUPPORTED_HCL2 = ">=8.1.4,<8.2"
 
 _IGNORE = re.compile(r"(?:#|//)\s*tfgen:ignore=(TFG\d{3}(?:\s*,\s*TFG\d{3})*)[ \t]*(.*)")
+
+# Limits on what is read, so a hostile file is refused with its position instead of exhausting
+# time, memory or the stack. Terraform configurations stay far below each.
+MAX_NESTING = 200  # expression levels (a bracket, a call, an operator each add one or two)
+MAX_NUMBER = sys.float_info.max  # numbers beyond float range cannot be compared or counted
+
+
+class _SyntaxError(Exception):
+    """A fault at a line and column of the text being read; the caller adds the file's name."""
+
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
 
 
 def load_file(path: str | Path) -> SourceFile:
@@ -41,13 +58,16 @@ def load_file(path: str | Path) -> SourceFile:
 
 
 def parse_source(source: str | bytes, path: str | Path) -> SourceFile:
-    """Parse the text of the `.tf` file at `path` (bytes are decoded as UTF-8)."""
+    """Parse the text of the `.tf` file at `path` (bytes are decoded as UTF-8, a BOM skipped)."""
     path = Path(path)
-    source = _decoded(source, path)
-    text = source
-    tree = _parse(text, str(path))
-    lines = text.splitlines()
-    blocks = [_block(child, str(path), lines) for child in _body_items(tree.children[0]) if child.data == "block"]
+    text = _decoded(source, path).removeprefix("\ufeff")
+    with _positioned(str(path)):
+        tree = _parse(text)
+        lines = text.splitlines()
+        items = [child for child in _body_items(tree.children[0]) if child.data == "block"]
+        for item in items:
+            _check_module_source(item)
+        blocks = [_block(child, str(path), lines) for child in items]
     return SourceFile(path=str(path), blocks=blocks)
 
 
@@ -56,33 +76,56 @@ def load_tfvars(path: str | Path) -> dict[str, E.Expr]:
     path = Path(path)
     text = _read(path)
     if path.name.endswith(".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}:{err.lineno}: cannot parse JSON: {err.msg}") from None
+        data = parse_json(text, str(path))
         if not isinstance(data, dict):
             raise InputError(f"{path}:1: a .tfvars.json file must hold one JSON object")
-        return {k: E.Literal(v) if not isinstance(v, (dict, list)) else _json_expr(v) for k, v in data.items()}
-    tree = _parse(text, str(path))
+        try:
+            return {k: _json_expr(v, 1) for k, v in data.items()}
+        except ValueError as err:
+            raise InputError(f"{path}: {err}") from None
     out: dict[str, E.Expr] = {}
-    for child in _body_items(tree.children[0]):
-        if child.data == "block":
-            raise InputError(f"{path}:{child.meta.line}: a .tfvars file holds only assignments, not blocks")
-        name, value = _attribute(child)
-        out[name] = value.expr
+    with _positioned(str(path)):
+        tree = _parse(text)
+        for child in _body_items(tree.children[0]):
+            if child.data == "block":
+                raise _SyntaxError("a .tfvars file holds only assignments, not blocks", child.meta.line, child.meta.column)
+            name, value = _attribute(child)
+            out[name] = value.expr
     return out
+
+
+def load_template(path: str | Path) -> E.Template:
+    """Read and parse a template file (`templatefile()`)."""
+    return parse_template(_read(Path(path)), str(path))
 
 
 def parse_expression(text: str, where: str = "<expression>") -> E.Expr:
     """One HCL expression from text (used for `${...}` inside heredocs and template files)."""
-    tree = _parse(f"x = {text}\n", where)
-    items = _body_items(tree.children[0])
-    return _expr(_rules(items[0].children)[1])
+    with _positioned(where):
+        return _expression(text, 1, 1)
 
 
 def parse_template(text: str, where: str = "<template>") -> E.Template:
     """A string template (`${...}` interpolations, `%{if}`/`%{for}` directives) from raw text."""
-    return E.Template(_assemble(_scan_template(text, where), where))
+    with _positioned(where):
+        return E.Template(_assemble(_scan_template(text, (1, 1, 0))))
+
+
+class _positioned:
+    """Turns a _SyntaxError (or a nesting too deep for the stack) into an InputError naming
+    `where` (the file) with the line and column."""
+
+    def __init__(self, where: str):
+        self.where = where
+
+    def __enter__(self) -> None:
+        _depth[0] = 0
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
+        if isinstance(error, _SyntaxError):
+            raise InputError(f"{self.where}:{error.line}:{error.column}: {error.message}") from None
+        if isinstance(error, RecursionError):
+            raise InputError(f"{self.where}: expressions nested more deeply than tfgen reads") from None
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -91,19 +134,24 @@ def parse_template(text: str, where: str = "<template>") -> E.Template:
 def _decoded(source: str | bytes, path: Path) -> str:
     if isinstance(source, bytes):
         try:
-            return source.decode("utf-8")
+            return source.decode("utf-8-sig")  # a UTF-8 BOM is skipped, as Terraform does
         except UnicodeDecodeError as err:
             raise InputError(f"{path}: cannot read: {err}") from None
     return source
 
 
 def _read(path: Path) -> str:
+    """The file's text (a UTF-8 BOM skipped, as Terraform does), refusing files over the limit."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
+    except OSError as err:
         raise InputError(f"{path}: cannot read: {err}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, the most tfgen reads in one file")
+    text = _decoded(data, path)
     _refuse_conflict_markers(text, path)
     return text
 
@@ -117,17 +165,59 @@ def _refuse_conflict_markers(text: str, path: Path) -> None:
         raise InputError(message)
 
 
-def _parse(text: str, where: str) -> Tree:
+@functools.cache
+def _parser() -> Lark:
+    """python-hcl2's parser with one change: `$${` and `%%{` are escapes on their own.
+
+    python-hcl2 lexes `$${...}` only up to a closing brace, so a literal `$${` without one
+    (which tfgen itself writes for free text, and Terraform reads) cannot be parsed, and one with
+    a brace after the closing quote swallows the rest of the string. The tables are python-hcl2's
+    own (loaded from its cache); only the two terminals' patterns are replaced.
+    """
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    data, memo = hcl2.parser.parser().memo_serialize([TerminalDef, Rule])
+    patterns = {"ESCAPED_INTERPOLATION": r"\$\$\{", "ESCAPED_DIRECTIVE": r"%%\{"}
+    replaced = set()
+    for key, item in list(memo.items()):
+        if isinstance(item, dict) and item.get("name") in patterns:
+            pattern = patterns[item["name"]]
+            memo[key] = {**item, "pattern": {**item["pattern"], "value": pattern, "raw": f"/{pattern}/", "_width": [3, 3]}}
+            replaced.add(item["name"])
+    if replaced != set(patterns):  # pragma: no cover - guarded by the version pin and its test
+        raise RuntimeError(f"python-hcl2's grammar has changed: {sorted(set(patterns) - replaced)} not found")
+    return Lark._load_from_dict(data, memo)
+
+
+def _parse(text: str) -> Tree:
     try:
-        return hcl2.parses_to_tree(text)
+        # The newline: python-hcl2's own workaround for a body that ends without one.
+        return _parser().parse(text + "\n")
     except UnexpectedInput as err:
-        line = getattr(err, "line", "?")
-        column = getattr(err, "column", "?")
-        snippet = text.splitlines()[line - 1].strip() if isinstance(line, int) and 0 < line <= len(text.splitlines()) else ""
-        detail = f": {snippet}" if snippet else ""
-        raise InputError(f"{where}:{line}:{column}: cannot parse HCL{detail}") from None
-    except (LarkError, RecursionError) as err:
-        raise InputError(f"{where}: cannot parse HCL: {type(err).__name__}") from None
+        line = getattr(err, "line", 0)
+        column = getattr(err, "column", 0)
+        lines = text.splitlines()
+        snippet = lines[line - 1].strip() if isinstance(line, int) and 0 < line <= len(lines) else ""
+        detail = f": {snippet[:120]}" if snippet else ""
+        raise _SyntaxError(f"cannot parse HCL{detail}", line if isinstance(line, int) else 0, column if isinstance(column, int) else 0) from None
+    except LarkError as err:
+        raise _SyntaxError(f"cannot parse HCL: {type(err).__name__}", 1, 1) from None
+
+
+def _expression(text: str, line: int, column: int) -> E.Expr:
+    """One expression from `text`, which starts at `line`:`column` of the file."""
+    prefix = "x = "
+    try:
+        tree = _parse(prefix + text)
+        items = _body_items(tree.children[0])
+        if len(items) != 1 or items[0].data != "attribute":
+            raise _SyntaxError("expected one expression", 1, len(prefix) + 1)
+        return _expr(_rules(items[0].children)[1])
+    except _SyntaxError as err:
+        if err.line <= 1:
+            raise _SyntaxError(err.message.replace(prefix, "", 1), line, column + max(err.column - 1 - len(prefix), 0)) from None
+        raise _SyntaxError(err.message, line + err.line - 1, err.column) from None
 
 
 # --- tree walking ----------------------------------------------------------------------------
@@ -147,8 +237,25 @@ def _name(node: Tree | Token) -> str:
     if isinstance(node, Token):
         return str(node)
     if node.data == "string":
-        return "".join(_unescape(str(p.children[0])) for p in node.children if isinstance(p, Tree) and isinstance(p.children[0], Token))
+        return "".join(p for p in _string_parts(node.children) if isinstance(p, str))
     return str(node.children[0])
+
+
+def _check_module_source(block: Tree) -> None:
+    """Terraform reads a module's `source` before evaluating anything: it must be a literal string."""
+    parts = _rules(block.children)
+    if not parts or _name(parts[0]) != "module":
+        return
+    for item in _body_items(parts[-1]):
+        attribute = _rules(item.children)
+        if item.data == "attribute" and _name(attribute[0]) == "source":
+            value = attribute[1]
+            inner = _rules(value.children)[0] if value.data == "expr_term" and _rules(value.children) else value
+            literal = inner.data == "string" and all(
+                isinstance(p, Tree) and isinstance(p.children[0], Token) for p in inner.children if isinstance(p, Tree)
+            )
+            if not literal:
+                raise _SyntaxError("a module source must be a literal string (Terraform reads it before any variable)", item.meta.line, item.meta.column)
 
 
 def _attribute(node: Tree) -> tuple[str, SourceAttribute]:
@@ -195,25 +302,54 @@ def _ignores(lines: list[str]) -> dict[str, str]:
 _BINARY = {"||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
 
 
-def _expr(node: Tree | Token) -> E.Expr:
+# How deeply _expr is nested right now: the walk is recursive, and a file is refused at
+# MAX_NESTING instead of overflowing the stack (here, in the cache or in the evaluator).
+_depth = [0]
+
+
+def _expr(node: Tree) -> E.Expr:
+    _depth[0] += 1
+    try:
+        if _depth[0] > MAX_NESTING:
+            raise _SyntaxError(f"expressions nested more than {MAX_NESTING} levels deep", *_position(node))
+        return _expr_node(node)
+    finally:
+        _depth[0] -= 1
+
+
+def _position(node: Tree | Token) -> tuple[int, int]:
+    if isinstance(node, Token):
+        return node.line or 0, node.column or 0
+    return getattr(node.meta, "line", 0), getattr(node.meta, "column", 0)
+
+
+def _number(node: Tree) -> E.Literal:
+    text = str(node.children[0])
+    digits = len(text.lstrip("-").split(".")[0].split("e")[0].split("E")[0])
+    value: float = float(text) if digits <= 309 else float("inf")
+    if not abs(value) <= MAX_NUMBER:
+        raise _SyntaxError(f"number {text[:20]}{'...' if len(text) > 20 else ''} is out of range", *_position(node))
+    return E.Literal(int(text) if node.data == "int_lit" else value)
+
+
+def _expr_node(node: Tree) -> E.Expr:
     kind = node.data
     kids = node.children
     if kind == "expr_term":  # also `( expression )`: parentheses only group
         return _expr(_rules(kids)[0])
-    if kind == "int_lit":
-        return E.Literal(int(str(kids[0])))
-    if kind == "float_lit":
-        return E.Literal(float(str(kids[0])))
+    if kind in ("int_lit", "float_lit"):
+        return _number(node)
     if kind == "literal_value":
         return E.Literal({"true": True, "false": False, "null": None}[str(kids[0])])
     if kind in ("identifier", "keyword"):
         return E.Variable(str(kids[0]))
     if kind == "string":
-        return E.Template(_assemble(_string_parts(kids), "string"))
+        return E.Template(_assemble(_string_parts(kids)))
     if kind == "template_string":
-        return E.Literal(_unescape(str(kids[0])[2:-2]))
+        line, column = _position(kids[0])
+        return E.Literal(_unescape(str(kids[0])[2:-2], line, column + 2))
     if kind in ("heredoc_template", "heredoc_template_trim"):
-        return _heredoc(str(kids[0]), kind == "heredoc_template_trim")
+        return _heredoc(kids[0], kind == "heredoc_template_trim")
     if kind == "tuple":
         return E.TupleExpr(tuple(_expr(k) for k in _rules(kids)))
     if kind == "object":
@@ -261,7 +397,10 @@ def _expr(node: Tree | Token) -> E.Expr:
 
 def _index(obj: E.Expr, index: Tree) -> E.Expr:
     if index.data == "short_index":
-        return E.Index(obj, E.Literal(int(str(index.children[-1]))))
+        digits = str(index.children[-1])
+        if len(digits) > 18:
+            raise _SyntaxError(f"index {digits[:20]}... is out of range", *_position(index))
+        return E.Index(obj, E.Literal(int(digits)))
     return E.Index(obj, _expr(_rules(index.children)[0]))
 
 
@@ -294,49 +433,75 @@ def _for(kind: str, kids: list[Any]) -> E.Expr:
 # --- templates -------------------------------------------------------------------------------
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.?)", re.S)
 
 
-def _unescape(text: str) -> str:
+def _unescape(text: str, line: int, column: int) -> str:
+    """A quoted string's text with Terraform's escapes read; `text` starts at `line`:`column`.
+
+    Terraform reads `\\n \\r \\t \\" \\\\`, `\\uNNNN` and `\\UNNNNNNNN` (a code point up to
+    U+10FFFF) and rejects every other backslash sequence.
+    """
+    if "\\" not in text:
+        return text
+
     def repl(match: re.Match[str]) -> str:
         body = match.group(1)
-        if body[0] in "uU":
-            return chr(int(body[1:], 16))
-        return _ESCAPES.get(body, body)
+        if len(body) > 1:
+            code = int(body[1:], 16)
+            if code > 0x10FFFF:
+                raise _error_at(f"escape \\{body} is beyond the last Unicode code point U+10FFFF", text, match.start(), line, column)
+            # A lone surrogate is not a character; Terraform's decoder makes it U+FFFD too.
+            return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)
+        if body in _ESCAPES:
+            return _ESCAPES[body]
+        hint = " (\\u needs 4 hex digits, \\U needs 8)" if body in ("u", "U") else ""
+        raise _error_at(f"invalid escape \\{body}{hint}", text, match.start(), line, column)
 
-    return re.sub(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", repl, text)
+    return _ESCAPE.sub(repl, text)
+
+
+def _error_at(message: str, text: str, offset: int, line: int, column: int) -> _SyntaxError:
+    """A _SyntaxError at `offset` of `text`, which starts at `line`:`column`."""
+    newlines = text.count("\n", 0, offset)
+    if newlines:
+        return _SyntaxError(message, line + newlines, offset - text.rfind("\n", 0, offset))
+    return _SyntaxError(message, line, column + offset)
 
 
 def _string_parts(kids: list[Any]) -> list[Any]:
-    """Flat template items of a quoted string: text, expressions and directive markers."""
+    """Flat template items of a quoted string: text, expressions and directive markers.
+
+    A marker is a tuple: its tag, its content, and its (line, column) for errors."""
     items: list[Any] = []
     for part in kids:
         if not isinstance(part, Tree):
             continue
         inner = part.children[0]
         if isinstance(inner, Token):
-            if inner.type == "ESCAPED_INTERPOLATION":
-                items.append(str(inner)[1:])
-            elif inner.type == "ESCAPED_DIRECTIVE":
+            if inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
                 items.append(str(inner)[1:])
             else:
-                items.append(_unescape(str(inner)))
-        elif inner.data == "interpolation":
+                items.append(_unescape(str(inner), *_position(inner)))
+            continue
+        where = _position(inner)
+        if inner.data == "interpolation":
             items.append(_expr(_rules(inner.children)[0]))
         elif inner.data == "template_if_start":
-            items.append(("if", _expr(_rules(inner.children)[0])))
+            items.append(("if", _expr(_rules(inner.children)[0]), where))
         elif inner.data == "template_else":
-            items.append(("else",))
+            items.append(("else", None, where))
         elif inner.data == "template_endif":
-            items.append(("endif",))
+            items.append(("endif", None, where))
         elif inner.data == "template_for_start":
             names = [str(k.children[0]) for k in inner.children if isinstance(k, Tree) and k.data == "identifier"]
-            items.append(("for", names, _expr(_rules(inner.children)[-1])))
+            items.append(("for", (names, _expr(_rules(inner.children)[-1])), where))
         elif inner.data == "template_endfor":
-            items.append(("endfor",))
+            items.append(("endfor", None, where))
     return items
 
 
-def _assemble(items: list[Any], where: str) -> tuple[E.TemplatePart, ...]:
+def _assemble(items: list[Any]) -> tuple[E.TemplatePart, ...]:
     """Nest the flat `if/else/endif` and `for/endfor` markers into TemplateIf/TemplateFor parts."""
     stack: list[tuple[Any, list[Any], list[Any] | None]] = [(None, [], None)]
     for item in items:
@@ -355,15 +520,17 @@ def _assemble(items: list[Any], where: str) -> tuple[E.TemplatePart, ...]:
                     then, rest = (body, other) if other is not None else (body, [])
                     node: Any = E.TemplateIf(head[1], _merge(then), _merge(rest))
                 else:
-                    names = head[1]
+                    names, collection = head[1]
                     key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-                    node = E.TemplateFor(key_var, value_var, head[2], _merge(body))
+                    node = E.TemplateFor(key_var, value_var, collection, _merge(body))
                 _append(stack, node)
                 continue
-            raise InputError(f"{where}: unbalanced template directive %{{{tag}}}")
+            opened = f" (the open directive is %{{{head[0]}}})" if head is not None else ""
+            raise _SyntaxError(f"template directive %{{{tag}}} has no matching opening{opened}", *item[2])
         _append(stack, item)
     if len(stack) != 1:
-        raise InputError(f"{where}: template directive %{{{stack[-1][0][0]}}} is never closed")
+        head = stack[-1][0]
+        raise _SyntaxError(f"template directive %{{{head[0]}}} is never closed (%{{end{head[0]}}} missing)", *head[2])
     return _merge(stack[0][1])
 
 
@@ -382,20 +549,34 @@ def _merge(parts: list[Any]) -> tuple[E.TemplatePart, ...]:
     return tuple(merged)
 
 
-def _heredoc(token: str, trim: bool) -> E.Expr:
-    first_newline = token.index("\n")
-    body = token[first_newline + 1 :]
+def _heredoc(token: Token, trim: bool) -> E.Template:
+    text = str(token)
+    first_newline = text.index("\n")
+    body = text[first_newline + 1 :]
     body = body[: body.rstrip("\n").rfind("\n") + 1] if "\n" in body.rstrip("\n") else ""
+    cut = 0
     if trim:
         lines = body.split("\n")
         indents = [len(l) - len(l.lstrip(" \t")) for l in lines if l.strip()]
         cut = min(indents) if indents else 0
         body = "\n".join(l[cut:] for l in lines)
-    return parse_template(body, "heredoc")
+    # The body starts on the line after the marker; trimmed lines lost `cut` columns.
+    line, _ = _position(token)
+    return E.Template(_assemble(_scan_template(body, (line + 1, 1, cut))))
 
 
-def _scan_template(text: str, where: str) -> list[Any]:
-    """Split raw template text into literal text, `${expr}` and `%{directive}` items."""
+def _scan_template(text: str, origin: tuple[int, int, int]) -> list[Any]:
+    """Split raw template text into literal text, `${expr}` and `%{directive}` items.
+
+    `origin` is (line, column, columns cut from each line) of the text's start in its file."""
+
+    def at(offset: int) -> tuple[int, int]:
+        line, column, cut = origin
+        newlines = text.count("\n", 0, offset)
+        if newlines:
+            return line + newlines, offset - text.rfind("\n", 0, offset) + cut
+        return line, column + offset + cut
+
     items: list[Any] = []
     i = 0
     literal: list[str] = []
@@ -407,20 +588,22 @@ def _scan_template(text: str, where: str) -> list[Any]:
         if text.startswith("${", i) or text.startswith("%{", i):
             end = _closing_brace(text, i + 2)
             if end < 0:
-                raise InputError(f"{where}: unterminated template sequence")
+                raise _SyntaxError(f"{text[i:i + 2]} is never closed with }}", *at(i))
             inner = text[i + 2 : end]
             strip_left = inner.startswith("~")
             strip_right = inner.endswith("~")
-            inner = inner.strip("~").strip()
+            inner = inner.strip("~")
+            start = i + 2 + (1 if strip_left else 0) + (len(inner) - len(inner.lstrip()))
+            inner = inner.strip()
             text_so_far = "".join(literal)
             if strip_left:
                 text_so_far = text_so_far.rstrip()
             items.append(text_so_far)
             literal = []
             if text[i] == "$":
-                items.append(parse_expression(inner, where))
+                items.append(_expression(inner, *at(start)))
             else:
-                items.append(_directive(inner, where))
+                items.append(_directive(inner, at(i), at(start)))
             i = end + 1
             if strip_right:
                 while i < len(text) and text[i] in " \t\r\n":
@@ -432,20 +615,22 @@ def _scan_template(text: str, where: str) -> list[Any]:
     return items
 
 
-def _directive(inner: str, where: str) -> tuple[Any, ...]:
+def _directive(inner: str, where: tuple[int, int], start: tuple[int, int]) -> tuple[Any, ...]:
     words = inner.split(None, 1)
     tag = words[0] if words else ""
     if tag == "if":
-        return ("if", parse_expression(words[1], where))
-    if tag in ("else", "endif", "endfor"):
-        return (tag,)
+        if len(words) < 2:
+            raise _SyntaxError("%{if} needs a condition", *where)
+        return ("if", _expression(words[1], start[0], start[1] + inner.index(words[1])), where)
+    if tag in ("else", "endif", "endfor") and len(words) == 1:
+        return (tag, None, where)
     if tag == "for":
         match = re.match(r"for\s+(\w+)\s*(?:,\s*(\w+))?\s+in\s+(.*)$", inner, re.S)
         if not match:
-            raise InputError(f"{where}: cannot read template directive %{{{inner}}}")
+            raise _SyntaxError(f"cannot read template directive %{{{inner[:60]}}}", *where)
         names = [n for n in match.group(1, 2) if n]
-        return ("for", names, parse_expression(match.group(3), where))
-    raise InputError(f"{where}: unknown template directive %{{{inner}}}")
+        return ("for", (names, _expression(match.group(3), start[0], start[1] + match.start(3))), where)
+    raise _SyntaxError(f"unknown template directive %{{{inner[:60]}}}", *where)
 
 
 def _closing_brace(text: str, start: int) -> int:
@@ -472,11 +657,15 @@ def _closing_brace(text: str, start: int) -> int:
     return -1
 
 
-def _json_expr(value: Any) -> E.Expr:
+def _json_expr(value: Any, depth: int) -> E.Expr:
+    if depth > MAX_NESTING:
+        raise ValueError(f"values nested more than {MAX_NESTING} levels deep")
     if isinstance(value, dict):
-        return E.ObjectExpr(tuple((E.Literal(k), _json_expr(v)) for k, v in value.items()))
+        return E.ObjectExpr(tuple((E.Literal(k), _json_expr(v, depth + 1)) for k, v in value.items()))
     if isinstance(value, list):
-        return E.TupleExpr(tuple(_json_expr(v) for v in value))
+        return E.TupleExpr(tuple(_json_expr(v, depth + 1) for v in value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not abs(value) <= MAX_NUMBER:
+        raise ValueError(f"number {value} is out of range")
     return E.Literal(value)
 
 

@@ -99,9 +99,30 @@ def find_config(start: Path) -> Path | None:
     folder = start.resolve()
     for candidate in (folder, *folder.parents):
         path = candidate / CONFIG_NAME
-        if path.is_file():
-            return path
+        try:
+            if path.is_file():
+                return path
+        except PermissionError:
+            continue  # a parent this user cannot look into holds no config it could read
     return None
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _yaml_loader():
+    """yaml's safe loader without timestamps: a date-like value stays the text it was written
+    as, so an impossible date (2024-13-45) is text, not a crash."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
 def load_config(path: Path, known: Iterable[str]) -> list[ConfigSkip]:
@@ -109,11 +130,19 @@ def load_config(path: Path, known: Iterable[str]) -> list[ConfigSkip]:
 
     known_set = set(known)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise InputError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB; a {CONFIG_NAME} lists a few skips")
+        data = yaml.load(raw.decode("utf-8-sig"), Loader=_yaml_loader())  # noqa: S506 - a safe loader
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise InputError(f"{path}{line}: cannot parse YAML: {getattr(err, 'problem', err)}") from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from None
+    except (ValueError, RecursionError) as err:  # a bad value of an explicit tag (!!int x), deep nesting
+        raise InputError(f"{path}: cannot read YAML: {type(err).__name__}") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err}") from None
     if data is None:
@@ -128,6 +157,8 @@ def load_config(path: Path, known: Iterable[str]) -> list[ConfigSkip]:
         where = f"{path}: skip entry {number}"
         if not isinstance(entry, dict) or set(entry) - {"id", "reason", "paths"}:
             raise InputError(f"{where}: expected keys id, reason and optionally paths")
+        if not all(isinstance(entry.get(k), (str, int, float, type(None))) for k in ("id", "reason")):
+            raise InputError(f"{where}: id and reason must be text")
         rule_id = str(entry.get("id", "")).strip().upper()
         reason = str(entry.get("reason") or "").strip()
         if not _ID.match(rule_id) or rule_id not in known_set:

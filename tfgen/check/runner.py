@@ -21,7 +21,7 @@ from tfgen.check.model import Model, ModuleCall, Place, Resource
 from tfgen.check.policy import Policy
 from tfgen.check.rules import BY_ID
 from tfgen.check.rules.base import SEVERITY_RANK, Fail, Rule, Undecided
-from tfgen.check.source import SourceFile, config_files, is_config_file
+from tfgen.check.source import SourceFile, is_config_file
 from tfgen.errors import InputError
 
 
@@ -154,9 +154,13 @@ def _display(cwd: str, path: str) -> str:
     return Path(relative).as_posix()
 
 
+def _unreadable(err: OSError) -> None:
+    raise InputError(f"{err.filename}: cannot read the folder: {err.strerror or err}")
+
+
 def _tf_folders(top: Path) -> list[Path]:
     found = []
-    for folder, subfolders, files in os.walk(top):
+    for folder, subfolders, files in os.walk(top, onerror=_unreadable):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d != ".terraform")
         if any(is_config_file(name) for name in files):
             found.append(Path(folder))
@@ -194,7 +198,7 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
         if not folders:
             raise no_terraform(given, "hidden folders and .terraform/ are skipped")
         # All files at once: what is not cached yet can be parsed in parallel.
-        files_of = {folder: config_files(folder) for folder in folders}
+        files_of = {folder: cache.tf_files(folder) for folder in folders}
         loaded = iter(cache.load_many(f for files in files_of.values() for f in files))
         parsed = {folder.resolve(): (folder, [next(loaded) for _ in files]) for folder, files in files_of.items()}
         called: set[Path] = set()
@@ -216,7 +220,11 @@ def _tfvars_files(directory: Path) -> list[Path]:
     for name in ("terraform.tfvars", "terraform.tfvars.json"):
         if (directory / name).is_file():
             out.append(directory / name)
-    out += sorted(p for p in directory.iterdir() if p.is_file() and (p.name.endswith(".auto.tfvars") or p.name.endswith(".auto.tfvars.json")))
+    try:
+        names = os.listdir(directory)
+    except OSError as err:
+        _unreadable(err)
+    out += sorted(directory / n for n in names if (n.endswith(".auto.tfvars") or n.endswith(".auto.tfvars.json")) and (directory / n).is_file())
     return out
 
 

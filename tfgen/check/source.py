@@ -53,11 +53,6 @@ def is_config_file(name: str) -> bool:
     return name.endswith(".tf") or name.endswith(".tf.json")
 
 
-def config_files(folder: Path) -> list[Path]:
-    """The configuration files of one module folder, in the order Terraform reads them."""
-    return sorted(p for p in folder.iterdir() if is_config_file(p.name) and p.is_file())
-
-
 def assignment_line(path: Path, name: str) -> int:
     """The line of `name = ...` (or `"name": ...`) in a .tfvars / .tfvars.json file; the least
     indented match, as variables are assigned at the top level (1 when not found)."""

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from pathlib import Path
 
 import click
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 _FAIL_ON = ("error", "warning", "info", "never")
@@ -59,12 +63,7 @@ def emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color) -> 
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = render(report, fmt, Options(fail_on, show_unknown, show_suppressed, bool(color) and fmt == "text"))
     if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as err:
-            from tfgen.errors import InputError
-
-            raise InputError(f"--output {output}: cannot write: {err}") from None
+        write_report(Path(output), text)
     else:
         click.echo(text, nl=False, color=bool(color))
     if report.internal_errors:
@@ -74,6 +73,43 @@ def emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color) -> 
             err=True,
         )
     return report.exit_code(fail_on)
+
+
+def write_report(target: Path, text: str) -> None:
+    """Write a report whole or not at all: into a temporary file beside `target`, renamed over
+    it only when complete, so a full disk or a kill leaves no empty or partial report and an
+    earlier report intact."""
+    import tempfile
+    from pathlib import Path
+
+    from tfgen.errors import InputError
+
+    shown, target = target, Path(os.path.realpath(target))  # through a symlink, as a plain write goes
+    temporary = None
+    try:
+        if target.exists() and not target.is_file():
+            # A device or a pipe (/dev/stdout, a FIFO) is written to, never replaced.
+            with open(target, "wb") as stream:
+                stream.write(text.encode("utf-8"))
+            return
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as a plain write would make it (mkstemp's is 0600)
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as err:
+        raise InputError(f"--output {shown}: cannot write: {err.strerror or err}; nothing was written") from None
+    finally:
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
 
 
 @click.command("check")

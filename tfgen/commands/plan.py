@@ -44,13 +44,12 @@ def plan_command(directory, terraform_args, plugin_dir, keep_plan, terraform_bin
     import json
 
     from tfgen.check import cache
-    from tfgen.check.source import config_files
     from tfgen.plan.analyze import analyze_document
     from tfgen.terraform import Terraform
     from tfgen.terraform.offline import offline_override
     from tfgen.terraform.progress import progress
 
-    if not directory.is_dir() or not config_files(directory):
+    if not directory.is_dir() or not cache.tf_files(directory):
         from tfgen.check.runner import no_terraform
 
         raise no_terraform(directory, "tfgen plan runs terraform in the folder itself, not in its subfolders")

@@ -10,12 +10,12 @@ only the change rules look at them.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from tfgen.check.jsontext import parse_json
 from tfgen.check.model import Computed, Model, Resource, Unknown
 from tfgen.errors import InputError
 
@@ -71,22 +71,176 @@ def load_plan_file(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}: no such plan file") from None
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: cannot read the plan: {err}") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(f"{path}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
+    document = parse_json(text, str(path), "not a valid plan")
     check_format(document, str(path))
     return document
 
 
 def check_format(document: Any, source: str) -> None:
+    """Refuse anything the reader cannot take as it is: the format, then the whole shape."""
     if not isinstance(document, dict) or "format_version" not in document:
         raise InputError(f"{source}: not a plan from `terraform show -json PLANFILE` (no format_version)")
-    version = str(document["format_version"])
+    version = str(document["format_version"])[:20]
     if not version.startswith("1."):
         raise InputError(f"{source}: plan format {version} is not supported (tfgen reads format 1.x)")
     if "planned_values" not in document and "resource_changes" not in document:
         raise InputError(f"{source}: this JSON holds no planned_values or resource_changes; was it made from a saved plan?")
+    try:
+        _PLAN(document, "")
+    except _Invalid as err:
+        raise InputError(f"{source}: not a valid plan: {err.where or 'the document'}: expected {err.expected}") from None
+
+
+# --- the plan's shape ------------------------------------------------------------------------
+#
+# What the reader relies on, checked once at the door, so that the reader itself can take every
+# field as the type it is. A spec is a function of (value, where) that raises _Invalid; `where` is
+# the JSON path of the value ("resource_changes[3].change.actions").
+
+MAX_VALUE_DEPTH = 100  # attribute values nest a few levels; deeper is not a provider's output
+
+
+class _Invalid(Exception):
+    def __init__(self, where: str, expected: str):
+        super().__init__(f"{where}: expected {expected}")
+        self.where, self.expected = where, expected
+
+
+def _is(kind: type | tuple[type, ...], expected: str, nullable: bool = False):
+    def spec(value: Any, where: str) -> None:
+        if value is None and nullable:
+            return
+        if isinstance(value, bool) or not isinstance(value, kind):  # JSON true is no number
+            raise _Invalid(where, expected)
+
+    return spec
+
+
+def _object(nullable: bool = False, **fields: tuple[Any, bool]):
+    """A JSON object whose listed fields (spec, required) are checked; others are ignored."""
+
+    def spec(value: Any, where: str) -> None:
+        if value is None and nullable:
+            return
+        if not isinstance(value, dict):
+            raise _Invalid(where, "an object")
+        for name, (field_spec, required) in fields.items():
+            inner = f"{where}.{name}" if where else name
+            if name in value:
+                field_spec(value[name], inner)
+            elif required:
+                raise _Invalid(inner, "this field")
+
+    return spec
+
+
+def _list_of(item: Any, nullable: bool = False):
+    def spec(value: Any, where: str) -> None:
+        if value is None and nullable:
+            return
+        if not isinstance(value, list):
+            raise _Invalid(where, "a list")
+        for index, element in enumerate(value):
+            item(element, f"{where}[{index}]")
+
+    return spec
+
+
+def _map_of(item: Any):
+    def spec(value: Any, where: str) -> None:
+        if not isinstance(value, dict):
+            raise _Invalid(where, "an object")
+        for key, element in value.items():
+            item(element, f"{where}.{key}")
+
+    return spec
+
+
+def _value(nullable: bool = True, container: type | None = None):
+    """Any JSON value (attribute values, after_unknown) nested at most MAX_VALUE_DEPTH deep."""
+
+    def spec(value: Any, where: str) -> None:
+        if container is not None and not isinstance(value, container) and not (nullable and value is None):
+            raise _Invalid(where, "an object" if container is dict else "a list")
+        stack = [(value, 0)]
+        while stack:
+            current, depth = stack.pop()
+            if depth > MAX_VALUE_DEPTH:
+                raise _Invalid(where, f"values nested at most {MAX_VALUE_DEPTH} levels deep")
+            if isinstance(current, dict):
+                stack.extend((v, depth + 1) for v in current.values())
+            elif isinstance(current, list):
+                stack.extend((v, depth + 1) for v in current)
+
+    return spec
+
+
+def _tree(check: Any, children: Any):
+    """A module and its descendants (`children` of a module: (path suffix, child) pairs), each
+    checked by `check`, without recursion and at most MAX_VALUE_DEPTH deep."""
+
+    def spec(value: Any, where: str) -> None:
+        stack = [(value, where, 0)]
+        while stack:
+            current, at, depth = stack.pop()
+            if depth > MAX_VALUE_DEPTH:
+                raise _Invalid(at, f"modules nested at most {MAX_VALUE_DEPTH} levels deep")
+            check(current, at)
+            stack.extend((child, at + suffix, depth + 1) for suffix, child in children(current))
+
+    return spec
+
+
+# A module of planned_values or of a state's values; a module of the configuration.
+_module = _tree(
+    lambda value, where: _MODULE(value, where),
+    lambda module: ((f".child_modules[{i}]", child) for i, child in enumerate(module.get("child_modules") or [])),
+)
+_config_module = _tree(
+    lambda value, where: _CONFIG_MODULE(value, where),
+    lambda module: ((f".module_calls.{name}.module", call["module"]) for name, call in (module.get("module_calls") or {}).items() if "module" in call),
+)
+
+_TEXT = _is(str, "a string")
+_RESOURCE = _object(
+    address=(_TEXT, True),
+    type=(_TEXT, True),
+    name=(_TEXT, True),
+    mode=(_TEXT, False),
+    index=(_is((int, str), "an integer or a string", nullable=True), False),
+    values=(_value(container=dict), False),
+)
+_MODULE = _object(
+    address=(_TEXT, False),
+    resources=(_list_of(_RESOURCE), False),
+    child_modules=(_list_of(_is(dict, "an object")), False),
+)
+_CHANGE = _object(
+    address=(_TEXT, True),
+    type=(_TEXT, True),
+    name=(_TEXT, True),
+    mode=(_TEXT, False),
+    module_address=(_TEXT, False),
+    change=(
+        _object(
+            actions=(_list_of(_TEXT), False),
+            before=(_value(container=dict), False),
+            after_unknown=(_value(), False),
+            replace_paths=(_list_of(_list_of(_is((str, int), "a string or an integer")), nullable=True), False),
+        ),
+        False,
+    ),
+)
+_CONFIG_MODULE = _object(
+    resources=(_list_of(_object(address=(_TEXT, True), expressions=(_value(nullable=False, container=dict), False))), False),
+    module_calls=(_map_of(_object(module=(_is(dict, "an object"), False))), False),
+)
+_PLAN = _object(
+    resource_changes=(_list_of(_CHANGE), False),
+    planned_values=(_object(root_module=(_module, False)), False),
+    prior_state=(_object(values=(_object(root_module=(_module, False)), False)), False),
+    configuration=(_object(root_module=(_config_module, False)), False),
+)
 
 
 def read_plan(document: dict[str, Any], label: str) -> Plan:
@@ -224,7 +378,8 @@ class _ConfigIndex:
         module_path = _INDEX.sub("", resource.module) + "." if resource.module else ""
         local = f"{resource.type}.{resource.name}" if resource.mode == "managed" else f"data.{resource.type}.{resource.name}"
         expression = self.expressions.get(module_path + local, {}).get(attribute)
-        return expression.get("references", []) if isinstance(expression, dict) else []
+        references = expression.get("references") if isinstance(expression, dict) else None
+        return [r for r in references if isinstance(r, str)] if isinstance(references, list) else []
 
 
 def _follow_references(resource: Resource, configuration: _ConfigIndex) -> None:

@@ -39,10 +39,9 @@ def _aws_provider_aliases(directory: Path) -> list[str | None]:
     """The aliases of the root module's `provider "aws"` blocks (None for the default one)."""
     from tfgen.check import cache
     from tfgen.check import expr as E
-    from tfgen.check.source import config_files
 
     aliases: list[str | None] = []
-    for source in cache.load_many(config_files(directory)):
+    for source in cache.load_many(cache.tf_files(directory)):
         for block in source.blocks:
             if block.type == "provider" and block.labels[:1] == ("aws",):
                 alias = block.attr("alias")
