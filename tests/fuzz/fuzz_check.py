@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for `har
 from hardening import properties as P  # noqa: E402
 
 PROPERTIES = {
-    "render": (lambda tmp, environment_value, tag_value: P.check_reads_rendered_free_text(tmp, environment_value, tag_value), {"environment_value": P.free_text, "tag_value": P.free_text}),
+    "render": (lambda tmp, environment_value: P.check_reads_rendered_free_text(tmp, environment_value), {"environment_value": P.free_text}),
     "hcl": (lambda tmp, case: P.check_mutated_hcl(tmp, case), {"case": P.mutated_text()}),
     "expr": (lambda tmp, text: P.check_expression_module(tmp, text), {"text": P.expression_module()}),
     "plan": (lambda tmp, text: P.check_mutated_plan(tmp, text), {"text": P.mutated_plan()}),

@@ -448,7 +448,7 @@ class ModuleInstance:
         if not is_folder:
             return not_read(f"module folder {directory} does not exist")
         if key_path.count(".") >= _MAX_DEPTH:  # counted by the call chain, however it is reached
-            return Unknown(f"{address}: modules nested more than {_MAX_DEPTH} deep")
+            return not_read(f"modules nested more than {_MAX_DEPTH} deep")
         files = self.run.load_dir(directory)
         ignores = {**self.ignores, **block.ignores}
         # Inside a fetched module the user can change only their own call that brought it in.
@@ -1258,15 +1258,21 @@ def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
         return call("base64encode", [text])
     if name == "file":
         return text
-    return _render_template(text, str(path), args[1] if len(args) > 1 else {}, scope)
+    return _render_template(text, str(path), args[1] if len(args) > 1 else {}, scope, resolved)
 
 
-def _render_template(text: str, origin: str, variables: Any, scope: Scope) -> Any:
-    """A template text rendered with `variables` (templatefile(), data "template_file")."""
+def _render_template(text: str, origin: str, variables: Any, scope: Scope, file: Path | None = None) -> Any:
+    """A template text rendered with `variables` (templatefile() from `file`, data "template_file"
+    from its inline text)."""
     if not isinstance(variables, dict):
         return Unknown("template variables not known")
     try:
-        template = cache.load_template(resolved)  # parsed once, like .tf files: a warm run never parses
+        if file is not None:
+            template = cache.load_template(file)  # parsed once, like .tf files: a warm run never parses
+        else:
+            from tfgen.check.loader import parse_template  # the parser loads only when inline text needs it
+
+            template = parse_template(text, origin)
     except InputError as err:
         return Unknown(f"template {origin}: {err}")
     # A template file sees only the variables passed to it (and functions), not var/local/resources.

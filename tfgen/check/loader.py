@@ -854,7 +854,7 @@ def _json_nested(kind: str, key: str, value: _JsonNode) -> bool:
 
 def _json_argument(kind: str, key: str, node: _JsonNode, where: str) -> E.Expr:
     if kind == "variable" and key == "default":
-        return _json_expr(_json_plain(node))
+        return _json_expr(_json_plain(node), 1)
     if key == "iterator" and isinstance(node.value, str):
         return E.Variable(node.value)
     if key in _JSON_EXPRESSION_ARGUMENTS and isinstance(node.value, str):
