@@ -181,3 +181,12 @@ def test_checking_a_model_twice_reports_the_same(tmp_path, monkeypatch):
     check_model(model, CONFIG_RULES, policy, second)
     assert [f.address for f in first.findings if f.rule_id == "TFG306"] == ["aws_security_group.tasks", "aws_security_group.instances"]
     assert second.findings == first.findings and second.unknowns == first.unknowns
+
+
+def test_github_and_markdown_show_the_internal_error_and_exit_2(tfgen, broken_stack):
+    github = tfgen("check", "stack", "--format", "github")
+    assert github.code == 2
+    assert github.out.startswith("::error file=stack/tfg402/main.tf,line=2,title=tfgen internal error in TFG402::rule TFG402 failed on aws_efs_file_system.shared: KeyError: 'boom'")
+    markdown = tfgen("check", "stack", "--format", "markdown")
+    assert markdown.code == 2
+    assert "**Internal errors**" in markdown.out and "| TFG402 | stack/tfg402/main.tf:2<br>" in markdown.out

@@ -193,3 +193,14 @@ def test_a_left_out_attribute_points_at_the_nearest_block(tfgen, tmp_path, monke
     # block that has the path's enclosing block.
     assert finding["line"] in (13, 19)
     assert finding["set_at"] is None
+
+
+def test_module_calls_not_read_show_in_the_github_and_markdown_reports(tfgen, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "infra", {"main.tf": REGISTRY_CALLS})
+    github = tfgen("check", "infra", "--format", "github").out.splitlines()
+    warnings = [line for line in github if line.startswith("::warning file=infra/main.tf,line=1,title=tfgen%3A module call not read%3A module.alb::")]
+    assert len(warnings) == 1 and "tfgen check --init" in warnings[0]
+    assert any(line.startswith("::warning file=infra/main.tf,line=6,") for line in github)
+    markdown = tfgen("check", "infra", "--format", "markdown").out
+    assert "**Not checked:** 2 module calls not read: module.alb (terraform-aws-modules/alb/aws) at infra/main.tf:1" in markdown

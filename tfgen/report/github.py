@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 
 from tfgen.check.rules import BY_ID
-from tfgen.check.runner import Finding, Report
+from tfgen.check.runner import Finding, InternalError, ModuleNotRead, Report
+from tfgen.report import context
 from tfgen.report.text import change_totals, severity_first, summary_line
 
 # GitHub has three annotation levels; "info" is its "notice".
@@ -34,12 +35,38 @@ def command(level: str, message: str, **properties: str | int | None) -> str:
 
 def _annotation(finding: Finding) -> str:
     rule = BY_ID[finding.rule_id]
+    reached = context(finding)
     return command(
         LEVELS[finding.severity],
-        f"{finding.message} ({finding.address})\nfix: {rule.fix}",
+        f"{finding.message} ({finding.address}{'; ' + reached if reached else ''})\nfix: {rule.fix}",
         file=finding.file,
         line=finding.line if finding.file else None,
         title=f"{finding.rule_id} {rule.title}",
+    )
+
+
+def _not_read(module: ModuleNotRead) -> str:
+    """A module call no rule could look inside: a warning on the call's line, so the blind spot shows."""
+    call = module.call
+    return command(
+        "warning",
+        f"no rule could look inside {call.address}{f' ({call.source})' if call.source else ''}: {call.reason}; "
+        "run `terraform init` or use `tfgen check --init` to check inside",
+        file=call.file,
+        line=call.line if call.file else None,
+        title=f"tfgen: module call not read: {call.address}",
+    )
+
+
+def _internal(error: InternalError) -> str:
+    """A rule that failed on some input: a defect in tfgen, never a finding about the code."""
+    return command(
+        "error",
+        f"rule {error.rule_id} failed on {error.address or 'this input'}: {error.message} "
+        "(a defect in tfgen, not in your code; the check is incomplete)",
+        file=error.file,
+        line=error.line if error.file else None,
+        title=f"tfgen internal error in {error.rule_id}",
     )
 
 
@@ -49,7 +76,9 @@ SHOWN_PER_LEVEL = 10
 
 
 def render(report: Report, options) -> str:
-    lines = [_annotation(f) for f in sorted(report.active, key=severity_first)]
+    lines = [_internal(e) for e in report.internal_errors]
+    lines += [_annotation(f) for f in sorted(report.active, key=severity_first)]
+    lines += [_not_read(m) for m in report.modules_not_read]
     per_level = Counter(LEVELS[f.severity] for f in report.active)
     over = [f"{count} {level}s" for level, count in per_level.items() if count > SHOWN_PER_LEVEL]
     if over:

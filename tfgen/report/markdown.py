@@ -11,6 +11,7 @@ import re
 
 from tfgen.check.rules import BY_ID
 from tfgen.check.runner import Finding, Report
+from tfgen.report import not_read_line
 from tfgen.report.text import _PLAN_SECTIONS, CHANGE_KINDS, change_totals, severity_first, summary_line
 
 # A pull request comment holds at most 65,536 characters and a row takes up to ~400: past this
@@ -86,6 +87,15 @@ def render(report: Report, options) -> str:
         plan_lines, findings = _plan_part(report)
         lines += plan_lines
     lines += _table(findings) if findings else ["No findings.", ""]
+    blind = not_read_line(report.modules_not_read)
+    if blind:
+        lines += [f"**Not checked:** {cell(blind)}", ""]
+    if report.internal_errors:
+        rows = ["| rule | place | error |", "|---|---|---|"]
+        for error in report.internal_errors:
+            where = f"{error.file}:{error.line}" if error.file and error.line else error.file or "(no file)"
+            rows.append(f"| {error.rule_id} | {cell(where)}<br>{cell(error.address or '(no resource)')} | {cell(error.message)} |")
+        lines += ["**Internal errors** (a defect in tfgen, not in your code; the check is incomplete):", "", *rows, ""]
     if options.show_suppressed and report.suppressed:
         lines += _details(f"Suppressed findings ({len(report.suppressed)})", _table(report.suppressed, extra="reason"))
     if options.show_unknown and report.unknowns:
