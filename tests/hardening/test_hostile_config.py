@@ -58,11 +58,8 @@ def test_a_value_of_a_type_terraform_rejects_is_exit_2_not_a_traceback(stack, tf
         'resource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n}\n'
     )
     outcome = tfgen_process("check", stack)
-    # The rules judge known values of the types they expect and pass over others (a rule that
-    # still meets one it cannot handle is an internal error, exit 2): never a traceback, and the
-    # role's real departure is still found.
-    assert outcome.code == 1 and "Traceback" not in outcome.err, outcome.err
-    assert "TFG204" in outcome.out
+    assert outcome.code == 2 and "Traceback" not in outcome.err, outcome.err
+    assert "main.tf:2: aws_ecs_task_definition.t: family must be a string, not a list" in outcome.err, outcome.err
 
 
 def test_a_deep_tfvars_json_is_exit_2_naming_it(stack, tfgen_process):

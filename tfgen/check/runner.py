@@ -21,6 +21,7 @@ from tfgen.check.model import Model, ModuleCall, Place, Resource
 from tfgen.check.policy import Policy
 from tfgen.check.rules import BY_ID
 from tfgen.check.rules.base import SEVERITY_RANK, Fail, Rule, Undecided
+from tfgen.check.arguments import refuse_wrong_types
 from tfgen.check.source import SourceFile, is_config_file
 from tfgen.errors import InputError
 
@@ -352,6 +353,7 @@ def run(
         if init is not None and _fetchable(model) and not (root.directory / ".terraform" / "modules").is_dir():
             init(root)
             model = evaluate(root, var_files, files_read)
+        refuse_wrong_types(model)
         report.roots.append(root.label)
         report.resources += len(model.managed())
         check_model(model, rules, policy, report)
