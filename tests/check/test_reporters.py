@@ -150,3 +150,10 @@ def test_show_unknown_lists_what_was_not_decided(tfgen, tmp_path, monkeypatch):
     (item,) = shown["unknown"]
     assert item["rule_id"] == "TFG402" and item["line"] == 2 and "var.enc" in item["reason"]
     assert "var.enc" in tfgen("check", ".", "--show-unknown").out
+
+
+def test_the_format_option_offers_exactly_the_registered_reporters():
+    from tfgen.commands.check import _FORMATS
+    from tfgen.report import FORMATS
+
+    assert _FORMATS == tuple(FORMATS)

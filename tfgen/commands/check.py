@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
-
 from pathlib import Path
 
 import click
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
+# The reporters' names, spelled here so that --help does not import them (tfgen.report.FORMATS is
+# the registry; a test keeps the two equal).
 _FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 _FAIL_ON = ("error", "warning", "info", "never")
 
@@ -80,7 +77,6 @@ def write_report(target: Path, text: str) -> None:
     it only when complete, so a full disk or a kill leaves no empty or partial report and an
     earlier report intact."""
     import tempfile
-    from pathlib import Path
 
     from tfgen.errors import InputError
 
