@@ -23,7 +23,7 @@ def test_anchors_are_the_ones_github_gives_headings():
 def test_the_page_has_a_section_per_principle_each_with_aws_links():
     found = sections()
     principles = [s.title for s in found.values() if s.level == 2]
-    assert principles == ["Launch types", "IAM roles", "Load balancers", "Storage", "Planned changes"]
+    assert principles == ["Launch types", "IAM roles", "Load balancers", "Storage", "Queues, topics and schedules", "Images and shell access", "Planned changes"]
     for section in found.values():
         if section.level == 3:
             assert section.principle in principles

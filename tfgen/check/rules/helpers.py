@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from tfgen.check.model import Model, PartialJson, PartialString, Resource, Unknown, is_unknown
@@ -258,3 +259,40 @@ def launch_templates_of(model: Model, group: Resource) -> list[Resource]:
     if isinstance(config, Resource):
         out.append(config)
     return out
+
+
+# --- tasks started for you: schedules ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EcsLaunch:
+    """A scheduled start of an ECS task: an EventBridge Scheduler schedule (`target` with
+    `ecs_parameters`) or an EventBridge rule's target (`ecs_target`). Values as configured."""
+
+    source: Resource  # the aws_scheduler_schedule or aws_cloudwatch_event_target
+    role: Any  # the role EventBridge runs the task with (role_arn)
+    task_definition: Any  # task_definition_arn
+    dead_letter: Any  # the dead-letter queue's ARN, None when there is none
+
+
+def ecs_launch(resource: Resource) -> EcsLaunch | None:
+    """The ECS task `resource` starts, None when it targets something else; Undecided when the
+    blocks that tell are not known."""
+    if resource.type == "aws_scheduler_schedule":
+        target = first_block(resource, "target")
+        ecs = first_block(target, "ecs_parameters") if target is not None else None
+    else:
+        target = resource
+        ecs = first_block(resource, "ecs_target")
+    if target is None or ecs is None:
+        return None
+    letter = first_block(target, "dead_letter_config")
+    return EcsLaunch(resource, target.get("role_arn"), ecs.get("task_definition_arn"), letter.get("arn") if letter is not None else None)
+
+
+LAUNCH_TYPES = ("aws_scheduler_schedule", "aws_cloudwatch_event_target")
+
+
+def scheduled_sources(model: Model) -> list[Resource]:
+    """Schedules and event targets that start ECS tasks, or might (their blocks not known)."""
+    return [r for r in model.managed(*LAUNCH_TYPES) if unless_unknown(True, lambda: ecs_launch(r) is not None)]

@@ -31,7 +31,7 @@ def statements(document: Any) -> list[Any]:
     return [s if isinstance(s, (dict, Unknown)) else Unknown("statement not known") for s in as_list(doc.get("Statement"))]
 
 
-def _grants(statement: dict[str, Any], action: str, reason: str) -> bool:
+def grants(statement: dict[str, Any], action: str, reason: str) -> bool:
     """Does the statement's Action match `action`? Undecided when an action is unknown and none matched."""
     actions = items(statement.get("Action"))
     if any(isinstance(a, str) and glob_match(a, action) for a in actions):
@@ -48,7 +48,7 @@ def trusts(role: Resource, service: str) -> bool:
     for statement in found:
         with pending:
             statement = known(statement)
-            if statement.get("Effect", "Allow") != "Allow" or not _grants(statement, "sts:AssumeRole", "trust policy action not known"):
+            if statement.get("Effect", "Allow") != "Allow" or not grants(statement, "sts:AssumeRole", "trust policy action not known"):
                 continue
             principal = known(statement.get("Principal"))
             if principal == "*":
@@ -183,7 +183,7 @@ def allows(policies: RolePolicies, action: str, resource_ok: Callable[[Any], boo
         with pending:
             for statement in allowed_statements(document, pending):
                 with pending:
-                    if not _grants(statement, action, "policy action not known"):
+                    if not grants(statement, action, "policy action not known"):
                         continue
                     for value in items(statement.get("Resource")):
                         with pending:
@@ -210,6 +210,9 @@ AWS_MANAGED_ACTIONS: dict[str, tuple[str, ...]] = {
     "AmazonElasticFileSystemClientReadWriteAccess": ("elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:DescribeMountTargets"),
     "AmazonElasticFileSystemClientReadOnlyAccess": ("elasticfilesystem:ClientMount", "elasticfilesystem:DescribeMountTargets"),
     "AmazonElasticFileSystemFullAccess": ("elasticfilesystem:*",),
+    # What the ECS documentation suggests for EventBridge scheduled tasks (ecsEventsRole), all on "*".
+    "AmazonEC2ContainerServiceEventsRole": ("ecs:RunTask", "iam:PassRole", "ecs:TagResource"),
+    "IAMFullAccess": ("iam:*",),
 }
 
 

@@ -371,6 +371,9 @@ UNSCOPABLE_ACTIONS = (
     "ssmmessages:OpenControlChannel",
     "ssmmessages:OpenDataChannel",
     "sts:GetCallerIdentity",
+    # What a CI deploy registers: task definitions take no resource-level permissions.
+    "ecs:RegisterTaskDefinition",
+    "ecs:DescribeTaskDefinition",
     "s3:ListAllMyBuckets",
     "ecs:DiscoverPollEndpoint",
     "logs:DescribeLogGroups",
@@ -418,47 +421,55 @@ def _broad_actions(statement: dict[str, Any]) -> list[str]:
     return [a for a in items(statement.get("Action")) if isinstance(a, str) and (a == "*" or a.endswith(":*"))]
 
 
-def _scopable_on_star(statement: dict[str, Any]) -> list[str]:
+def _scopable_on_star(statement: dict[str, Any], judged_elsewhere: tuple[str, ...]) -> list[str]:
     if "*" not in items(statement.get("Resource")):
         return []
     return [
         a for a in items(statement.get("Action"))
-        if isinstance(a, str) and not any(glob_match(pattern, a) or a.lower() == pattern.lower() for pattern in UNSCOPABLE_ACTIONS)
+        if isinstance(a, str)
+        and not any(glob_match(pattern, a) or a.lower() == pattern.lower() for pattern in UNSCOPABLE_ACTIONS)
+        and a.lower() not in judged_elsewhere
     ]
 
 
-def _document_problems(document: Any, pending: Pending) -> list[str]:
+def _document_problems(document: Any, pending: Pending, judged_elsewhere: tuple[str, ...]) -> tuple[list[str], bool]:
+    """What a policy document grants beyond least privilege, and whether it grants every action."""
     problems: list[str] = []
+    everything = False
     for statement in allowed_statements(document, pending):
         if not is_known(items(statement.get("Action"))):
             pending.add("policy action not known")
         broad = _broad_actions(statement)
         if broad:
+            everything = everything or "*" in broad
             problems.append(f"allows {', '.join(sorted(set(broad)))}")
             continue
-        scopable = _scopable_on_star(statement)
+        scopable = _scopable_on_star(statement, judged_elsewhere)
         if scopable:
             problems.append(f'allows {", ".join(scopable)} on Resource "*"')
-    return problems
+    return problems, everything
 
 
-@judges("aws_ecs_task_definition")
-def check_task_role_least_privilege(model: Model, task: Resource) -> Iterator[Fail]:
-    reported: set[str] = model.memo("TFG208.reported", set)
-    role = role_of(model, task.get("task_role_arn"))
-    if not isinstance(role, Resource):
-        return
+def over_privileged(
+    model: Model, role: Resource, label: str, reported: set[str], everything: str | None = None, judged_elsewhere: tuple[str, ...] = ()
+) -> Iterator[Fail]:
+    """A Fail for each policy of `role` (a `label` such as "task role") that grants more than
+    least privilege, once per policy and role across calls sharing `reported`; with the
+    severity `everything` where a policy grants every action. Actions on Resource "*" that
+    another rule judges (`judged_elsewhere`, lower case) are left to it. Undecided when nothing
+    was found and a policy cannot be read."""
     policies = role_policies(model, role)
     undecided = Pending()
     for holder, document in policies.documents:
         pending = Pending()
         problems: list[str] = []
+        total = False
         with pending:
-            problems = _document_problems(document, pending)
+            problems, total = _document_problems(document, pending, judged_elsewhere)
         key = f"{holder.address}|{role.address}"
         if problems and key not in reported:
             reported.add(key)
-            yield Fail(holder, f"task role {role.address} policy " + "; ".join(problems))
+            yield Fail(holder, f"{label} {role.address} policy " + "; ".join(problems), severity=everything if total else None)
         elif not problems and pending.first is not None:
             undecided.add(pending.first.reason, holder)
     for arn in policies.managed_arns:
@@ -467,8 +478,16 @@ def check_task_role_least_privilege(model: Model, task: Resource) -> Iterator[Fa
         key = f"{name}|{role.address}"
         if grant is not None and key not in reported:
             reported.add(key)
-            yield Fail(role, f"task role {role.address} has the AWS managed policy {name}, which grants {grant}")
+            total = name == "AdministratorAccess"
+            yield Fail(role, f"{label} {role.address} has the AWS managed policy {name}, which grants {grant}", severity=everything if total else None)
     undecided.settle()
+
+
+@judges("aws_ecs_task_definition")
+def check_task_role_least_privilege(model: Model, task: Resource) -> Iterator[Fail]:
+    role = role_of(model, task.get("task_role_arn"))
+    if isinstance(role, Resource):
+        yield from over_privileged(model, role, "task role", model.memo("TFG208.reported", set))
 
 
 TFG208 = Rule(

@@ -1,0 +1,9 @@
+# A tag, once pushed, always names the same image.
+resource "aws_ecr_repository" "web" {
+  name                 = "shop/web"
+  image_tag_mutability = "IMMUTABLE"
+
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+}
