@@ -76,6 +76,13 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
     ),
     "TFG209": ('{ name = "AWS_ACCESS_KEY_ID", value = "AKIAIOSFODNN7EXAMPLE" },\n      { name = "AWS_SECRET_ACCESS_KEY", value = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },', "{expr}[0],", '[{ name = "AWS_ACCESS_KEY_ID", value = "AKIAIOSFODNN7EXAMPLE" }]'),
     # Every service of the bad example runs on Fargate: an unknown launch type leaves them all undecided.
+    "TFG210": (
+        '{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }',
+        '{ Effect = "Allow", Action = "iam:PassRole", Resource = {expr} }',
+        '"*"',
+    ),
+    "TFG211": ('"token.actions.githubusercontent.com:sub" = "repo:acme/*"', '"token.actions.githubusercontent.com:sub" = {expr}', '"repo:acme/*"'),
+    "TFG212": ('{ Effect = "Allow", Action = "ecr:*", Resource = "*" }', '{ Effect = "Allow", Action = {expr}, Resource = "*" }', '"ecr:*"'),
     "TFG301": ('launch_type     = "FARGATE"', "launch_type = {expr}", '"FARGATE"'),
     # count = 1 makes the address aws_elb.web[0]: see INDEXED.
     "TFG302": ('name    = "web-classic"', 'name = "web-classic"\n  count = {expr}', "1"),
@@ -95,6 +102,19 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
     ),
     "TFG406": ('cidr_blocks       = ["0.0.0.0/0"]', "cidr_blocks = {expr}", '["0.0.0.0/0"]'),
     "TFG407": ("  encrypted = true\n}", '  encrypted = true\n}\n\nresource "aws_efs_backup_policy" "shared" {\n  file_system_id = aws_efs_file_system.shared.id\n  backup_policy {\n    status = {expr}\n  }\n}', '"DISABLED"'),
+    "TFG601": ("sqs_managed_sse_enabled = false", "sqs_managed_sse_enabled = {expr}", "false"),
+    "TFG602": ('  name = "orders"\n}', '  name = "orders"\n  redrive_policy = {expr}\n}', "null"),
+    "TFG603": ('  name = "order-events"\n}', '  name = "order-events"\n  kms_master_key_id = {expr}\n}', '""'),
+    "TFG604": ('Principal = "*"', "Principal = {expr}", '"*"'),
+    # An unknown for_each leaves the dead-letter blocks unknown.
+    "TFG605": (
+        "    role_arn = aws_iam_role.scheduler.arn\n",
+        '    role_arn = aws_iam_role.scheduler.arn\n    dynamic "dead_letter_config" {\n      for_each = {expr}\n      content {\n        arn = "arn:aws:sqs:eu-west-1:111122223333:report-dlq"\n      }\n    }\n',
+        "[]",
+    ),
+    "TFG701": ("scan_on_push = false", "scan_on_push = {expr}", "false"),
+    "TFG702": ('image_tag_mutability = "MUTABLE"', "image_tag_mutability = {expr}", '"MUTABLE"'),
+    "TFG703": ('logging = "NONE"', "logging = {expr}", '"NONE"'),
 }
 
 
