@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from tfgen.check.model import Computed, Model, Resource, glob_match
 from tfgen.check.rules.base import Fail, Pending, Rule, judges_each, known, unless_unknown
 from tfgen.check.rules.helpers import decode_json, ecs_launch, scheduled_sources, shown
-from tfgen.check.rules.iam import allowed_statements, items, role_of, role_policies
+from tfgen.check.rules.iam import allowed_statements, items, role_of, role_policies, trusts
 
 _SQS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide"
 _SNS = "https://docs.aws.amazon.com/sns/latest/dg"
@@ -32,11 +32,16 @@ class Use:
 
 
 def _task_roles(model: Model) -> list[Resource]:
+    """Roles task definitions name, and roles ECS tasks may assume (a module that makes a worker's
+    role and queue without its task definition)."""
     roles: dict[str, Resource] = {}
     for task in model.managed("aws_ecs_task_definition"):
         role = role_of(model, task.get("task_role_arn"))
         if isinstance(role, Resource):
             roles[role.address] = role
+    for role in model.managed("aws_iam_role"):
+        if unless_unknown(False, trusts, role, "ecs-tasks.amazonaws.com"):
+            roles.setdefault(role.address, role)
     return list(roles.values())
 
 
