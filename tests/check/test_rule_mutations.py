@@ -103,7 +103,7 @@ def _cli_mutants(text: str) -> Iterator[str]:
                 yield "\n".join([*lines[:number], f"{match.group(1)}{match.group(2)}{match.group(3)}{value}", *lines[number + 1 :]]) + "\n"
 
 
-@pytest.mark.parametrize("rule_id", ["TFG103", "TFG106", "TFG202", "TFG305", "TFG306", "TFG405"])
+@pytest.mark.parametrize("rule_id", ["TFG103", "TFG106", "TFG202", "TFG305", "TFG306", "TFG405", "TFG210", "TFG211", "TFG604", "TFG605", "TFG703"])
 def test_mutated_examples_through_the_command_line(tfgen, tmp_path, monkeypatch, rule_id):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "variables.tf").write_text('variable "nothing" {}\n')

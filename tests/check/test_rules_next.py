@@ -258,3 +258,9 @@ def _config_findings(root: Path) -> list[dict]:
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)["findings"]
+
+
+def test_an_argument_of_a_type_terraform_rejects_ends_the_check_with_exit_2(tfgen, tmp_path):
+    text = example_path("TFG702", "bad").read_text().replace('image_tag_mutability = "MUTABLE"', 'image_tag_mutability = ["MUTABLE"]')
+    result = tfgen("check", _write(tmp_path / "typed", text))
+    assert result.code == 2 and "image_tag_mutability must be a string" in result.err and "main.tf:4" in result.err

@@ -24,7 +24,7 @@ SCALARS: dict[str, dict[str, str]] = {
     },
     "aws_ecs_service": {
         "name": _TEXT, "launch_type": _TEXT, "platform_version": _TEXT, "task_definition": _TEXT,
-        "cluster": _TEXT, "desired_count": _NUMBER,
+        "cluster": _TEXT, "desired_count": _NUMBER, "enable_execute_command": _BOOL,
     },
     "aws_lb": {"load_balancer_type": _TEXT, "internal": _BOOL, "name": _TEXT},
     "aws_lb_listener": {"protocol": _TEXT, "port": _NUMBER, "load_balancer_arn": _TEXT},
@@ -33,6 +33,12 @@ SCALARS: dict[str, dict[str, str]] = {
     "aws_iam_role": {"name": _TEXT, "assume_role_policy": _TEXT},
     "aws_iam_role_policy": {"role": _TEXT, "policy": _TEXT},
     "aws_iam_instance_profile": {"role": _TEXT, "name": _TEXT},
+    "aws_iam_openid_connect_provider": {"url": _TEXT},
+    "aws_sqs_queue": {"sqs_managed_sse_enabled": _BOOL, "kms_master_key_id": _TEXT, "redrive_policy": _TEXT, "policy": _TEXT},
+    "aws_sqs_queue_policy": {"queue_url": _TEXT, "policy": _TEXT},
+    "aws_sns_topic": {"kms_master_key_id": _TEXT, "policy": _TEXT},
+    "aws_sns_topic_policy": {"arn": _TEXT, "policy": _TEXT},
+    "aws_ecr_repository": {"name": _TEXT, "image_tag_mutability": _TEXT},
 }
 
 
