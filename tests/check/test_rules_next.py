@@ -264,3 +264,20 @@ def test_an_argument_of_a_type_terraform_rejects_ends_the_check_with_exit_2(tfge
     text = example_path("TFG702", "bad").read_text().replace('image_tag_mutability = "MUTABLE"', 'image_tag_mutability = ["MUTABLE"]')
     result = tfgen("check", _write(tmp_path / "typed", text))
     assert result.code == 2 and "image_tag_mutability must be a string" in result.err and "main.tf:4" in result.err
+
+
+def test_a_subject_condition_that_admits_tokens_without_the_claim_names_no_repository(tfgen, tmp_path):
+    text = example_path("TFG211", "good").read_text().replace(
+        '          "token.actions.githubusercontent.com:sub" = "repo:acme/shop:ref:refs/heads/main"\n', ""
+    ).replace(
+        '        StringEquals = {', '        StringLikeIfExists = { "token.actions.githubusercontent.com:sub" = "repo:acme/shop:*" }\n        StringEquals = {'
+    )
+    (finding,) = _findings(tfgen, _write(tmp_path / "if-exists", text), "TFG211")[0]
+    assert "has no condition on token.actions.githubusercontent.com:sub" in finding[3]
+
+
+def test_an_unknown_condition_leaves_the_policy_undecided(tfgen, tmp_path):
+    text = example_path("TFG604", "bad").read_text().replace(
+        'Resource = aws_sqs_queue.orders.arn }]', 'Resource = aws_sqs_queue.orders.arn, Condition = var.condition }]'
+    ) + 'variable "condition" {}\n'
+    assert _findings(tfgen, _write(tmp_path / "condition", text), "TFG604") == ([], 1)

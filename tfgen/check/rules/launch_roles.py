@@ -227,13 +227,14 @@ def _names_a_repository(value: Any) -> bool:
 
 
 def _restricting(operator: Any) -> bool:
-    """Condition operators that admit only matching values (`StringEquals`, `ForAnyValue:StringLike`...)."""
-    return isinstance(operator, str) and operator.split(":")[-1].startswith("String") and "Not" not in operator
+    """Condition operators that admit only matching values (`StringEquals`, `ForAnyValue:StringLike`...);
+    an `...IfExists` one also admits a token without the claim."""
+    return isinstance(operator, str) and operator.split(":")[-1].startswith("String") and "Not" not in operator and not operator.endswith("IfExists")
 
 
 def _subject_problem(statement: dict[str, Any], host: str) -> str | None:
     key = f"{host}:sub".lower()
-    conditions = known(statement.get("Condition") or {}, "trust policy condition not known")
+    conditions = known(statement.get("Condition"), "trust policy condition not known") or {}
     values: list[Any] = []
     if isinstance(conditions, dict):
         for operator, block in conditions.items():

@@ -236,7 +236,7 @@ def _policies(model: Model) -> list[Resource]:
 def _open_to_everyone(statement: dict[str, Any]) -> bool:
     principal = known(statement.get("Principal"), "policy principal not known")
     everyone = principal == "*" or (isinstance(principal, dict) and "*" in items(principal.get("AWS")))
-    return everyone and statement.get("Condition") in (None, {}, [])
+    return everyone and known(statement.get("Condition"), "policy condition not known") in (None, {}, [])
 
 
 @judges_each(_policies)
