@@ -112,6 +112,8 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
         '    role_arn = aws_iam_role.scheduler.arn\n    dynamic "dead_letter_config" {\n      for_each = {expr}\n      content {\n        arn = "arn:aws:sqs:eu-west-1:111122223333:report-dlq"\n      }\n    }\n',
         "[]",
     ),
+    "TFG606": ("message_retention_seconds = 86400", "message_retention_seconds = {expr}", "86400"),
+    "TFG607": ("visibility_timeout_seconds = 0", "visibility_timeout_seconds = {expr}", "0"),
     "TFG701": ("scan_on_push = false", "scan_on_push = {expr}", "false"),
     "TFG702": ('image_tag_mutability = "MUTABLE"', "image_tag_mutability = {expr}", '"MUTABLE"'),
     "TFG703": ('logging = "NONE"', "logging = {expr}", '"NONE"'),

@@ -16,7 +16,7 @@ from .conftest import REPO, example_path
 from tfgen.check.rules import BY_ID
 from tfgen.check.runner import discover, evaluate
 
-NEW_RULES = ["TFG210", "TFG211", "TFG212", "TFG601", "TFG602", "TFG603", "TFG604", "TFG605", "TFG701", "TFG702", "TFG703"]
+NEW_RULES = ["TFG210", "TFG211", "TFG212", "TFG601", "TFG602", "TFG603", "TFG604", "TFG605", "TFG606", "TFG607", "TFG701", "TFG702", "TFG703"]
 ROLE = """resource "aws_iam_role" "{name}" {{
   name = "{name}"
   assume_role_policy = jsonencode({{
@@ -44,7 +44,7 @@ def _write(folder: Path, text: str) -> Path:
 SEEN_IN_FIXTURES = {
     "deploy_role": {"TFG210", "TFG211", "TFG212"},
     "scheduled_job": {"TFG210", "TFG212", "TFG605"},
-    "queue": {"TFG601", "TFG602", "TFG603", "TFG604"},
+    "queue": {"TFG601", "TFG602", "TFG603", "TFG604", "TFG606", "TFG607"},
     "ecr": {"TFG701", "TFG702"},
 }
 
@@ -281,3 +281,21 @@ def test_an_unknown_condition_leaves_the_policy_undecided(tfgen, tmp_path):
         'Resource = aws_sqs_queue.orders.arn }]', 'Resource = aws_sqs_queue.orders.arn, Condition = var.condition }]'
     ) + 'variable "condition" {}\n'
     assert _findings(tfgen, _write(tmp_path / "condition", text), "TFG604") == ([], 1)
+
+
+def test_a_fifo_queue_restarts_retention_in_its_dead_letter_queue(tfgen, tmp_path):
+    text = example_path("TFG606", "bad").read_text().replace('name = "orders"', 'name       = "orders.fifo"\n  fifo_queue = true').replace(
+        'name                      = "orders-dlq"', 'name                      = "orders-dlq.fifo"\n  fifo_queue                = true'
+    )
+    assert text.count("fifo_queue") == 2
+    assert _findings(tfgen, _write(tmp_path / "fifo", text), "TFG606") == ([], 0)
+
+
+def test_equal_retention_is_fine_only_at_the_maximum(tfgen, tmp_path):
+    bad = example_path("TFG606", "bad").read_text()
+    same = bad.replace("message_retention_seconds = 86400", "message_retention_seconds = 345600")
+    assert len(_findings(tfgen, _write(tmp_path / "same", same), "TFG606")[0]) == 1
+    longest = bad.replace("message_retention_seconds = 86400", "message_retention_seconds = 1209600").replace(
+        'name = "orders"', 'name                      = "orders"\n  message_retention_seconds = 1209600'
+    )
+    assert _findings(tfgen, _write(tmp_path / "longest", longest), "TFG606") == ([], 0)

@@ -34,7 +34,10 @@ SCALARS: dict[str, dict[str, str]] = {
     "aws_iam_role_policy": {"role": _TEXT, "policy": _TEXT},
     "aws_iam_instance_profile": {"role": _TEXT, "name": _TEXT},
     "aws_iam_openid_connect_provider": {"url": _TEXT},
-    "aws_sqs_queue": {"sqs_managed_sse_enabled": _BOOL, "kms_master_key_id": _TEXT, "redrive_policy": _TEXT, "policy": _TEXT},
+    "aws_sqs_queue": {
+        "sqs_managed_sse_enabled": _BOOL, "kms_master_key_id": _TEXT, "redrive_policy": _TEXT, "policy": _TEXT,
+        "message_retention_seconds": _NUMBER, "visibility_timeout_seconds": _NUMBER, "fifo_queue": _BOOL,
+    },
     "aws_sqs_queue_policy": {"queue_url": _TEXT, "policy": _TEXT},
     "aws_sns_topic": {"kms_master_key_id": _TEXT, "policy": _TEXT},
     "aws_sns_topic_policy": {"arn": _TEXT, "policy": _TEXT},

@@ -52,6 +52,8 @@ CONFIG_RULES: tuple[Rule, ...] = (
     messaging.TFG603,
     messaging.TFG604,
     messaging.TFG605,
+    messaging.TFG606,
+    messaging.TFG607,
     delivery.TFG701,
     delivery.TFG702,
     delivery.TFG703,

@@ -187,6 +187,84 @@ TFG602 = Rule(
 )
 
 
+# --- TFG606: the dead-letter queue outlives the messages moved into it ---------------------------
+
+RETENTION_DEFAULT = 345600  # four days, the SQS default
+RETENTION_MAX = 1209600  # fourteen days
+
+
+def _seconds(queue: Resource, attribute: str, default: int) -> int | None:
+    """A number of seconds set on the queue (its SQS default when left out); None when it is not a number."""
+    value = known(queue.get(attribute))
+    if value in (None, ""):
+        return default
+    try:
+        return int(float(value)) if not isinstance(value, bool) else None
+    except (TypeError, ValueError, OverflowError):
+        return None  # AWS rejects it: no duration to judge
+
+
+@judges_each(consumed_queues)
+def check_dead_letter_retention(model: Model, queue: Resource) -> Iterator[Fail]:
+    if known(queue.get("fifo_queue")) in (True, "true"):
+        return  # a FIFO queue's message starts a new retention period in its dead-letter queue
+    dead = dead_letter_queue(model, queue)
+    if dead is None:
+        return
+    source = _seconds(queue, "message_retention_seconds", RETENTION_DEFAULT)
+    kept = _seconds(dead, "message_retention_seconds", RETENTION_DEFAULT)
+    if source is None or kept is None:
+        return
+    if kept < source or (kept == source and kept < RETENTION_MAX):
+        yield Fail(
+            dead,
+            f"dead-letter queue of {queue.address} keeps messages {kept} s, no longer than the queue itself ({source} s): "
+            "a message that waited long before it was moved expires there almost at once",
+        )
+
+
+TFG606 = Rule(
+    id="TFG606",
+    severity="warning",
+    title="A dead-letter queue should keep messages longer than its source queue",
+    guidance="queues-for-workers",
+    why="A standard queue keeps a message's original enqueue time when it moves to the dead-letter "
+    "queue, so the message expires there by the time it was first sent. With a retention no longer "
+    "than the source queue's, the failures the dead-letter queue should keep can be gone before "
+    "anyone looks.",
+    fix="Set message_retention_seconds on the dead-letter queue above the source queue's; 1209600 "
+    "(14 days, the maximum) leaves the most time.",
+    url=f"{_SQS}/setting-up-dead-letter-queue-retention.html",
+    check=check_dead_letter_retention,
+    attributes=("message_retention_seconds",),
+)
+
+
+# --- TFG607: a received message stays hidden while a worker processes it -------------------------
+
+
+@judges_each(consumed_queues)
+def check_visibility_timeout(model: Model, queue: Resource) -> Iterator[Fail]:
+    if _seconds(queue, "visibility_timeout_seconds", 30) == 0:
+        yield Fail(queue, "SQS queue that ECS tasks receive from has visibility_timeout_seconds = 0: every message received is at once visible to the other workers again")
+
+
+TFG607 = Rule(
+    id="TFG607",
+    severity="warning",
+    title="Queues ECS tasks consume should hide a received message while it is processed",
+    guidance="queues-for-workers",
+    why="The visibility timeout keeps a received message from the other consumers while one "
+    "processes it. At 0 the message is visible again the moment it is received: every worker "
+    "scaled out on the queue takes the same message, and a slow one is processed many times.",
+    fix="Set visibility_timeout_seconds above the time a task takes to process and delete a "
+    "message (the SQS default is 30 seconds).",
+    url=f"{_SQS}/sqs-visibility-timeout.html",
+    check=check_visibility_timeout,
+    attributes=("visibility_timeout_seconds",),
+)
+
+
 # --- TFG603: topics encrypted at rest ------------------------------------------------------------
 
 

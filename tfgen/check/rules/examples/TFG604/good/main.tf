@@ -31,7 +31,8 @@ resource "aws_iam_role_policy" "consume" {
 }
 
 resource "aws_sqs_queue" "dlq" {
-  name = "orders-dlq"
+  name                      = "orders-dlq"
+  message_retention_seconds = 1209600
 }
 
 resource "aws_sqs_queue" "orders" {
