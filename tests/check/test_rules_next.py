@@ -299,3 +299,11 @@ def test_equal_retention_is_fine_only_at_the_maximum(tfgen, tmp_path):
         'name = "orders"', 'name                      = "orders"\n  message_retention_seconds = 1209600'
     )
     assert _findings(tfgen, _write(tmp_path / "longest", longest), "TFG606") == ([], 0)
+
+
+def test_a_worker_role_receiving_from_every_queue_is_tfg208s_not_a_queue_rules(tfgen, tmp_path):
+    """Least privilege of a worker's task role stays TFG208's decision; the queue rules judge the
+    queues a policy names, and "*" names none of them."""
+    text = example_path("TFG602", "bad").read_text().replace("Resource = aws_sqs_queue.orders.arn", 'Resource = "*"')
+    findings, _ = _findings(tfgen, _write(tmp_path / "star", text), "TFG208", *[r for r in NEW_RULES if r.startswith("TFG6")])
+    assert [(rule, address) for rule, _, address, _ in findings] == [("TFG208", "aws_iam_role_policy.consume")]
