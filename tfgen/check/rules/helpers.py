@@ -271,7 +271,6 @@ class EcsLaunch:
 
     source: Resource  # the aws_scheduler_schedule or aws_cloudwatch_event_target
     role: Any  # the role EventBridge runs the task with (role_arn)
-    task_definition: Any  # task_definition_arn
     dead_letter: Any  # the dead-letter queue's ARN, None when there is none
 
 
@@ -287,7 +286,7 @@ def ecs_launch(resource: Resource) -> EcsLaunch | None:
     if target is None or ecs is None:
         return None
     letter = first_block(target, "dead_letter_config")
-    return EcsLaunch(resource, target.get("role_arn"), ecs.get("task_definition_arn"), letter.get("arn") if letter is not None else None)
+    return EcsLaunch(resource, target.get("role_arn"), letter.get("arn") if letter is not None else None)
 
 
 LAUNCH_TYPES = ("aws_scheduler_schedule", "aws_cloudwatch_event_target")
