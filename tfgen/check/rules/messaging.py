@@ -134,10 +134,10 @@ def used_topics(model: Model) -> list[Resource]:
 
 @judges_each(used_queues)
 def check_queue_encrypted(model: Model, queue: Resource) -> Iterator[Fail]:
-    key = known(queue.get("kms_master_key_id"))
-    managed = known(queue.get("sqs_managed_sse_enabled"))
+    if known(queue.get("kms_master_key_id")) not in (None, ""):
+        return
     # Left out, SQS encrypts a new queue with SSE-SQS: only an explicit false turns it off.
-    if key in (None, "") and managed in (False, "false"):
+    if known(queue.get("sqs_managed_sse_enabled")) in (False, "false"):
         yield Fail(queue, "SQS queue used by ECS tasks is not encrypted at rest (sqs_managed_sse_enabled = false and no kms_master_key_id)")
 
 
