@@ -356,12 +356,11 @@ def check_schedule_dead_letter(model: Model, source: Resource) -> Iterator[Fail]
     launch = ecs_launch(source)
     if launch is None:
         return
+    # A dead_letter_config block is all it takes (its arn is required), even when the ARN is
+    # known only after apply.
     if launch.dead_letter in (None, ""):
         what = "schedule" if source.type == "aws_scheduler_schedule" else "EventBridge target"
         yield Fail(source, f"{what} runs an ECS task without a dead-letter queue: an invocation that fails after its retries is dropped without a trace")
-        return
-    if not isinstance(launch.dead_letter, Computed):
-        known(launch.dead_letter, "dead-letter queue not known")
 
 
 TFG605 = Rule(
