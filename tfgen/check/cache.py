@@ -2,7 +2,9 @@
 
 Three layers, fastest first:
 1. In this process, a file already parsed (a module read by two root modules) is reused while
-   its size and modification time are unchanged.
+   its size and modification time are unchanged, and so are bytes already parsed or read from
+   the disk under another path (a module copied into many stacks, or laid out by
+   `terraform init` in each root): each distinct content is parsed or decoded once a run.
 2. On disk, in the user's cache folder, entries are addressed by the SHA-256 of the file's bytes
    together with tfgen's and python-hcl2's versions and this format's number: a changed file, an
    upgrade, or another parser never reads a stale entry. Entries are written to a temporary file
@@ -52,8 +54,10 @@ class _Settings:
 
 
 _settings = _Settings()
-# (kind, path) -> (size and modification time when parsed, the parse)
-_in_process: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
+# This process's memo, one dict so that forgetting it is one step:
+#   (kind, absolute path) -> (size and modification time when parsed, the parse of that file)
+#   (kind, digest, "") -> a parse of those bytes (naming whichever path it was first read at)
+_in_process: dict[tuple[str, ...], Any] = {}
 
 
 def configure(enabled: bool = True, directory: Path | None = None) -> None:
@@ -134,12 +138,14 @@ def _parse_template(path: Path) -> E.Template:
     return load_template(path)
 
 
-def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) -> list[Any]:
+def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any], tolerant: bool = False) -> list[Any]:
+    """The parses of `paths` (see the module's docstring for the layers). With `tolerant`, a
+    file that cannot be parsed is left out of the memo and its place in the result is None,
+    for its own load to report later."""
     paths = [Path(p) for p in paths]
     salt = _salt() + kind.encode() + b"\0"
     store = _Store(cache_dir(), kind) if _settings.enabled else None
     found: dict[Path, Any] = {}
-    read: dict[str, Any] = {}  # digest -> the entry read for it: same bytes are read once
     to_parse: list[tuple[Path, str | None, tuple[int, int] | None]] = []
     for path in paths:
         if path in found:
@@ -151,12 +157,13 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) 
             continue
         # The same bytes read as JSON syntax and as native syntax are different parses.
         digest = _digest(path, salt + (b"json\0" if path.name.endswith(".json") else b"")) if signature is not None else None
-        if digest is not None and digest in read:
-            found[path] = _remember(kind, path, signature, _copy_for(read[digest], path))
+        known = _in_process.get((kind, digest, "")) if digest is not None else None
+        if known is not None:
+            found[path] = _remember(kind, path, signature, _copy_for(known, path))
             continue
         cached = store.get(digest, path) if store is not None and digest is not None else None
         if cached is not None:
-            read[digest] = cached
+            _in_process[(kind, digest, "")] = cached
             found[path] = _remember(kind, path, signature, cached)
             continue
         to_parse.append((path, digest, signature))
@@ -168,16 +175,35 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) 
             distinct.append(path)
             if digest is not None:
                 first_with[digest] = path
-    parsed = dict(zip(distinct, _parse_all(distinct, parse)))
+    parsed = dict(zip(distinct, _parse_all(distinct, functools.partial(_attempt, parse) if tolerant else parse)))
     for path, digest, signature in to_parse:
+        result = parsed[path] if path in parsed else parsed[first_with[digest]]  # type: ignore[index]
+        if isinstance(result, InputError):
+            found[path] = None
+            continue
         if path in parsed:
-            result = parsed[path]
-            if store is not None and digest is not None:
-                store.put(digest, result)
+            if digest is not None:
+                _in_process[(kind, digest, "")] = result
+                if store is not None:
+                    store.put(digest, result)
         else:
-            result = _copy_for(parsed[first_with[digest]], path)
+            result = _copy_for(result, path)
         found[path] = _remember(kind, path, signature, result) if signature else result
     return [found[p] for p in paths]
+
+
+def preload(paths: Iterable[str | Path]) -> None:
+    """Parse `paths` ahead of their loads, all together (in parallel when there are many), so
+    that the later loads, one folder at a time, find them in this process's memo. A file that
+    cannot be read or parsed is left alone: its own load reports it, where it always has."""
+    _load(paths, "tf", _parse_tf, tolerant=True)
+
+
+def _attempt(parse: Callable[[Path], Any], path: Path) -> Any:
+    try:
+        return parse(path)
+    except InputError as err:
+        return err
 
 
 def _digest(path: Path, salt: bytes) -> str | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tfgen.check import expr as E
-from tfgen.check.evaluator import evaluate_root
+from tfgen.check.evaluator import evaluate_root, registry_modules
 from tfgen.check import cache
 from tfgen.check.model import Model, ModuleCall, Place, Resource
 from tfgen.check.policy import Policy
@@ -198,8 +198,10 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
         folders = _tf_folders(path)
         if not folders:
             raise no_terraform(given, "hidden folders and .terraform/ are skipped")
-        # All files at once: what is not cached yet can be parsed in parallel.
+        # All files at once, the modules `terraform init` fetched into each root included: what
+        # is not cached yet is parsed in parallel, and each distinct content once.
         files_of = {folder: cache.tf_files(folder) for folder in folders}
+        cache.preload([*(f for files in files_of.values() for f in files), *_fetched_files(folders)])
         loaded = iter(cache.load_many(f for files in files_of.values() for f in files))
         parsed = {folder.resolve(): (folder, [next(loaded) for _ in files]) for folder, files in files_of.items()}
         called: set[Path] = set()
@@ -214,6 +216,24 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
             if resolved not in called:
                 roots.append(RootModule(folder, files, display_path(folder) or str(folder)))
     return roots
+
+
+def _fetched_files(folders: Iterable[Path]) -> list[Path]:
+    """The configuration files of the modules `terraform init` laid out under each folder's
+    `.terraform/modules/`, as its manifest lists them. Only a head start for the evaluator,
+    which reads them again where a root calls them: a manifest or folder it cannot read is left
+    for the evaluator to report."""
+    found: list[Path] = []
+    for folder in folders:
+        if not (folder / ".terraform" / "modules" / "modules.json").is_file():
+            continue
+        try:
+            for directory in registry_modules(folder).values():
+                if directory.is_dir():
+                    found.extend(cache.tf_files(directory))
+        except InputError:
+            continue
+    return found
 
 
 def _tfvars_files(directory: Path) -> list[Path]:
