@@ -192,11 +192,13 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any], 
     return [found[p] for p in paths]
 
 
-def preload(paths: Iterable[str | Path]) -> None:
-    """Parse `paths` ahead of their loads, all together (in parallel when there are many), so
-    that the later loads, one folder at a time, find them in this process's memo. A file that
-    cannot be read or parsed is left alone: its own load reports it, where it always has."""
-    _load(paths, "tf", _parse_tf, tolerant=True)
+def preload(tf: Iterable[str | Path], tfvars: Iterable[str | Path] = ()) -> None:
+    """Parse `.tf` and `.tfvars` files ahead of their loads, all together (in parallel when
+    there are many), so that the later loads, one folder at a time, find them in this process's
+    memo. A file that cannot be read or parsed is left alone: its own load reports it, where it
+    always has."""
+    _load(tf, "tf", _parse_tf, tolerant=True)
+    _load(tfvars, "tfvars", _parse_tfvars, tolerant=True)
 
 
 def _attempt(parse: Callable[[Path], Any], path: Path) -> Any:

@@ -201,7 +201,8 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
         # All files at once, the modules `terraform init` fetched into each root included: what
         # is not cached yet is parsed in parallel, and each distinct content once.
         files_of = {folder: cache.tf_files(folder) for folder in folders}
-        cache.preload([*(f for files in files_of.values() for f in files), *_fetched_files(folders)])
+        cache.preload([*(f for files in files_of.values() for f in files), *_fetched_files(folders)],
+                      [f for folder in folders for f in _tfvars_files(folder)])
         loaded = iter(cache.load_many(f for files in files_of.values() for f in files))
         parsed = {folder.resolve(): (folder, [next(loaded) for _ in files]) for folder, files in files_of.items()}
         called: set[Path] = set()
