@@ -95,13 +95,24 @@ class Report:
 
     def add(self, kind: str, key: tuple, item: Finding | UnknownResult | ModuleNotRead, root: str) -> None:
         """Add a finding, an unknown or a module not read, or add `root` to the same one already there."""
-        items: list = {"finding": self.findings, "unknown": self.unknowns, "module": self.modules_not_read}[kind]
+        items = self._items(kind)
         index = self._places.get((kind, *key))
         if index is None:
             self._places[(kind, *key)] = len(items)
             items.append(item if item.roots == (root,) else replace(item, roots=(root,)))
         elif root not in items[index].roots:
             items[index] = replace(items[index], roots=(*items[index].roots, root))
+
+    def _items(self, kind: str) -> list:
+        return {"finding": self.findings, "unknown": self.unknowns, "module": self.modules_not_read}[kind]
+
+    def merge(self, part: "Report") -> None:
+        """Add one root module's share (a Report of that root alone) to this report."""
+        for (kind, *key), index in part._places.items():
+            self.add(kind, tuple(key), part._items(kind)[index], part.roots[0])
+        self.internal_errors.extend(part.internal_errors)
+        self.roots.extend(part.roots)
+        self.resources += part.resources
 
     @property
     def active(self) -> list[Finding]:
@@ -353,6 +364,10 @@ def _fetchable(model: Model) -> bool:
     return any(call.source and _local_source(E.Literal(call.source)) is None for call in model.unknown_modules.values())
 
 
+# Below this many root modules, starting worker processes costs more than judging them here.
+PARALLEL_MIN_ROOTS = 8
+
+
 def run(
     paths: Iterable[str],
     policy: Policy,
@@ -368,15 +383,62 @@ def run(
     # The change rules (5xx) need a plan's actions; on HCL alone they have nothing to judge.
     rules = tuple(BY_ID[i] for i in policy.rule_ids if not BY_ID[i].plan_only)
     report = Report(rules=rules)
-    files_read: list[str] = []
-    for root in discover(paths):
-        model = evaluate(root, var_files, files_read)
-        if init is not None and _fetchable(model) and not (root.directory / ".terraform" / "modules").is_dir():
-            init(root)
-            model = evaluate(root, var_files, files_read)
-        refuse_wrong_types(model)
-        report.roots.append(root.label)
-        report.resources += len(model.managed())
-        check_model(model, rules, policy, report)
-    report.files = len({os.path.abspath(f) for f in files_read})
+    roots = discover(paths)
+    files_read: set[str] = set()
+    # Each root's share is merged in the roots' order, wherever it was judged: the report is
+    # the same as one built root after root.
+    for part, read in _judge_all(roots, rules, policy, var_files) if init is None else (
+        judge_root(root, rules, policy, var_files, init) for root in roots
+    ):
+        report.merge(part)
+        files_read.update(os.path.abspath(f) for f in read)
+    report.files = len(files_read)
     return report
+
+
+def judge_root(
+    root: RootModule, rules: tuple[Rule, ...], policy: Policy, var_files: list[str], init: Callable[[RootModule], None] | None = None
+) -> tuple[Report, list[str]]:
+    """One root module's share of the report, and the files it read."""
+    files_read: list[str] = []
+    model = evaluate(root, var_files, files_read)
+    if init is not None and _fetchable(model) and not (root.directory / ".terraform" / "modules").is_dir():
+        init(root)
+        model = evaluate(root, var_files, files_read)
+    refuse_wrong_types(model)
+    part = Report(rules=())
+    part.roots.append(root.label)
+    part.resources = len(model.managed())
+    check_model(model, rules, policy, part)
+    return part, files_read
+
+
+# What the worker processes judge: set before they are forked, so that each inherits the
+# roots and every file already parsed (cache._in_process) instead of receiving them.
+_job: tuple[list[RootModule], tuple[Rule, ...], Policy, list[str]] | None = None
+
+
+def _judge_at(index: int) -> tuple[Report, list[str]]:
+    assert _job is not None
+    roots, rules, policy, var_files = _job
+    return judge_root(roots[index], rules, policy, var_files)
+
+
+def _judge_all(roots: list[RootModule], rules: tuple[Rule, ...], policy: Policy, var_files: list[str]) -> Iterable[tuple[Report, list[str]]]:
+    """Each root's share, in the roots' order: judged in forked worker processes when there
+    are enough roots and processors (only a fork inherits what was parsed), else here. An
+    error in a root is raised when its turn comes, as when judging root after root."""
+    global _job
+    import multiprocessing
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(roots) < PARALLEL_MIN_ROOTS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return (judge_root(root, rules, policy, var_files) for root in roots)
+    from concurrent.futures import ProcessPoolExecutor
+
+    _job = (roots, rules, policy, var_files)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_judge_at, range(len(roots))))
+    finally:
+        _job = None
