@@ -589,6 +589,11 @@ def _heredoc(token: Token, trim: bool) -> E.Template:
     return E.Template(_assemble(_scan_template(body, (line + 1, 1, cut))))
 
 
+# Leftmost first, and at one place the escape before the opening, as a scan character by
+# character finds them.
+_TEMPLATE_MARK = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
+
+
 def _scan_template(text: str, origin: tuple[int, int, int]) -> list[Any]:
     """Split raw template text into literal text, `${expr}` and `%{directive}` items.
 
@@ -605,36 +610,40 @@ def _scan_template(text: str, origin: tuple[int, int, int]) -> list[Any]:
     i = 0
     literal: list[str] = []
     while i < len(text):
-        if text.startswith("$${", i) or text.startswith("%%{", i):
+        # Straight to the next escape or opening: the text before it is literal.
+        mark = _TEMPLATE_MARK.search(text, i)
+        if mark is None:
+            literal.append(text[i:])
+            break
+        literal.append(text[i : mark.start()])
+        i = mark.start()
+        if len(mark.group()) == 3:  # `$${` or `%%{`
             literal.append(text[i + 1 : i + 3])
             i += 3
             continue
-        if text.startswith("${", i) or text.startswith("%{", i):
-            end = _closing_brace(text, i + 2)
-            if end < 0:
-                raise _SyntaxError(f"{text[i:i + 2]} is never closed with }}", *at(i))
-            inner = text[i + 2 : end]
-            strip_left = inner.startswith("~")
-            strip_right = inner.endswith("~")
-            inner = inner.strip("~")
-            start = i + 2 + (1 if strip_left else 0) + (len(inner) - len(inner.lstrip()))
-            inner = inner.strip()
-            text_so_far = "".join(literal)
-            if strip_left:
-                text_so_far = text_so_far.rstrip()
-            items.append(text_so_far)
-            literal = []
-            if text[i] == "$":
-                items.append(_expression(inner, *at(start)))
-            else:
-                items.append(_directive(inner, at(i), at(start)))
-            i = end + 1
-            if strip_right:
-                while i < len(text) and text[i] in " \t\r\n":
-                    i += 1
-            continue
-        literal.append(text[i])
-        i += 1
+        # `${` or `%{`
+        end = _closing_brace(text, i + 2)
+        if end < 0:
+            raise _SyntaxError(f"{text[i:i + 2]} is never closed with }}", *at(i))
+        inner = text[i + 2 : end]
+        strip_left = inner.startswith("~")
+        strip_right = inner.endswith("~")
+        inner = inner.strip("~")
+        start = i + 2 + (1 if strip_left else 0) + (len(inner) - len(inner.lstrip()))
+        inner = inner.strip()
+        text_so_far = "".join(literal)
+        if strip_left:
+            text_so_far = text_so_far.rstrip()
+        items.append(text_so_far)
+        literal = []
+        if text[i] == "$":
+            items.append(_expression(inner, *at(start)))
+        else:
+            items.append(_directive(inner, at(i), at(start)))
+        i = end + 1
+        if strip_right:
+            while i < len(text) and text[i] in " \t\r\n":
+                i += 1
     items.append("".join(literal))
     return items
 
