@@ -428,10 +428,24 @@ def _decode_node(data: Any) -> Any:
     if type(data) is not list or not data or type(data[0]) is not str:
         raise _Malformed("not a node")
     found = _DECODING.get(data[0])
-    if found is None or len(data) != len(found[1]) + 1:
+    if found is None or len(data) != found[0]:
         raise _Malformed("unknown node")
-    cls, decoders = found
-    return cls(*[decode_field(value) for decode_field, value in zip(decoders, data[1:])])
+    return found[1](data)
+
+
+def _node_reader(cls: type, decoders: tuple[Callable[[Any], Any], ...]) -> Callable[[list[Any]], Any]:
+    """Builds `cls` from a node's fields, each read by its decoder. Spelled out for the common
+    arities: a warm check reads every node of every file through here."""
+    if len(decoders) == 1:
+        (first,) = decoders
+        return lambda data: cls(first(data[1]))
+    if len(decoders) == 2:
+        first, second = decoders
+        return lambda data: cls(first(data[1]), second(data[2]))
+    if len(decoders) == 3:
+        first, second, third = decoders
+        return lambda data: cls(first(data[1]), second(data[2]), third(data[3]))
+    return lambda data: cls(*[decode_field(value) for decode_field, value in zip(decoders, data[1:])])
 
 
 def _optional(decode_field: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -493,7 +507,8 @@ _FIELD_DECODERS: dict[str, Callable[[Any], Any]] = {
     "bool": _bool,
     "scalar": _scalar,
 }
-_DECODING = {tag: (cls, tuple(_FIELD_DECODERS[k] for k in kinds)) for tag, (cls, kinds) in _NODES.items()}
+# tag -> (the length of its list, its reader)
+_DECODING = {tag: (len(kinds) + 1, _node_reader(cls, tuple(_FIELD_DECODERS[k] for k in kinds))) for tag, (cls, kinds) in _NODES.items()}
 
 
 def _int(value: Any) -> int:
