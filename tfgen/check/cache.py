@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -259,6 +258,8 @@ def _parse_all(paths: list[Path], parse: Callable[[Path], Any]) -> list[Any]:
     if len(paths) < PARALLEL_MIN_FILES or workers < 2:
         return [parse(p) for p in paths]
     # Worker processes each parse a share of the files; an InputError in any is raised here.
+    from concurrent.futures import ProcessPoolExecutor  # only when needed: it takes a while to import
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(parse, paths, chunksize=max(1, len(paths) // (workers * 4))))
 
