@@ -71,3 +71,42 @@ def test_every_way_of_reading_gives_the_same_report(corpus, tfgen, monkeypatch, 
     assert check() == reference, "an empty cache"
     assert any((tmp_path / "cache").rglob("*")), "the cache was filled"
     assert check() == reference, "the filled cache"
+
+
+def _roots(top: Path, count: int) -> None:
+    """`count` root modules, each calling a module `terraform init` fetched, with a tfvars file."""
+    import json
+
+    for n in range(count):
+        root = top / f"root{n:02d}"
+        fetched = root / ".terraform" / "modules" / "svc"
+        fetched.mkdir(parents=True)
+        (fetched / "main.tf").write_text('variable "name" {}\nresource "aws_ecs_cluster" "c" {\n  name = var.name\n}\n')
+        (root / ".terraform" / "modules" / "modules.json").write_text(
+            json.dumps({"Modules": [{"Key": "", "Source": "", "Dir": "."}, {"Key": "svc", "Source": "example/svc/aws", "Dir": ".terraform/modules/svc"}]})
+        )
+        (root / "main.tf").write_text('variable "name" {}\nmodule "svc" {\n  source = "example/svc/aws"\n  name   = var.name\n}\n')
+        (root / "terraform.tfvars").write_text(f'name = "c{n}"\n')
+
+
+@pytest.mark.parametrize("broken", ["terraform.tfvars", ".terraform/modules/svc/main.tf"])
+def test_a_file_that_cannot_be_read_is_reported_the_same_however_roots_are_judged(broken, tfgen, tmp_path, monkeypatch):
+    """Files parsed ahead (tfvars, fetched modules) and roots judged in worker processes: the
+    first unreadable file in the roots' order ends the check, exit 2, as root after root."""
+    from tfgen.check import runner
+
+    _roots(tmp_path, runner.PARALLEL_MIN_ROOTS + 2)
+    for n in (4, 7):
+        (tmp_path / f"root{n:02d}" / broken).write_text('name = [\n' if broken.endswith("tfvars") else 'resource "x" "y" {\n  a = \n}\n')
+    results = []
+    for parallel in (True, False):
+        with monkeypatch.context() as patch:
+            patch.setattr(cache, "_in_process", {})
+            if not parallel:
+                patch.setattr(runner, "PARALLEL_MIN_ROOTS", 10**9)
+                patch.setattr(cache, "_load", _reference_load)
+            results.append(tfgen("check", tmp_path, "--no-cache"))
+    assert [r.code for r in results] == [2, 2]
+    assert results[0].err == results[1].err
+    assert f"root04/{broken}:" in results[0].err and "root07" not in results[0].err
+    assert "Traceback" not in results[0].err

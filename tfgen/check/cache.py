@@ -265,7 +265,7 @@ def _parse_all(paths: list[Path], parse: Callable[[Path], Any]) -> list[Any]:
 
 
 class _Store:
-    """Entries on disk: DIR/v<FORMAT>/<2 hex>/<64 hex>, each a pickled parse."""
+    """Entries on disk: DIR/v<FORMAT>/<2 hex>/<64 hex>, each a parse as JSON (see encode)."""
 
     def __init__(self, directory: Path, kind: str):
         self.root = directory / f"v{FORMAT}"
