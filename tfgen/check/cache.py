@@ -253,8 +253,17 @@ def _remember(kind: str, path: Path, signature: tuple[int, int], result: Any) ->
     return result
 
 
+def worker_count() -> int:
+    """How many worker processes to start: the processors this process may run on, up to 8."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on macOS or Windows
+        available = os.cpu_count() or 1
+    return min(available, 8)
+
+
 def _parse_all(paths: list[Path], parse: Callable[[Path], Any]) -> list[Any]:
-    workers = min(os.cpu_count() or 1, 8)
+    workers = worker_count()
     if len(paths) < PARALLEL_MIN_FILES or workers < 2:
         return [parse(p) for p in paths]
     # Worker processes each parse a share of the files; an InputError in any is raised here.

@@ -429,16 +429,18 @@ def _judge_all(roots: list[RootModule], rules: tuple[Rule, ...], policy: Policy,
     are enough roots and processors (only a fork inherits what was parsed), else here. An
     error in a root is raised when its turn comes, as when judging root after root."""
     global _job
-    import multiprocessing
-
-    workers = min(os.cpu_count() or 1, 8)
-    if len(roots) < PARALLEL_MIN_ROOTS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return (judge_root(root, rules, policy, var_files) for root in roots)
+    here = (judge_root(root, rules, policy, var_files) for root in roots)
+    if len(roots) < PARALLEL_MIN_ROOTS or cache.worker_count() < 2:
+        return here
+    import multiprocessing  # only now: importing it takes a while
     from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return here
 
     _job = (roots, rules, policy, var_files)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=cache.worker_count(), mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_judge_at, range(len(roots))))
     finally:
         _job = None
