@@ -2,7 +2,9 @@
 
 Three layers, fastest first:
 1. In this process, a file already parsed (a module read by two root modules) is reused while
-   its size and modification time are unchanged.
+   its size and modification time are unchanged, and so are bytes already parsed or read from
+   the disk under another path (a module copied into many stacks, or laid out by
+   `terraform init` in each root): each distinct content is parsed or decoded once a run.
 2. On disk, in the user's cache folder, entries are addressed by the SHA-256 of the file's bytes
    together with tfgen's and python-hcl2's versions and this format's number: a changed file, an
    upgrade, or another parser never reads a stale entry. Entries are written to a temporary file
@@ -26,7 +28,6 @@ import hashlib
 import json
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -52,8 +53,10 @@ class _Settings:
 
 
 _settings = _Settings()
-# (kind, path) -> (size and modification time when parsed, the parse)
-_in_process: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
+# This process's memo, one dict so that forgetting it is one step:
+#   (kind, absolute path) -> (size and modification time when parsed, the parse of that file)
+#   (kind, digest, "") -> a parse of those bytes (naming whichever path it was first read at)
+_in_process: dict[tuple[str, ...], Any] = {}
 
 
 def configure(enabled: bool = True, directory: Path | None = None) -> None:
@@ -134,12 +137,14 @@ def _parse_template(path: Path) -> E.Template:
     return load_template(path)
 
 
-def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) -> list[Any]:
+def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any], tolerant: bool = False) -> list[Any]:
+    """The parses of `paths` (see the module's docstring for the layers). With `tolerant`, a
+    file that cannot be parsed is left out of the memo and its place in the result is None,
+    for its own load to report later."""
     paths = [Path(p) for p in paths]
     salt = _salt() + kind.encode() + b"\0"
     store = _Store(cache_dir(), kind) if _settings.enabled else None
     found: dict[Path, Any] = {}
-    read: dict[str, Any] = {}  # digest -> the entry read for it: same bytes are read once
     to_parse: list[tuple[Path, str | None, tuple[int, int] | None]] = []
     for path in paths:
         if path in found:
@@ -151,12 +156,13 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) 
             continue
         # The same bytes read as JSON syntax and as native syntax are different parses.
         digest = _digest(path, salt + (b"json\0" if path.name.endswith(".json") else b"")) if signature is not None else None
-        if digest is not None and digest in read:
-            found[path] = _remember(kind, path, signature, _copy_for(read[digest], path))
+        known = _in_process.get((kind, digest, "")) if digest is not None else None
+        if known is not None:
+            found[path] = _remember(kind, path, signature, _copy_for(known, path))
             continue
         cached = store.get(digest, path) if store is not None and digest is not None else None
         if cached is not None:
-            read[digest] = cached
+            _in_process[(kind, digest, "")] = cached
             found[path] = _remember(kind, path, signature, cached)
             continue
         to_parse.append((path, digest, signature))
@@ -168,16 +174,37 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any]) 
             distinct.append(path)
             if digest is not None:
                 first_with[digest] = path
-    parsed = dict(zip(distinct, _parse_all(distinct, parse)))
+    parsed = dict(zip(distinct, _parse_all(distinct, functools.partial(_attempt, parse) if tolerant else parse)))
     for path, digest, signature in to_parse:
+        result = parsed[path] if path in parsed else parsed[first_with[digest]]  # type: ignore[index]
+        if isinstance(result, InputError):
+            found[path] = None
+            continue
         if path in parsed:
-            result = parsed[path]
-            if store is not None and digest is not None:
-                store.put(digest, result)
+            if digest is not None:
+                _in_process[(kind, digest, "")] = result
+                if store is not None:
+                    store.put(digest, result)
         else:
-            result = _copy_for(parsed[first_with[digest]], path)
+            result = _copy_for(result, path)
         found[path] = _remember(kind, path, signature, result) if signature else result
     return [found[p] for p in paths]
+
+
+def preload(tf: Iterable[str | Path], tfvars: Iterable[str | Path] = ()) -> None:
+    """Parse `.tf` and `.tfvars` files ahead of their loads, all together (in parallel when
+    there are many), so that the later loads, one folder at a time, find them in this process's
+    memo. A file that cannot be read or parsed is left alone: its own load reports it, where it
+    always has."""
+    _load(tf, "tf", _parse_tf, tolerant=True)
+    _load(tfvars, "tfvars", _parse_tfvars, tolerant=True)
+
+
+def _attempt(parse: Callable[[Path], Any], path: Path) -> Any:
+    try:
+        return parse(path)
+    except InputError as err:
+        return err
 
 
 def _digest(path: Path, salt: bytes) -> str | None:
@@ -226,17 +253,28 @@ def _remember(kind: str, path: Path, signature: tuple[int, int], result: Any) ->
     return result
 
 
+def worker_count() -> int:
+    """How many worker processes to start: the processors this process may run on, up to 8."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on macOS or Windows
+        available = os.cpu_count() or 1
+    return min(available, 8)
+
+
 def _parse_all(paths: list[Path], parse: Callable[[Path], Any]) -> list[Any]:
-    workers = min(os.cpu_count() or 1, 8)
+    workers = worker_count()
     if len(paths) < PARALLEL_MIN_FILES or workers < 2:
         return [parse(p) for p in paths]
     # Worker processes each parse a share of the files; an InputError in any is raised here.
+    from concurrent.futures import ProcessPoolExecutor  # only when needed: it takes a while to import
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(parse, paths, chunksize=max(1, len(paths) // (workers * 4))))
 
 
 class _Store:
-    """Entries on disk: DIR/v<FORMAT>/<2 hex>/<64 hex>, each a pickled parse."""
+    """Entries on disk: DIR/v<FORMAT>/<2 hex>/<64 hex>, each a parse as JSON (see encode)."""
 
     def __init__(self, directory: Path, kind: str):
         self.root = directory / f"v{FORMAT}"
@@ -400,10 +438,24 @@ def _decode_node(data: Any) -> Any:
     if type(data) is not list or not data or type(data[0]) is not str:
         raise _Malformed("not a node")
     found = _DECODING.get(data[0])
-    if found is None or len(data) != len(found[1]) + 1:
+    if found is None or len(data) != found[0]:
         raise _Malformed("unknown node")
-    cls, decoders = found
-    return cls(*[decode_field(value) for decode_field, value in zip(decoders, data[1:])])
+    return found[1](data)
+
+
+def _node_reader(cls: type, decoders: tuple[Callable[[Any], Any], ...]) -> Callable[[list[Any]], Any]:
+    """Builds `cls` from a node's fields, each read by its decoder. Spelled out for the common
+    arities: a warm check reads every node of every file through here."""
+    if len(decoders) == 1:
+        (first,) = decoders
+        return lambda data: cls(first(data[1]))
+    if len(decoders) == 2:
+        first, second = decoders
+        return lambda data: cls(first(data[1]), second(data[2]))
+    if len(decoders) == 3:
+        first, second, third = decoders
+        return lambda data: cls(first(data[1]), second(data[2]), third(data[3]))
+    return lambda data: cls(*[decode_field(value) for decode_field, value in zip(decoders, data[1:])])
 
 
 def _optional(decode_field: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -465,7 +517,8 @@ _FIELD_DECODERS: dict[str, Callable[[Any], Any]] = {
     "bool": _bool,
     "scalar": _scalar,
 }
-_DECODING = {tag: (cls, tuple(_FIELD_DECODERS[k] for k in kinds)) for tag, (cls, kinds) in _NODES.items()}
+# tag -> (the length of its list, its reader)
+_DECODING = {tag: (len(kinds) + 1, _node_reader(cls, tuple(_FIELD_DECODERS[k] for k in kinds))) for tag, (cls, kinds) in _NODES.items()}
 
 
 def _int(value: Any) -> int:

@@ -193,7 +193,7 @@ class Run:
         self._positions: dict[int, dict[str, int]] = {}
         self._assignments: dict[tuple[Path, str], Place] = {}
         self.files_read = files_read
-        self.registry = _registry_modules(root_dir)
+        self.registry = registry_modules(root_dir)
         self.steps = 0
         self.instances = 0
         self._loaded: dict[Path, list[SourceFile]] = {}
@@ -236,7 +236,7 @@ class Run:
         return self._loaded[directory]
 
 
-def _registry_modules(root_dir: Path) -> dict[str, Path]:
+def registry_modules(root_dir: Path) -> dict[str, Path]:
     """Module key -> folder, from the manifest `terraform init` writes (none: no modules)."""
     manifest = root_dir / ".terraform" / "modules" / "modules.json"
     try:

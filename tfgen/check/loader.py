@@ -3,7 +3,7 @@
 It turns `.tf` and `.tfvars` text into `tfgen.check.source` blocks whose attribute values are
 `tfgen.check.expr` trees. python-hcl2's dict output (`hcl2.loads`) loses line numbers and keeps
 quotes, so this walks the Lark parse tree from `hcl2.parses_to_tree`, whose nodes carry
-positions (the parser is built with `propagate_positions`).
+positions (found from the first and last token of each node: see `_position`).
 
 Tested with python-hcl2 8.1.4; the supported range is `>=8.1.4,<8.2` because the grammar's rule
 names are this module's contract with the library (tests/check/test_loader.py pins them).
@@ -88,7 +88,7 @@ def load_tfvars(path: str | Path) -> dict[str, E.Expr]:
         tree = _parse(text)
         for child in _body_items(tree.children[0]):
             if child.data == "block":
-                raise _SyntaxError("a .tfvars file holds only assignments, not blocks", child.meta.line, child.meta.column)
+                raise _SyntaxError("a .tfvars file holds only assignments, not blocks", *_position(child))
             name, value = _attribute(child)
             out[name] = value.expr
     return out
@@ -167,7 +167,8 @@ def _refuse_conflict_markers(text: str, path: Path) -> None:
 
 @functools.cache
 def _parser() -> Lark:
-    """python-hcl2's parser with one change: `$${` and `%%{` are escapes on their own.
+    """python-hcl2's parser with two changes: `$${` and `%%{` are escapes on their own, and
+    no positions are propagated to tree nodes (_position finds them from the tokens).
 
     python-hcl2 lexes `$${...}` only up to a closing brace, so a literal `$${` without one
     (which tfgen itself writes for free text, and Terraform reads) cannot be parsed, and one with
@@ -178,6 +179,8 @@ def _parser() -> Lark:
     from lark.lexer import TerminalDef
 
     data, memo = hcl2.parser.parser().memo_serialize([TerminalDef, Rule])
+    # A copy: these options are the library's own parser's, by reference. See _position.
+    data = {**data, "options": {**data["options"], "propagate_positions": False}}
     patterns = {"ESCAPED_INTERPOLATION": r"\$\$\{", "ESCAPED_DIRECTIVE": r"%%\{"}
     replaced = set()
     for key, item in list(memo.items()):
@@ -255,13 +258,13 @@ def _check_module_source(block: Tree) -> None:
                 isinstance(p, Tree) and isinstance(p.children[0], Token) for p in inner.children if isinstance(p, Tree)
             )
             if not literal:
-                raise _SyntaxError("a module source must be a literal string (Terraform reads it before any variable)", item.meta.line, item.meta.column)
+                raise _SyntaxError("a module source must be a literal string (Terraform reads it before any variable)", *_position(item))
 
 
 def _attribute(node: Tree) -> tuple[str, SourceAttribute]:
     parts = _rules(node.children)
     name = _name(parts[0])
-    return name, SourceAttribute(name=name, expr=_expr(parts[1]), line=node.meta.line)
+    return name, SourceAttribute(name=name, expr=_expr(parts[1]), line=_position(node)[0])
 
 
 def _block(node: Tree, file: str, lines: list[str]) -> SourceBlock:
@@ -276,7 +279,7 @@ def _block(node: Tree, file: str, lines: list[str]) -> SourceBlock:
             attributes[name] = attribute
         else:
             blocks.append(_block(item, file, lines))
-    line, end_line = node.meta.line, node.meta.end_line
+    line, end_line = _position(node)[0], _end_line(node)
     return SourceBlock(
         type=labels[0],
         labels=labels[1:],
@@ -318,9 +321,30 @@ def _expr(node: Tree) -> E.Expr:
 
 
 def _position(node: Tree | Token) -> tuple[int, int]:
-    if isinstance(node, Token):
-        return node.line or 0, node.column or 0
-    return getattr(node.meta, "line", 0), getattr(node.meta, "column", 0)
+    """Line and column where `node` starts: its first token's (0, 0 for a node without any).
+
+    The parser is built without Lark's `propagate_positions`, which costs two fifths of a
+    parse: python-hcl2's grammar keeps every token in the tree (brackets, quotes, `=`), so a
+    node's first and last tokens are where Lark would have put its start and end."""
+    token = _edge_token(node, first=True)
+    return (token.line or 0, token.column or 0) if token is not None else (0, 0)
+
+
+def _end_line(node: Tree) -> int:
+    """The line where `node` ends: its last token's (a block's closing brace)."""
+    token = _edge_token(node, first=False)
+    return (token.end_line or 0) if token is not None else 0
+
+
+def _edge_token(node: Tree | Token, first: bool) -> Token | None:
+    stack: list[Any] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Token):
+            return item
+        if isinstance(item, Tree):
+            stack.extend(reversed(item.children) if first else item.children)
+    return None
 
 
 def _number(node: Tree) -> E.Literal:
@@ -565,6 +589,11 @@ def _heredoc(token: Token, trim: bool) -> E.Template:
     return E.Template(_assemble(_scan_template(body, (line + 1, 1, cut))))
 
 
+# Leftmost first, and at one place the escape before the opening, as a scan character by
+# character finds them.
+_TEMPLATE_MARK = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
+
+
 def _scan_template(text: str, origin: tuple[int, int, int]) -> list[Any]:
     """Split raw template text into literal text, `${expr}` and `%{directive}` items.
 
@@ -581,36 +610,40 @@ def _scan_template(text: str, origin: tuple[int, int, int]) -> list[Any]:
     i = 0
     literal: list[str] = []
     while i < len(text):
-        if text.startswith("$${", i) or text.startswith("%%{", i):
+        # Straight to the next escape or opening: the text before it is literal.
+        mark = _TEMPLATE_MARK.search(text, i)
+        if mark is None:
+            literal.append(text[i:])
+            break
+        literal.append(text[i : mark.start()])
+        i = mark.start()
+        if len(mark.group()) == 3:  # `$${` or `%%{`
             literal.append(text[i + 1 : i + 3])
             i += 3
             continue
-        if text.startswith("${", i) or text.startswith("%{", i):
-            end = _closing_brace(text, i + 2)
-            if end < 0:
-                raise _SyntaxError(f"{text[i:i + 2]} is never closed with }}", *at(i))
-            inner = text[i + 2 : end]
-            strip_left = inner.startswith("~")
-            strip_right = inner.endswith("~")
-            inner = inner.strip("~")
-            start = i + 2 + (1 if strip_left else 0) + (len(inner) - len(inner.lstrip()))
-            inner = inner.strip()
-            text_so_far = "".join(literal)
-            if strip_left:
-                text_so_far = text_so_far.rstrip()
-            items.append(text_so_far)
-            literal = []
-            if text[i] == "$":
-                items.append(_expression(inner, *at(start)))
-            else:
-                items.append(_directive(inner, at(i), at(start)))
-            i = end + 1
-            if strip_right:
-                while i < len(text) and text[i] in " \t\r\n":
-                    i += 1
-            continue
-        literal.append(text[i])
-        i += 1
+        # `${` or `%{`
+        end = _closing_brace(text, i + 2)
+        if end < 0:
+            raise _SyntaxError(f"{text[i:i + 2]} is never closed with }}", *at(i))
+        inner = text[i + 2 : end]
+        strip_left = inner.startswith("~")
+        strip_right = inner.endswith("~")
+        inner = inner.strip("~")
+        start = i + 2 + (1 if strip_left else 0) + (len(inner) - len(inner.lstrip()))
+        inner = inner.strip()
+        text_so_far = "".join(literal)
+        if strip_left:
+            text_so_far = text_so_far.rstrip()
+        items.append(text_so_far)
+        literal = []
+        if text[i] == "$":
+            items.append(_expression(inner, *at(start)))
+        else:
+            items.append(_directive(inner, at(i), at(start)))
+        i = end + 1
+        if strip_right:
+            while i < len(text) and text[i] in " \t\r\n":
+                i += 1
     items.append("".join(literal))
     return items
 

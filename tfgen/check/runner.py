@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tfgen.check import expr as E
-from tfgen.check.evaluator import evaluate_root
+from tfgen.check.evaluator import evaluate_root, registry_modules
 from tfgen.check import cache
 from tfgen.check.model import Model, ModuleCall, Place, Resource
 from tfgen.check.policy import Policy
@@ -95,13 +95,24 @@ class Report:
 
     def add(self, kind: str, key: tuple, item: Finding | UnknownResult | ModuleNotRead, root: str) -> None:
         """Add a finding, an unknown or a module not read, or add `root` to the same one already there."""
-        items: list = {"finding": self.findings, "unknown": self.unknowns, "module": self.modules_not_read}[kind]
+        items = self._items(kind)
         index = self._places.get((kind, *key))
         if index is None:
             self._places[(kind, *key)] = len(items)
             items.append(item if item.roots == (root,) else replace(item, roots=(root,)))
         elif root not in items[index].roots:
             items[index] = replace(items[index], roots=(*items[index].roots, root))
+
+    def _items(self, kind: str) -> list:
+        return {"finding": self.findings, "unknown": self.unknowns, "module": self.modules_not_read}[kind]
+
+    def merge(self, part: "Report") -> None:
+        """Add one root module's share (a Report of that root alone) to this report."""
+        for (kind, *key), index in part._places.items():
+            self.add(kind, tuple(key), part._items(kind)[index], part.roots[0])
+        self.internal_errors.extend(part.internal_errors)
+        self.roots.extend(part.roots)
+        self.resources += part.resources
 
     @property
     def active(self) -> list[Finding]:
@@ -198,8 +209,11 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
         folders = _tf_folders(path)
         if not folders:
             raise no_terraform(given, "hidden folders and .terraform/ are skipped")
-        # All files at once: what is not cached yet can be parsed in parallel.
+        # All files at once, the modules `terraform init` fetched into each root included: what
+        # is not cached yet is parsed in parallel, and each distinct content once.
         files_of = {folder: cache.tf_files(folder) for folder in folders}
+        cache.preload([*(f for files in files_of.values() for f in files), *_fetched_files(folders)],
+                      [f for folder in folders for f in _tfvars_files(folder)])
         loaded = iter(cache.load_many(f for files in files_of.values() for f in files))
         parsed = {folder.resolve(): (folder, [next(loaded) for _ in files]) for folder, files in files_of.items()}
         called: set[Path] = set()
@@ -214,6 +228,24 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
             if resolved not in called:
                 roots.append(RootModule(folder, files, display_path(folder) or str(folder)))
     return roots
+
+
+def _fetched_files(folders: Iterable[Path]) -> list[Path]:
+    """The configuration files of the modules `terraform init` laid out under each folder's
+    `.terraform/modules/`, as its manifest lists them. Only a head start for the evaluator,
+    which reads them again where a root calls them: a manifest or folder it cannot read is left
+    for the evaluator to report."""
+    found: list[Path] = []
+    for folder in folders:
+        if not (folder / ".terraform" / "modules" / "modules.json").is_file():
+            continue
+        try:
+            for directory in registry_modules(folder).values():
+                if directory.is_dir():
+                    found.extend(cache.tf_files(directory))
+        except InputError:
+            continue
+    return found
 
 
 def _tfvars_files(directory: Path) -> list[Path]:
@@ -332,6 +364,10 @@ def _fetchable(model: Model) -> bool:
     return any(call.source and _local_source(E.Literal(call.source)) is None for call in model.unknown_modules.values())
 
 
+# Below this many root modules, starting worker processes costs more than judging them here.
+PARALLEL_MIN_ROOTS = 8
+
+
 def run(
     paths: Iterable[str],
     policy: Policy,
@@ -347,15 +383,64 @@ def run(
     # The change rules (5xx) need a plan's actions; on HCL alone they have nothing to judge.
     rules = tuple(BY_ID[i] for i in policy.rule_ids if not BY_ID[i].plan_only)
     report = Report(rules=rules)
-    files_read: list[str] = []
-    for root in discover(paths):
-        model = evaluate(root, var_files, files_read)
-        if init is not None and _fetchable(model) and not (root.directory / ".terraform" / "modules").is_dir():
-            init(root)
-            model = evaluate(root, var_files, files_read)
-        refuse_wrong_types(model)
-        report.roots.append(root.label)
-        report.resources += len(model.managed())
-        check_model(model, rules, policy, report)
-    report.files = len({os.path.abspath(f) for f in files_read})
+    roots = discover(paths)
+    files_read: set[str] = set()
+    # Each root's share is merged in the roots' order, wherever it was judged: the report is
+    # the same as one built root after root.
+    for part, read in _judge_all(roots, rules, policy, var_files) if init is None else (
+        judge_root(root, rules, policy, var_files, init) for root in roots
+    ):
+        report.merge(part)
+        files_read.update(os.path.abspath(f) for f in read)
+    report.files = len(files_read)
     return report
+
+
+def judge_root(
+    root: RootModule, rules: tuple[Rule, ...], policy: Policy, var_files: list[str], init: Callable[[RootModule], None] | None = None
+) -> tuple[Report, list[str]]:
+    """One root module's share of the report, and the files it read."""
+    files_read: list[str] = []
+    model = evaluate(root, var_files, files_read)
+    if init is not None and _fetchable(model) and not (root.directory / ".terraform" / "modules").is_dir():
+        init(root)
+        model = evaluate(root, var_files, files_read)
+    refuse_wrong_types(model)
+    part = Report(rules=())
+    part.roots.append(root.label)
+    part.resources = len(model.managed())
+    check_model(model, rules, policy, part)
+    return part, files_read
+
+
+# What the worker processes judge: set before they are forked, so that each inherits the
+# roots and every file already parsed (cache._in_process) instead of receiving them.
+_job: tuple[list[RootModule], tuple[Rule, ...], Policy, list[str]] | None = None
+
+
+def _judge_at(index: int) -> tuple[Report, list[str]]:
+    assert _job is not None
+    roots, rules, policy, var_files = _job
+    return judge_root(roots[index], rules, policy, var_files)
+
+
+def _judge_all(roots: list[RootModule], rules: tuple[Rule, ...], policy: Policy, var_files: list[str]) -> Iterable[tuple[Report, list[str]]]:
+    """Each root's share, in the roots' order: judged in forked worker processes when there
+    are enough roots and processors (only a fork inherits what was parsed), else here. An
+    error in a root is raised when its turn comes, as when judging root after root."""
+    global _job
+    here = (judge_root(root, rules, policy, var_files) for root in roots)
+    if len(roots) < PARALLEL_MIN_ROOTS or cache.worker_count() < 2:
+        return here
+    import multiprocessing  # only now: importing it takes a while
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return here
+
+    _job = (roots, rules, policy, var_files)
+    try:
+        with ProcessPoolExecutor(max_workers=cache.worker_count(), mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_judge_at, range(len(roots))))
+    finally:
+        _job = None
