@@ -395,3 +395,122 @@ def test_not_a_workspace_and_missing_env_file(tmp_path):
     result = tfgen("import", "copilot", str(root), "-o", str(tmp_path / "out.yaml"))
     assert result.returncode == 2 and "copilot/api/manifest.yml:3: env_file missing.env not found" in result.stderr
     assert not (tmp_path / "out.yaml").exists()
+
+
+# --- writing the answers (needs the answers keys of issue 10: kinds, extras, pipeline) ------------
+
+
+def test_writes_commented_answers_that_tfgen_loads(tmp_path):
+    out = tmp_path / "answers.yaml"
+    result = tfgen("import", "copilot", str(SHOP), "--env", "prod", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    assert "cpu: 512 # copilot/frontend/manifest.yml:16" in text
+    assert "schedule: cron(0 9 ? * 2-6 *) # copilot/report/manifest.yml:8" in text
+    assert "# Copilot's default memory 512" in text
+    from tfgen.answers import load_answers_file
+
+    answers = load_answers_file(out)  # exactly as `tfgen new --answers` loads it
+    frontend = next(s for s in answers.services if s.name == "frontend")
+    assert frontend.environment["FEATURE_FLAG"] == "no" and frontend.environment["TZ_OFFSET"] == "-05:00"
+    assert "svc/frontend" in result.stdout and "ignored      memroy" in result.stdout
+
+
+def test_json_report(tmp_path):
+    out = tmp_path / "answers.yaml"
+    result = tfgen("import", "copilot", str(SHOP), "--env", "prod", "-o", str(out), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) == {"version", "workspace", "env", "answers", "fields"}
+    assert report["version"] == 1 and report["env"] == "prod" and report["answers"] == str(out)
+    assert report["workspace"] == str(SHOP)
+    for row in report["fields"]:
+        assert set(row) == {"scope", "field", "file", "line", "status", "note"}
+        assert row["status"] in ("mapped", "approximated", "unsupported", "ignored")
+        assert row["scope"] == "workspace" or row["scope"].startswith(("svc/", "env/"))
+    path = next(r for r in report["fields"] if r["scope"] == "svc/frontend" and r["field"] == "http.path")
+    assert path == {"scope": "svc/frontend", "field": "http.path", "file": "copilot/frontend/manifest.yml", "line": 9,
+                    "status": "mapped", "note": "path_pattern /* on the public ALB"}
+
+
+def test_never_overwrites_without_force(tmp_path):
+    out = tmp_path / "answers.yaml"
+    out.write_text("name: mine\n")
+    result = tfgen("import", "copilot", str(SHOP), "--env", "prod", "-o", str(out))
+    assert result.returncode == 1 and "--force" in result.stderr
+    assert out.read_text() == "name: mine\n"
+    assert tfgen("import", "copilot", str(SHOP), "--env", "prod", "-o", str(out), "--force").returncode == 0
+    assert out.read_text().startswith("# tfgen answers imported from an AWS Copilot workspace")
+    again = tfgen("import", "copilot", str(SHOP), "--env", "prod", "-o", str(out))
+    assert again.returncode == 0  # the same answers: nothing to overwrite
+
+
+def test_answers_the_model_refuses_name_the_key_and_the_manifest_line(tmp_path):
+    root = workspace(tmp_path / "ws", {"copilot/web/manifest.yml": """\
+        name: web
+        type: Load Balanced Web Service
+        image: {location: public.ecr.aws/nginx/nginx:1.27, port: 80}
+        cpu: 300
+        """})
+    out = tmp_path / "answers.yaml"
+    result = tfgen("import", "copilot", str(root), "-o", str(out))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "services[0].cpu: 300 is not a Fargate CPU size" in result.stderr
+    assert "[from copilot/web/manifest.yml:4]" in result.stderr
+    assert not out.exists()
+
+
+# --- end to end: import -> tfgen new -> terraform -> tfgen check -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def shop_plan(offline_terraform, tmp_path_factory) -> dict:
+    """The shop workspace's prod environment, imported, rendered and planned offline once."""
+    here = tmp_path_factory.mktemp("copilot")
+    answers, stack = here / "answers.yaml", here / "stack"
+    result = tfgen("import", "copilot", str(SHOP), "--env", "prod", "-o", str(answers))
+    assert result.returncode == 0, result.stderr
+    result = tfgen("new", str(stack), "--answers", str(answers))
+    assert result.returncode == 0, result.stderr
+    checked = tfgen("check", str(stack), "--format", "json", "--fail-on", "warning")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert [f["rule_id"] for f in json.loads(checked.stdout)["findings"] if f["severity"] != "info"] == []
+    tf = offline_terraform(stack)
+    tf.fmt_check()
+    tf.init()
+    tf.validate()
+    tf.plan("tfplan", "-refresh=false")
+    return tf.show_json("tfplan")
+
+
+def _values(plan: dict, rtype: str) -> list[dict]:
+    from stacks import of_type
+
+    return [r["values"] for r in of_type(plan, rtype)]
+
+
+def _containers(plan: dict, family_end: str) -> tuple[dict, list[dict]]:
+    (td,) = [v for v in _values(plan, "aws_ecs_task_definition") if v["family"].endswith(family_end)]
+    return td, json.loads(td["container_definitions"])
+
+
+@pytest.mark.terraform
+def test_shop_plan_carries_the_manifest_values(shop_plan):
+    td, containers = _containers(shop_plan, "-frontend")
+    assert (td["cpu"], td["memory"]) == ("512", "1024")
+    assert td["runtime_platform"][0]["cpu_architecture"] == "ARM64"
+    main = next(c for c in containers if c["name"] == "frontend")
+    env = {e["name"]: e["value"] for e in main["environment"]}
+    assert env["APP_NAME"] == "shop-prod" and env["FEATURE_FLAG"] == "no" and env["TZ_OFFSET"] == "-05:00"
+    targets = {(t["min_capacity"], t["max_capacity"]) for t in _values(shop_plan, "aws_appautoscaling_target")}
+    assert (3, 10) in targets and (1, 5) in targets  # frontend's prod range, the worker's range
+    paths = {p for rule in _values(shop_plan, "aws_lb_listener_rule") for c in rule["condition"] for pp in c.get("path_pattern", []) for p in pp["values"]}
+    assert {"/*", "/api*"} <= paths
+    schedules = [s["schedule_expression"] for s in _values(shop_plan, "aws_scheduler_schedule")]
+    assert schedules == ["cron(0 9 ? * 2-6 *)"]
+    (subscription,) = _values(shop_plan, "aws_sns_topic_subscription")
+    assert json.loads(subscription["filter_policy"]) == {"event": ["order_placed"]}
+    assert {t["name"] for t in _values(shop_plan, "aws_sns_topic")} == {"shop-prod-api-orders"}
+    queues = {q["name"]: q for q in _values(shop_plan, "aws_sqs_queue")}
+    assert any(q["message_retention_seconds"] == 345600 and q["visibility_timeout_seconds"] > 300 for q in queues.values())
+    assert _values(shop_plan, "aws_efs_file_system") and _values(shop_plan, "aws_ecr_repository")
