@@ -174,7 +174,7 @@ def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
     assert a["state"]["backend"] == "local"
     web, api = a["services"]
     assert (web["name"], web["image"], web["port"], web["cpu"], web["memory"]) == ("web", DEFAULT_IMAGE, 8080, 512, 2048)
-    assert web["autoscaling"] == {"min": 2, "max": 6, "cpu_target": 70}
+    assert web["autoscaling"] == {"min": 2, "max": 6, "cpu_target": 70, "backlog_per_task": None}
     assert web["desired_count"] == 3
     assert web["platform"] == "linux/arm64" and api["platform"] == "linux/amd64"
     assert web["environment"] == {"LOG_LEVEL": "info", "GREETING": "hello, world"}
@@ -745,7 +745,7 @@ def test_autoscaling_max_below_min_is_refused_at_the_question() -> None:
         {"name": "shop", "services[0].autoscaling": True, "services[0].autoscaling.min": "3", "services[0].autoscaling.max": [Attempt("2"), Attempt("5")]}
     )
     answers = run(script)
-    assert answers.services[0].autoscaling.model_dump() == {"min": 3, "max": 5, "cpu_target": 60}
+    assert answers.services[0].autoscaling.model_dump() == {"min": 3, "max": 5, "cpu_target": 60, "backlog_per_task": None}
     assert answers.services[0].desired_count == 3  # the default follows the minimum
     assert script.problems == ["The fewest tasks: must not exceed the most tasks (2)"]
 

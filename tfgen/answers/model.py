@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -167,6 +168,86 @@ SecretArn = Annotated[
         r"|ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9/_.-]+)",
         "a Secrets Manager secret ARN or an SSM parameter ARN",
     ),
+]
+
+
+Kind = Literal["web", "backend", "worker", "job", "nlb"]
+KINDS: tuple[str, ...] = ("web", "backend", "worker", "job", "nlb")
+TopicName = Annotated[
+    str,
+    Rule(
+        r"[A-Za-z0-9_-]{1,64}",
+        "1-64 letters, digits, hyphens or underscores (the topic is named PREFIX-SERVICE-NAME, an SNS topic name)",
+    ),
+]
+
+# EventBridge Scheduler's field limits, in the order of a cron() expression's six fields.
+_CRON_FIELDS = (
+    ("minutes", 0, 59, ()),
+    ("hours", 0, 23, ()),
+    ("day-of-month", 1, 31, ()),
+    ("month", 1, 12, ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")),
+    ("day-of-week", 1, 7, ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")),
+    ("year", 1970, 2199, ()),
+)
+
+
+def _cron_value(text: str, low: int, high: int, names: tuple[str, ...]) -> bool:
+    if text.upper() in names:
+        return True
+    return text.isdigit() and low <= int(text) <= high
+
+
+def _cron_item(item: str, index: int) -> bool:
+    _, low, high, names = _CRON_FIELDS[index]
+    base, _, step = item.partition("/")
+    if step and not (step.isdigit() and int(step) >= 1):
+        return False
+    if base == "*":
+        return True
+    if index == 2 and re.fullmatch(r"L|LW|\d{1,2}W", base):  # last day, nearest weekday
+        return base in ("L", "LW") or 1 <= int(base[:-1]) <= 31
+    if index == 4 and re.fullmatch(r"[1-7]#[1-5]|[1-7]?L", base):  # nth or last weekday of the month
+        return True
+    start, _, end = base.partition("-")
+    return _cron_value(start, low, high, names) and (not end or _cron_value(end, low, high, names))
+
+
+def _schedule_rules(expression: str) -> str | None:
+    if expression.startswith("rate("):
+        return None  # the expression says everything
+    fields = expression[len("cron(") : -1].split(" ")
+    for index, text in enumerate(fields):
+        name, low, high, _ = _CRON_FIELDS[index]
+        if text == "?":
+            continue
+        if not all(_cron_item(item, index) for item in text.split(",")):
+            return f"the {name} field {text!r} is not valid (values {low}-{high}, with , - * / and the field's own L W #)"
+    return None
+
+
+Schedule = Annotated[
+    str,
+    Rule(
+        r"rate\((?:1 (?:minute|hour|day)|(?:[2-9]|[1-9][0-9]+) (?:minutes|hours|days))\)"
+        r"|cron\([^ ?]+ [^ ?]+ (?:\? [^ ?]+ [^ ?]+|[^ ?]+ [^ ?]+ \?) [^ ?]+\)",
+        "an EventBridge Scheduler expression: rate(N unit) with minute(s), hour(s) or day(s) (singular for 1), "
+        "or cron(minutes hours day-of-month month day-of-week year) with ? in exactly one of day-of-month and "
+        "day-of-week, e.g. cron(0 3 * * ? *)",
+        _schedule_rules,
+    ),
+]
+
+
+def _known_timezone(name: str) -> str | None:
+    known = zoneinfo.available_timezones()
+    if known and name not in known:  # no time zone database on this machine: the form is all we can check
+        return f"{name!r} is not an IANA time zone name such as UTC or Europe/Paris"
+    return None
+
+
+TimeZone = Annotated[
+    str, Rule(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}", "an IANA time zone name such as UTC or Europe/Paris", _known_timezone)
 ]
 
 
@@ -345,6 +426,51 @@ class Autoscaling(_Strict):
     min: int = Field(ge=1, le=MAX_TASKS, description="Fewest tasks.")
     max: int = Field(ge=1, le=MAX_TASKS, description="Most tasks (ECS runs at most 5,000 per service).")
     cpu_target: int = Field(60, ge=10, le=90, description="Average CPU percent that scaling keeps the service at.")
+    backlog_per_task: int | None = Field(
+        None, ge=1,
+        description="worker with a queue only: scale on the queue's visible messages per running task, held at this "
+        "number (the longest acceptable wait divided by the seconds one message takes), instead of on CPU.",
+    )
+
+
+class Topic(_Strict):
+    """An SNS topic the service publishes to."""
+
+    name: TopicName = Field(
+        description="The topic's short name; the stack creates PREFIX-SERVICE-NAME, KMS encrypted, with a topic policy "
+        "admitting this service's task role, which may sns:Publish to it and nothing else."
+    )
+
+
+class Subscription(_Strict):
+    """A topic of another service of the stack that feeds the worker's queue."""
+
+    service: ServiceName = Field(description="The publishing service (it lists the topic under publish).")
+    topic: TopicName = Field(description="The topic's short name, as the publisher's publish lists it.")
+    filter_policy: dict[str, Any] | None = Field(
+        None,
+        description="SNS subscription filter policy on message attributes (attribute -> list of allowed values or "
+        "matching conditions); null delivers every message.",
+    )
+
+
+class Queue(_Strict):
+    """The worker's SQS queue, with a dead-letter queue."""
+
+    processing_time_seconds: int = Field(
+        30, ge=1, le=43199,
+        description="Longest a task takes over one message; the visibility timeout is twice this (at most 43,200, "
+        "SQS's limit, so it always exceeds it), or a message still being processed reaches a second task.",
+    )
+    max_receive_count: int = Field(
+        5, ge=1, le=1000, description="Receives after which a failing message moves to the dead-letter queue (the redrive policy)."
+    )
+    retention_seconds: int = Field(
+        345600, ge=60, le=1209600, description="How long an unprocessed message is kept (60 seconds to 14 days)."
+    )
+    subscribe: list[Subscription] = Field(
+        [], description="Topics published by other services of the stack that feed this queue, each with an optional filter policy."
+    )
 
 
 class Service(_Strict):
@@ -355,6 +481,13 @@ class Service(_Strict):
 
     name: ServiceName = Field("web", description="The service's name, unique in the stack.")
     image: Image = Field(description="The container image.")
+    kind: Kind | None = Field(
+        None,
+        description="web: behind the stack's ALB; backend: no public entry, other services call it by name through "
+        "Service Connect; worker: no inbound traffic, optionally an SQS queue; job: a scheduled task, no service; "
+        "nlb: behind the stack's NLB. null (left out): derived from expose and load_balancer.type: worker with "
+        "expose: false or type none, nlb with type nlb, else web.",
+    )
     port: int = Field(80, ge=1, le=65535, description="The container port the load balancer sends traffic to.")
     cpu: int = Field(
         256,
@@ -376,6 +509,24 @@ class Service(_Strict):
         description="alb: the request paths routed to this service; services on one ALB need distinct patterns. "
         "Default: /* for the first service, /NAME/* for each later one (so /api/* for a service named api).",
     )
+    connect: bool | None = Field(
+        None,
+        description="A Service Connect server: other services of the stack reach it at http://NAME:PORT. "
+        "null (left out): true for a backend, false otherwise. Not for jobs.",
+    )
+    internal_path: PathPattern | None = Field(
+        None,
+        description="backend only: also route these request paths to it on the stack's internal ALB (reachable inside the VPC only).",
+    )
+    publish: list[Topic] = Field([], description="SNS topics this service publishes to, created by the stack.")
+    queue: Queue | None = Field(None, description="worker only: its SQS queue; null: a worker without a queue.")
+    schedule: Schedule | None = Field(None, description="job only, required there: when the job runs, rate(...) or cron(...).")
+    timezone: TimeZone = Field("UTC", description="job only: the time zone cron() is read in.")
+    retries: int = Field(0, ge=0, le=185, description="job only: how often EventBridge Scheduler retries a run it could not start.")
+    max_age_seconds: int = Field(
+        86400, ge=60, le=86400,
+        description="job only: how long EventBridge Scheduler keeps retrying a run before it goes to the dead-letter queue.",
+    )
     efs_mount: MountPath | None = Field(None, description="Mount the shared EFS file system at this container path (needs efs.enabled).")
     efs_read_only: bool = Field(False, description="Mount it read-only (needs efs_mount).")
     platform: Literal["linux/amd64", "linux/arm64"] = Field(
@@ -390,6 +541,34 @@ class Service(_Strict):
         {}, description="Variables injected from Secrets Manager or SSM Parameter Store, read by the execution role."
     )
     permissions: Permissions = Field(Permissions(), description="What the task role may do.")
+    @property
+    def is_job(self) -> bool:
+        return self.kind == "job"
+
+    def topic_names(self) -> list[str]:
+        return [t.name for t in self.publish]
+
+
+def derived_kind(s: Service, lb_type: str) -> str:
+    """A service's kind when `kind` is left out, from the keys older answers files use:
+    `expose: false` or `load_balancer.type: none` make a worker, `load_balancer.type: nlb` an nlb
+    service, anything else a web service."""
+    if not s.expose or lb_type == "none":
+        return "worker"
+    return "nlb" if lb_type == "nlb" else "web"
+
+
+# Keys a kind does not take, refused when the answers give them (key -> why), and left out of the
+# answers tfgen saves. Keys whose default is null or false are refused by value instead.
+KIND_REFUSED_KEYS: dict[str, dict[str, str]] = {
+    "job": {
+        "port": "a job takes no traffic",
+        "path_pattern": "a job is behind no load balancer",
+        "health_check_path": "a job is behind no load balancer",
+        "desired_count": "a job runs one task per scheduled run",
+    },
+    "backend": {"path_pattern": "a backend is not on the public ALB (internal_path routes it on the internal ALB)"},
+}
 
 
 DEFAULT_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
@@ -435,7 +614,13 @@ class Answers(_Strict):
         if self.network.azs is None:
             self.network.azs = [f"{self.region}a", f"{self.region}b"]
         for i, s in enumerate(self.services):
-            if "path_pattern" not in s.model_fields_set:
+            # Derived defaults go straight into the fields, so `model_fields_set` keeps saying
+            # what the answers gave (the refusals of keys a kind does not take rest on it).
+            if s.kind is None:
+                s.__dict__["kind"] = derived_kind(s, self.load_balancer.type)
+            if s.connect is None:
+                s.__dict__["connect"] = s.kind == "backend"
+            if "path_pattern" not in s.model_fields_set and s.kind == "web":
                 s.path_pattern = default_path_pattern(i, s.name)
         return self
 
@@ -446,9 +631,29 @@ class Answers(_Strict):
 
     @property
     def exposed_services(self) -> list[Service]:
-        if self.load_balancer.type == "none":
-            return []
-        return [s for s in self.services if s.expose]
+        """The services behind the public (or internal) ALB or the NLB: kinds web and nlb."""
+        return [s for s in self.services if s.kind in ("web", "nlb")]
+
+    def of_kind(self, *kinds: str) -> list[Service]:
+        return [s for s in self.services if s.kind in kinds]
+
+    @property
+    def internal_alb_services(self) -> list[Service]:
+        """Backends that take a path on the stack's internal ALB."""
+        return [s for s in self.services if s.kind == "backend" and s.internal_path]
+
+    @property
+    def connect_servers(self) -> list[Service]:
+        return [s for s in self.services if s.connect]
+
+    @property
+    def uses_service_connect(self) -> bool:
+        """A Cloud Map namespace and Service Connect exist when any service is a server."""
+        return bool(self.connect_servers)
+
+    @property
+    def queue_workers(self) -> list[Service]:
+        return [s for s in self.services if s.kind == "worker" and s.queue]
 
     @property
     def efs_services(self) -> list[Service]:
@@ -585,7 +790,7 @@ def _network_problems(a: Answers) -> list[Problem]:
         problems.append(
             ("network.private_subnet_ids", f"give at least two private subnets in different AZs ({GUIDANCE['multi_az']})")
         )
-    public_lb = a.load_balancer.type != "none" and not a.load_balancer.internal
+    public_lb = bool(a.exposed_services) and not a.load_balancer.internal
     if public_lb and len(n.public_subnet_ids) < 2:
         problems.append(
             ("network.public_subnet_ids", "an internet-facing load balancer needs at least two public subnets in different AZs")
@@ -608,10 +813,14 @@ def _network_problems(a: Answers) -> list[Problem]:
 
 def _load_balancer_problems(a: Answers) -> list[Problem]:
     """- load_balancer.type: alb, nlb or none; classic is refused (legacy, not supported with Fargate).
-    - load_balancer.certificate_arn: in the stack's region (ACM certificates are regional); not with type none.
-    - load_balancer.privatelink: needs type nlb.
-    - services[].expose: true needs a load balancer; a load balancer needs at least one exposed service.
-    - services[].path_pattern: distinct on one ALB; services[].port: distinct on one NLB (one listener per port)."""
+      It gives services without a `kind` theirs; the load balancers follow the kinds: the ALB for web
+      services, the NLB for nlb services (both when both), an internal ALB for backends with internal_path.
+    - load_balancer.type: none beside a service of kind web or nlb is refused (drop it: the kinds decide).
+    - load_balancer.certificate_arn: in the stack's region (ACM certificates are regional); needs a web or nlb service.
+    - load_balancer.privatelink: needs an NLB (a service of kind nlb).
+    - services[].expose: true needs a load balancer; without kinds, a load balancer needs at least one exposed service.
+    - services[].path_pattern: distinct among web services (one ALB); internal_path distinct among backends
+      (the internal ALB); services[].port: distinct among nlb services (one NLB listener per port)."""
     lb = a.load_balancer
     problems: list[Problem] = []
     if lb.type in ("classic", "elb", "clb"):
@@ -630,35 +839,146 @@ def _load_balancer_problems(a: Answers) -> list[Problem]:
                     f"regional, so request or import one in {a.region}",
                 )
             )
-    if lb.privatelink and lb.type != "nlb":
+    if lb.privatelink and not a.of_kind("nlb"):
         problems.append(("load_balancer.privatelink", f"PrivateLink needs load_balancer.type: nlb ({GUIDANCE['privatelink']})"))
+    kinds_given = any("kind" in s.model_fields_set for s in a.services)
     if lb.type == "none":
-        if lb.certificate_arn:
-            problems.append(("load_balancer.certificate_arn", "there is no load balancer to put it on (type is none)"))
         for i, s in enumerate(a.services):
-            if s.expose and "expose" in s.model_fields_set:
+            if "kind" in s.model_fields_set and s.kind in ("web", "nlb"):
+                problems.append(
+                    (
+                        f"services[{i}].kind",
+                        f"kind {s.kind} is behind the stack's {'ALB' if s.kind == 'web' else 'NLB'}, but load_balancer.type "
+                        "is none; drop load_balancer.type (the kinds decide the load balancers)",
+                    )
+                )
+            elif s.expose and "expose" in s.model_fields_set and "kind" not in s.model_fields_set:
                 problems.append((f"services[{i}].expose", "there is no load balancer to attach to (load_balancer.type is none)"))
-        return problems
-    exposed = [(i, s) for i, s in enumerate(a.services) if s.expose]
-    if not exposed:
+    if lb.certificate_arn and not a.exposed_services:
+        why = "type is none" if lb.type == "none" else "no service of kind web or nlb"
+        problems.append(("load_balancer.certificate_arn", f"there is no load balancer to put it on ({why})"))
+    if lb.type != "none" and not kinds_given and not a.exposed_services:
         problems.append(("load_balancer.type", f"no service has expose: true, so the {lb.type} would have no targets; use type: none"))
-    if lb.type == "alb":
-        seen: dict[str, str] = {}
-        for i, s in exposed:
-            if s.path_pattern in seen:
-                problems.append(
-                    (f"services[{i}].path_pattern", f"{s.path_pattern!r} is already routed to service {seen[s.path_pattern]!r}; services on one ALB need distinct patterns")
-                )
-            seen.setdefault(s.path_pattern, s.name)
-    else:
-        ports: dict[int, str] = {}
-        for i, s in exposed:
-            if s.port in ports:
-                problems.append(
-                    (f"services[{i}].port", f"port {s.port} already has an NLB listener for service {ports[s.port]!r}; each exposed service needs its own port")
-                )
-            ports.setdefault(s.port, s.name)
+    problems += _distinct(a, "web", "path_pattern", lambda s: s.path_pattern,
+                          lambda v, o: f"{v!r} is already routed to service {o!r}; services on one ALB need distinct patterns")
+    problems += _distinct(a, "backend", "internal_path", lambda s: s.internal_path,
+                          lambda v, o: f"{v!r} is already routed to service {o!r} on the internal ALB; give each backend its own path")
+    problems += _distinct(a, "nlb", "port", lambda s: s.port,
+                          lambda v, o: f"port {v} already has an NLB listener for service {o!r}; each exposed service needs its own port")
     return problems
+
+
+def _distinct(
+    a: Answers, kind: str, key: str, value: Callable[[Service], object], message: Callable[[object, str], str]
+) -> list[Problem]:
+    """One load balancer routes by `key`: among services of `kind`, each value is taken once."""
+    problems: list[Problem] = []
+    seen: dict[object, str] = {}
+    for i, s in enumerate(a.services):
+        v = value(s)
+        if s.kind != kind or v is None:
+            continue
+        if v in seen:
+            problems.append((f"services[{i}].{key}", message(v, seen[v])))
+        seen.setdefault(v, s.name)
+    return problems
+
+
+# What only a job takes, with its default: anything else on another kind is refused.
+_JOB_ONLY_DEFAULTS = {"timezone": "UTC", "retries": 0, "max_age_seconds": 86400}
+
+
+def _kind_problems(a: Answers) -> list[Problem]:
+    """- services[].kind: web and nlb take traffic, so expose: false is refused with them (drop expose);
+      expose: true is refused with backend, worker and job (drop expose).
+    - services[] of kind job: needs schedule; refuses port, path_pattern, health_check_path, desired_count,
+      autoscaling, connect, target and internal_path (a job takes no traffic and runs one task per run).
+    - services[] of kind backend: refuses path_pattern (use internal_path for the internal ALB).
+    - services[].internal_path: backend only; queue: worker only; schedule, timezone, retries, max_age_seconds: job only."""
+    problems: list[Problem] = []
+    for i, s in enumerate(a.services):
+        at = f"services[{i}]"
+        kind_given = "kind" in s.model_fields_set
+        if kind_given and s.kind in ("web", "nlb") and not s.expose:
+            problems.append((f"{at}.expose", f"kind {s.kind} is behind a load balancer, so expose: false contradicts it; drop expose"))
+        if kind_given and s.kind in ("backend", "worker", "job") and s.expose and "expose" in s.model_fields_set:
+            problems.append((f"{at}.expose", f"a {s.kind} is behind no public load balancer; drop expose"))
+        for key, why in KIND_REFUSED_KEYS.get(s.kind or "", {}).items():
+            if key in s.model_fields_set:
+                problems.append((f"{at}.{key}", f"{why}; drop {key} from this {s.kind}"))
+        if s.is_job:
+            if s.schedule is None:
+                problems.append((f"{at}.schedule", "a job needs a schedule: rate(...) or cron(...)"))
+            if s.autoscaling is not None:
+                problems.append((f"{at}.autoscaling", "a job runs one task per scheduled run and has no service to scale; drop autoscaling"))
+            if s.connect:
+                problems.append((f"{at}.connect", "a job has no service, so it cannot be a Service Connect server; drop connect"))
+            if getattr(s, "target", None) is not None:  # `target` arrives with the sidecars (branch extras)
+                problems.append((f"{at}.target", "a job is behind no load balancer; drop target"))
+        else:
+            if s.schedule is not None:
+                problems.append((f"{at}.schedule", f"only a job runs on a schedule, and this service is a {s.kind}; set kind: job or drop schedule"))
+            for key, default in _JOB_ONLY_DEFAULTS.items():
+                if getattr(s, key) != default:
+                    problems.append((f"{at}.{key}", f"only a job's schedule uses it, and this service is a {s.kind}; drop {key}"))
+        if s.internal_path is not None and s.kind != "backend":
+            problems.append((f"{at}.internal_path", f"only a backend takes a path on the internal ALB, and this service is a {s.kind}"))
+        if s.queue is not None and s.kind != "worker":
+            problems.append((f"{at}.queue", f"only a worker consumes a queue, and this service is a {s.kind}; set kind: worker or drop queue"))
+    return problems
+
+
+def _queue_problems(a: Answers) -> list[Problem]:
+    """- services[].publish: topic names distinct per service.
+    - services[].queue.subscribe: each names a service of the stack and a topic it publishes, once.
+    - services[].queue.subscribe[].filter_policy: each attribute maps to a list of allowed values or
+      conditions (or a nested object for message-body filters), as SNS requires.
+    - services[].autoscaling.backlog_per_task: only for a worker with a queue (it scales on that queue's depth)."""
+    problems: list[Problem] = []
+    published = {s.name: s.topic_names() for s in a.services}
+    for i, s in enumerate(a.services):
+        at = f"services[{i}]"
+        names = s.topic_names()
+        for j, name in enumerate(names):
+            if name in names[:j]:
+                problems.append((f"{at}.publish[{j}].name", f"topic {name!r} is listed twice"))
+        if s.autoscaling and s.autoscaling.backlog_per_task is not None and s.queue is None:
+            problems.append(
+                (f"{at}.autoscaling.backlog_per_task", "scales on the depth of the worker's queue, and this service has none; give it a queue or drop backlog_per_task")
+            )
+        if s.queue is None:
+            continue
+        seen: set[tuple[str, str]] = set()
+        for j, sub in enumerate(s.queue.subscribe):
+            where = f"{at}.queue.subscribe[{j}]"
+            if sub.service not in published:
+                problems.append((f"{where}.service", f"no service of the stack is named {sub.service!r}"))
+            elif sub.topic not in published[sub.service]:
+                offered = ", ".join(published[sub.service]) or "none"
+                problems.append(
+                    (f"{where}.topic", f"service {sub.service!r} publishes no topic {sub.topic!r} (its publish lists: {offered}); add it there")
+                )
+            if (sub.service, sub.topic) in seen:
+                problems.append((where, f"the queue already subscribes to {sub.service}'s topic {sub.topic!r}"))
+            seen.add((sub.service, sub.topic))
+            if sub.filter_policy is not None:
+                why = _filter_policy_problem(sub.filter_policy)
+                if why:
+                    problems.append((f"{where}.filter_policy", why))
+    return problems
+
+
+def _filter_policy_problem(policy: dict[str, Any]) -> str | None:
+    if not policy:
+        return "an empty filter policy matches nothing SNS accepts; drop filter_policy to receive every message"
+    for key, value in policy.items():
+        if isinstance(value, dict):
+            nested = _filter_policy_problem(value)
+            if nested:
+                return nested
+        elif not isinstance(value, list) or not value:
+            return f"{key!r} must map to a list of allowed values or conditions, such as [\"created\"] (SNS filter policy syntax)"
+    return None
 
 
 def _efs_problems(a: Answers) -> list[Problem]:
@@ -745,6 +1065,8 @@ def _size_problems(a: Answers, s: Service, at: str) -> list[Problem]:
 
 CROSS_FIELD_RULES = (
     _tag_problems, _ec2_problems, _platform_problems, _network_problems, _load_balancer_problems, _efs_problems, _state_problems, _service_problems,
+    _kind_problems,
+    _queue_problems,
 )
 WARNING_RULES = (_capacity_warnings,)
 

@@ -25,7 +25,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from tfgen import __version__
 from tfgen.answers.load import VERSION_KEY
-from tfgen.answers.model import Answers
+from tfgen.answers.model import KIND_REFUSED_KEYS, Answers
 
 ANSWERS_FILE = ".tfgen-answers.yaml"
 TFGEN_DIR = ".tfgen"
@@ -50,6 +50,9 @@ def answers_data(a: Answers) -> dict[str, Any]:
     exposed = {s.name for s in a.exposed_services}
     for service in data["services"]:
         service["expose"] = service["name"] in exposed
+        # Keys the service's kind refuses (a job's port) are defaults it never gave: leave them out.
+        for key in KIND_REFUSED_KEYS.get(service["kind"], {}):
+            service.pop(key, None)
     return {VERSION_KEY: __version__, **data}
 
 

@@ -152,7 +152,7 @@ def _service_variables(a: Answers, s: Service, priority: int | None) -> dict[str
         "cpu": s.cpu,
         "memory": s.memory,
         "desired_count": s.desired_count,
-        "autoscaling": s.autoscaling.model_dump() if s.autoscaling else None,
+        "autoscaling": s.autoscaling.model_dump(exclude={"backlog_per_task"}) if s.autoscaling else None,
         "expose": s.name in {e.name for e in a.exposed_services},
     }
     if a.load_balancer.type == "alb":
