@@ -288,6 +288,36 @@ StateKey = Annotated[
     str, Rule(r"[A-Za-z0-9!_.*'()/-]{1,1024}", "an S3 object key such as shop/prod/terraform.tfstate (at most 1,024 characters)")
 ]
 
+# A path inside the user's repository, as the CI files name it: relative, no `..`, and only
+# characters that need no quoting in YAML or a shell word.
+RepoPath = Annotated[
+    str,
+    Rule(
+        r"\.|(?!\.\.?(?:/|$))[A-Za-z0-9_.-]+(?:/(?!\.\.?(?:/|$))[A-Za-z0-9_.-]+)*",
+        "a relative path inside the repository such as . or services/web/Dockerfile: letters, digits, _ . - and /, "
+        "no .. and no leading /",
+    ),
+]
+# GitHub: OWNER/NAME; GitLab: GROUP[/SUBGROUP...]/PROJECT. Exact names: they go into the OIDC trust condition.
+CiRepository = Annotated[
+    str,
+    Rule(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+", "OWNER/NAME on GitHub, GROUP[/SUBGROUP...]/PROJECT on GitLab, without wildcards"),
+]
+Branch = Annotated[
+    str,
+    Rule(
+        r"(?!refs/)[A-Za-z0-9_][A-Za-z0-9._/-]{0,243}",
+        "a branch name such as main or release/v2 (no wildcards, no refs/heads/ prefix)",
+    ),
+]
+OidcProviderArn = Annotated[
+    str,
+    Rule(r"arn:aws[a-z-]*:iam::\d{12}:oidc-provider/[A-Za-z0-9.:/_-]+", "an IAM OIDC provider ARN (arn:aws:iam::ACCOUNT:oidc-provider/HOST)"),
+]
+GitlabUrl = Annotated[
+    str, Rule(r"https://[A-Za-z0-9.-]+(?::\d{1,5})?", "an https:// URL without a path or trailing slash, such as https://gitlab.com")
+]
+
 # AWS's tag rules (the same for every service tfgen tags): keys 1-128 characters, values up to
 # 256, of letters, digits and spaces in any script and + - = . _ : / @. The provider silently
 # drops a tag it cannot send, so a bad one is refused here. The expression (also the schema's)
@@ -534,14 +564,32 @@ class Sidecar(_Strict):
     )
 
 
+class Build(_Strict):
+    """How the pipeline builds the service's image (`docker build -f DOCKERFILE CONTEXT`), relative to the repository's root."""
+
+    context: RepoPath = Field(".", description="The build context, a folder of the repository.")
+    dockerfile: RepoPath = Field("Dockerfile", description="The Dockerfile, relative to the repository's root.")
+
+
 class Service(_Strict):
     """One container image run as an ECS service, with its own task definition, task role, security group and log group."""
 
     # Plain environment values may be written unquoted in YAML (PORT: 8080); they are text to ECS.
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    # A service names its image, or is built from source (the model's refusal says which key).
+    model_config["json_schema_extra"] = {
+        "anyOf": [
+            {"required": ["image"], "properties": {"image": {"type": "string"}}},
+            {"required": ["build"], "properties": {"build": {"type": "object"}}},
+        ]
+    }
 
     name: ServiceName = Field("web", description="The service's name, unique in the stack.")
-    image: Image = Field(description="The container image.")
+    image: Image | None = Field(
+        None,
+        description="The container image. May be left out when `build` is given: the pipeline builds it into the "
+        "stack's ECR repository; given with `build`, it is what the service runs until the first pipeline deploy.",
+    )
     kind: Kind | None = Field(
         None,
         description="web: behind the stack's ALB; backend: no public entry, other services call it by name through "
@@ -623,6 +671,11 @@ class Service(_Strict):
         "null: the service's own container on port.",
     )
     depends_on: list[DependsOn] = Field([], description="Containers the service's own container waits for at start.")
+    build: Build | None = Field(
+        None,
+        description="Built from source by the CI pipeline (needs deploy.images: pipeline): the stack creates an ECR "
+        "repository for it, and the pipeline builds, pushes and deploys each commit of ci.branch.",
+    )
 
     @property
     def is_job(self) -> bool:
@@ -653,8 +706,36 @@ KIND_REFUSED_KEYS: dict[str, dict[str, str]] = {
     "backend": {"path_pattern": "a backend is not on the public ALB (internal_path routes it on the internal ALB)"},
 }
 
-
 DEFAULT_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
+
+
+class Deploy(_Strict):
+    """Who deploys new images: Terraform (the image is an answer), or the CI pipeline (built from source)."""
+
+    images: Literal["terraform", "pipeline"] = Field(
+        "terraform",
+        description="terraform: a new image is a change of `image` and a terraform apply; pipeline: the services with "
+        "`build` get an ECR repository and the CI pipeline registers and deploys new task definitions, which the next "
+        "terraform apply does not revert.",
+    )
+    keep_images: int = Field(30, ge=1, le=1000, description="ECR lifecycle: images kept per repository (older ones expire).")
+
+
+class Ci(_Strict):
+    """The CI files written into the stack, and who may deploy through the CI system's OIDC provider."""
+
+    system: Literal["github", "gitlab", "none"] = Field(
+        "none",
+        description="github: .github/workflows/deploy.yml and infra.yml; gitlab: .gitlab-ci.yml; none: no CI files.",
+    )
+    repository: CiRepository | None = Field(
+        None, description="The repository the pipeline runs in (required unless system is none); named in the deploy role's trust."
+    )
+    branch: Branch = Field("main", description="The branch allowed to deploy (in the OIDC trust condition).")
+    oidc_provider_arn: OidcProviderArn | None = Field(
+        None, description="The account's existing IAM OIDC provider of the CI system; null: the stack creates it (one per account and URL)."
+    )
+    gitlab_url: GitlabUrl = Field("https://gitlab.com", description="gitlab only: the GitLab instance issuing the tokens.")
 
 
 class Answers(_Strict):
@@ -676,6 +757,8 @@ class Answers(_Strict):
     load_balancer: LoadBalancer = Field(LoadBalancer(), description="The load balancer in front of exposed services.")
     efs: Efs = Field(Efs(), description="Shared storage.")
     state: State = Field(State(), description="Where Terraform keeps its state.")
+    deploy: Deploy = Field(Deploy(), description="Who deploys new images.")
+    ci: Ci = Field(Ci(), description="CI files for the user's repository and the deploy role they assume.")
     services: list[Service] = Field(
         default_factory=lambda: [Service(name="web", image=DEFAULT_IMAGE)],
         description="One or more services; default: one nginx service named web.",
@@ -741,6 +824,18 @@ class Answers(_Strict):
     @property
     def efs_services(self) -> list[Service]:
         return [s for s in self.services if s.efs_mount]
+
+    @property
+    def pipeline_services(self) -> list[Service]:
+        """The services whose images the CI pipeline builds and deploys (an ECR repository each)."""
+        if self.deploy.images != "pipeline":
+            return []
+        return [s for s in self.services if s.build]
+
+    @property
+    def deploy_role(self) -> bool:
+        """Whether the stack has a deploy role for the CI system's pipeline to assume."""
+        return bool(self.pipeline_services) and self.ci.system != "none"
 
 
 Problem = tuple[str, str]  # (key path, message)
@@ -1274,6 +1369,57 @@ def _dependency_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     return next((found for name in graph if (found := visit(name, []))), None)
 
 
+# The OIDC issuer of each CI system, as IAM names its provider (arn:...:oidc-provider/HOST).
+GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
+
+
+def oidc_host(ci: Ci) -> str:
+    """The host of the CI system's OIDC issuer: what its IAM OIDC provider ARN ends with."""
+    return GITHUB_OIDC_HOST if ci.system == "github" else ci.gitlab_url.removeprefix("https://")
+
+
+def _pipeline_problems(a: Answers) -> list[Problem]:
+    """- services[].image: required unless the service has `build`.
+    - services[].build: needs deploy.images: pipeline; deploy.images: pipeline needs a service with build.
+    - ci.repository: required when ci.system is github or gitlab; OWNER/NAME on GitHub; not with system none
+      (nor ci.oidc_provider_arn).
+    - ci.oidc_provider_arn: the CI system's provider (token.actions.githubusercontent.com, or gitlab_url's host).
+    - ci.gitlab_url: only with system gitlab."""
+    problems: list[Problem] = []
+    pipeline = a.deploy.images == "pipeline"
+    for i, s in enumerate(a.services):
+        if s.image is None and s.build is None:
+            problems.append((f"services[{i}].image", "required (or give build, with deploy.images: pipeline)"))
+        if s.build is not None and not pipeline:
+            problems.append(
+                (f"services[{i}].build", "a service built from source is deployed by the CI pipeline: set deploy.images: pipeline")
+            )
+    if pipeline and not any(s.build for s in a.services):
+        problems.append(("deploy.images", "pipeline deploys the services that have build, and none has: give a service build"))
+    ci = a.ci
+    if ci.system == "none":
+        problems += [
+            (f"ci.{key}", f"there is no CI system to use it (ci.system is none): set ci.system to github or gitlab, or drop ci.{key}")
+            for key in ("repository", "oidc_provider_arn")
+            if getattr(ci, key) is not None
+        ]
+    elif ci.repository is None:
+        problems.append(("ci.repository", f"required with ci.system {ci.system}: the repository whose pipeline may deploy"))
+    elif ci.system == "github" and ci.repository.count("/") != 1:
+        problems.append(("ci.repository", f"{ci.repository!r} is not a GitHub repository: give OWNER/NAME"))
+    if ci.system != "none" and ci.oidc_provider_arn and not ci.oidc_provider_arn.endswith(f":oidc-provider/{oidc_host(ci)}"):
+        problems.append(
+            (
+                "ci.oidc_provider_arn",
+                f"{ci.system} tokens are issued by {oidc_host(ci)}, so the provider must be "
+                f"arn:aws:iam::ACCOUNT:oidc-provider/{oidc_host(ci)}",
+            )
+        )
+    if ci.gitlab_url != Ci.model_fields["gitlab_url"].default and ci.system != "gitlab":
+        problems.append(("ci.gitlab_url", f"only used with ci.system gitlab (it is {ci.system}): drop it"))
+    return problems
+
+
 CROSS_FIELD_RULES = (
     _tag_problems,
     _ec2_problems,
@@ -1287,6 +1433,7 @@ CROSS_FIELD_RULES = (
     _queue_problems,
     _spot_problems,
     _container_problems,
+    _pipeline_problems,
 )
 WARNING_RULES = (_capacity_warnings,)
 

@@ -28,6 +28,10 @@ from tfgen.answers.load import VERSION_KEY
 from tfgen.answers.model import KIND_REFUSED_KEYS, Answers
 
 ANSWERS_FILE = ".tfgen-answers.yaml"
+# The answers' JSON Schema (`tfgen schema`), written beside them so that an editor with the YAML
+# language server completes and validates keys offline, for exactly the tfgen that rendered them.
+SCHEMA_FILE = ".tfgen-answers.schema.json"
+SCHEMA_MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
 TFGEN_DIR = ".tfgen"
 BASE_DIR = ".tfgen/base"
 BACKUP_DIR = ".tfgen/backup"
@@ -63,13 +67,20 @@ def answers_yaml(a: Answers, existing: str | None = None) -> str:
     if existing is not None:
         merged = _merged_text(existing, data)
         if merged is not None:
-            return merged
+            return _with_modeline(merged)
     doc = _fresh(data)
     doc.yaml_set_start_comment(_HEADER)
-    text = _dump(doc)
+    text = _with_modeline(_dump(doc))
     if not _reads_as(text, data):  # pragma: no cover - the property test guards the styling
         raise AssertionError("the answers file would not read back as written")
     return text
+
+
+def _with_modeline(text: str) -> str:
+    """The answers file led by the schema comment, unless it already names a schema (the user's own)."""
+    if any(line.startswith("# yaml-language-server:") for line in text.splitlines()):
+        return text
+    return f"{SCHEMA_MODELINE}\n{text}"
 
 
 def saved_version(data: dict[str, Any]) -> str | None:

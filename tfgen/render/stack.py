@@ -7,6 +7,7 @@ outside the package's own templates and modules: `write.py` puts the result in p
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ import jinja2
 from tfgen import __version__
 from tfgen.answers.model import Answers, Service
 from tfgen.render.hcl import hcl_assignments, hcl_comment, hcl_string, hcl_value
-from tfgen.render.provenance import ANSWERS_FILE, answers_yaml, with_base
+from tfgen.answers.schema import schema_json
+from tfgen.render.provenance import ANSWERS_FILE, SCHEMA_FILE, answers_yaml, with_base
 from tfgen.resources import modules_dir, templates_dir
 
 # Root-module files every stack has, and the template each comes from.
@@ -59,7 +61,26 @@ def jinja_env() -> jinja2.Environment:
     env.globals["uses_exec"] = uses_exec
     env.globals["uses_containers"] = uses_containers
     env.globals["next_steps"] = NEXT_STEPS
+    env.filters["gh"] = github_expression
+    env.filters["yaml_str"] = json.dumps  # a JSON string is a YAML double-quoted scalar
     return env
+
+
+def github_expression(expression: str) -> str:
+    """`${{ expression }}` in a GitHub workflow, written without fighting Jinja's own braces."""
+    return "${{ " + expression + " }}"
+
+
+def ci_templates(a: Answers) -> dict[str, str]:
+    """The CI files of the stack (path -> template): only when `ci.system` asks for them."""
+    if a.ci.system == "github":
+        files = {".github/workflows/infra.yml": "ci/github-infra.yml.j2"}
+        if a.pipeline_services:
+            files[".github/workflows/deploy.yml"] = "ci/github-deploy.yml.j2"
+        return files
+    if a.ci.system == "gitlab":
+        return {".gitlab-ci.yml": "ci/gitlab-ci.yml.j2"}
+    return {}
 
 
 def describe_grants(s: Service) -> str:
@@ -82,6 +103,10 @@ def modules_used(a: Answers) -> list[str]:
     if a.efs.enabled:
         used.append("efs")
     used.append("service")
+    if a.pipeline_services:
+        used.append("ecr")
+    if a.deploy_role:
+        used.append("deploy_role")
     return used
 
 
@@ -97,12 +122,13 @@ def render_stack(a: Answers, saved_answers: str | None = None) -> dict[str, byte
     """Every file of the stack: relative path -> content. `saved_answers`: as in `stack_files`."""
     context = {"a": a, "version": __version__, "modules": modules_used(a), "tfvars": root_variables(a)}
     files: dict[str, bytes] = {}
-    for out, template in ROOT_TEMPLATES.items():
+    for out, template in (ROOT_TEMPLATES | ci_templates(a)).items():
         files[out] = jinja_env().get_template(template).render(context).encode()
     if a.state.backend == "s3":
         files["backend.tf"] = jinja_env().get_template("backend.tf.j2").render(context).encode()
     files["terraform.tfvars"] = (TFVARS_HEADER + hcl_assignments(context["tfvars"])).encode()
     files[ANSWERS_FILE] = answers_yaml(a, saved_answers).encode()
+    files[SCHEMA_FILE] = schema_json().encode()
     for module in context["modules"]:
         root = modules_dir() / module
         for path in sorted(p for p in root.rglob("*") if p.is_file() and _is_module_file(p)):
@@ -143,6 +169,10 @@ def root_variables(a: Answers) -> dict[str, Any]:
             out["load_balancer"]["privatelink"] = lb.privatelink
     if a.efs.enabled:
         out["efs"] = {"performance_mode": a.efs.performance_mode, "throughput_mode": a.efs.throughput_mode}
+    if a.pipeline_services:
+        out["deploy"] = {"keep_images": a.deploy.keep_images}
+    if a.deploy_role:
+        out["ci"] = a.ci.model_dump(exclude=set() if a.ci.system == "gitlab" else {"gitlab_url"})
     priorities = listener_priorities(a)
     out["services"] = {s.name: _service_variables(a, s, priorities.get(s.name)) for s in a.services}
     return out
@@ -164,6 +194,8 @@ def _service_variables(a: Answers, s: Service, priority: int | None) -> dict[str
         values |= {"efs_mount": s.efs_mount, "efs_read_only": s.efs_read_only}
     if uses_arm64(a):
         values["cpu_architecture"] = "ARM64" if s.platform == "linux/arm64" else "X86_64"
+    if a.pipeline_services:
+        values["pipeline"] = s.build is not None
     values |= {
         "environment": dict(s.environment),
         "secrets": dict(s.secrets),

@@ -6,6 +6,9 @@ locals {
   # Taken from the ARN (validated) so no API call is needed for the autoscaling resource id.
   cluster_name = element(split("/", var.cluster_arn), length(split("/", var.cluster_arn)) - 1)
 
+  # Whichever of the two service resources exists (see deploy_images).
+  service = one(concat(aws_ecs_service.this, aws_ecs_service.pipeline))
+
   use_capacity_provider = var.launch_type == "EC2" && var.capacity_provider_name != null
 
   efs_volume_name = "efs"
@@ -504,6 +507,9 @@ resource "aws_vpc_security_group_egress_rule" "to_efs" {
 ################################################################################
 
 resource "aws_ecs_service" "this" {
+  # The service of deploy_images = "pipeline" is aws_ecs_service.pipeline below.
+  count = var.deploy_images == "terraform" ? 1 : 0
+
   name            = var.name
   cluster         = var.cluster_arn
   task_definition = aws_ecs_task_definition.this.arn
@@ -601,6 +607,102 @@ resource "aws_ecs_service" "this" {
 }
 
 ################################################################################
+# Service whose image the CI pipeline deploys (deploy_images = "pipeline")
+#
+# Terraform registers the first task definition and owns everything else; the pipeline registers
+# each new revision (the latest one with its new image) and updates the service to it. A
+# lifecycle block cannot depend on a variable, so this is a second resource, identical to
+# aws_ecs_service.this above but for count and ignore_changes (a test keeps them so): keep both
+# in step when changing either.
+################################################################################
+
+resource "aws_ecs_service" "pipeline" {
+  count = var.deploy_images == "pipeline" ? 1 : 0
+
+  name            = var.name
+  cluster         = var.cluster_arn
+  task_definition = aws_ecs_task_definition.this.arn
+  desired_count   = var.desired_count
+
+  # A capacity provider strategy and a launch type are mutually exclusive.
+  launch_type      = local.use_capacity_provider ? null : var.launch_type
+  platform_version = var.launch_type == "FARGATE" ? "LATEST" : null
+
+  dynamic "capacity_provider_strategy" {
+    for_each = local.use_capacity_provider ? [var.capacity_provider_name] : []
+
+    content {
+      capacity_provider = capacity_provider_strategy.value
+      weight            = 1
+      base              = 0
+    }
+  }
+
+  # Fargate spreads across AZs by itself; on EC2 the scheduler must be told to.
+  dynamic "ordered_placement_strategy" {
+    for_each = var.launch_type == "EC2" ? [1] : []
+
+    content {
+      type  = "spread"
+      field = "attribute:ecs.availability-zone"
+    }
+  }
+
+  network_configuration {
+    subnets          = var.subnet_ids
+    security_groups  = [aws_security_group.this.id]
+    assign_public_ip = false
+  }
+
+  dynamic "load_balancer" {
+    for_each = var.load_balancer == null ? [] : [var.load_balancer]
+
+    content {
+      target_group_arn = load_balancer.value.target_group_arn
+      container_name   = var.container_name
+      container_port   = var.container_port
+    }
+  }
+
+  health_check_grace_period_seconds = var.load_balancer == null ? null : 60
+
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  propagate_tags          = "SERVICE"
+  enable_ecs_managed_tags = true
+  wait_for_steady_state   = false
+
+  tags = var.tags
+
+  depends_on = [
+    # Only for ordering: the capacity provider must be associated with the cluster first.
+    var.cluster_capacity_providers_id,
+    # Tasks need their permissions and network paths from the first start, and the service
+    # must be gone before they are removed on destroy.
+    aws_iam_role_policy_attachment.execution,
+    aws_iam_role_policy.execution_secrets,
+    aws_iam_role_policy.task,
+    aws_vpc_security_group_ingress_rule.from_load_balancer,
+    aws_vpc_security_group_egress_rule.load_balancer_to_tasks,
+    aws_vpc_security_group_egress_rule.https,
+    aws_vpc_security_group_egress_rule.to_efs,
+  ]
+
+  lifecycle {
+    # desired_count as above. task_definition: the pipeline registers newer revisions of this
+    # family and points the service at them; applying the one Terraform registered would roll
+    # the service back to an old image.
+    ignore_changes = [desired_count, task_definition]
+  }
+}
+
+################################################################################
 # Autoscaling
 ################################################################################
 
@@ -608,7 +710,7 @@ resource "aws_appautoscaling_target" "this" {
   count = var.autoscaling == null ? 0 : 1
 
   service_namespace  = "ecs"
-  resource_id        = "service/${local.cluster_name}/${aws_ecs_service.this.name}"
+  resource_id        = "service/${local.cluster_name}/${local.service.name}"
   scalable_dimension = "ecs:service:DesiredCount"
   min_capacity       = var.autoscaling.min
   max_capacity       = var.autoscaling.max

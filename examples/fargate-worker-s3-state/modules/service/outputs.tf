@@ -1,11 +1,11 @@
 output "service_name" {
   description = "Name of the ECS service."
-  value       = aws_ecs_service.this.name
+  value       = local.service.name
 }
 
 output "service_arn" {
   description = "ARN of the ECS service (the resource's id)."
-  value       = aws_ecs_service.this.id
+  value       = local.service.id
 }
 
 output "task_definition_arn" {

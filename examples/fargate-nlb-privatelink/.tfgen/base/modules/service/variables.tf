@@ -390,3 +390,14 @@ variable "exec" {
   })
   default = null
 }
+
+variable "deploy_images" {
+  description = "Who deploys new images: terraform (a new image is a change of `image` and an apply) or pipeline (a CI pipeline registers newer task definition revisions of this family and updates the service to them; Terraform registers the first and does not revert the pipeline's)."
+  type        = string
+  default     = "terraform"
+
+  validation {
+    condition     = contains(["terraform", "pipeline"], var.deploy_images)
+    error_message = "deploy_images must be terraform or pipeline."
+  }
+}
