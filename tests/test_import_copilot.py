@@ -440,7 +440,7 @@ def test_never_overwrites_without_force(tmp_path):
     assert result.returncode == 1 and "--force" in result.stderr
     assert out.read_text() == "name: mine\n"
     assert tfgen("import", "copilot", str(SHOP), "--env", "prod", "-o", str(out), "--force").returncode == 0
-    assert out.read_text().startswith("# tfgen answers imported from an AWS Copilot workspace")
+    assert out.read_text().startswith("# yaml-language-server: $schema=.tfgen-answers.schema.json\n# tfgen answers imported from an AWS Copilot workspace")
     again = tfgen("import", "copilot", str(SHOP), "--env", "prod", "-o", str(out))
     assert again.returncode == 0  # the same answers: nothing to overwrite
 

@@ -12,7 +12,7 @@ from tfgen.answers.load import build_answers
 from tfgen.answers.reader import format_path, read_yaml
 from tfgen.errors import AnswersError
 from tfgen.importers.copilot.manifest import KeyPath
-from tfgen.render.provenance import _dump, _fresh
+from tfgen.render.provenance import SCHEMA_FILE, _dump, _fresh, _with_modeline
 
 HEADER = (
     "tfgen answers imported from an AWS Copilot workspace by `tfgen import copilot`.\n"
@@ -31,7 +31,9 @@ def answers_text(data: dict[str, Any], origins: dict[KeyPath, str], answers: Pat
     doc = _fresh(ordered)
     _comment(doc, (), origins)
     doc.yaml_set_start_comment(HEADER.format(answers=answers.name))
-    text = _dump(doc)
+    # As every tfgen answers file: the schema comment first, for editors (`tfgen new` writes the
+    # schema file beside the stack's answers; `tfgen schema > {SCHEMA_FILE}` puts one beside these).
+    text = _with_modeline(_dump(doc))
     # The answers file is not written yet, so its own lines mean nothing to the user: each
     # problem names the key and the manifest line the value came from.
     loaded, _ = read_yaml(text, str(answers))

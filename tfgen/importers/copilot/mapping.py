@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tfgen.errors import InputError
+from tfgen.render.provenance import SCHEMA_FILE
 from tfgen.importers.copilot import convert
 from tfgen.importers.copilot import fields as F
 from tfgen.importers.copilot.manifest import Doc, KeyPath, read_manifest, read_text
@@ -133,6 +134,7 @@ class _Context:
     certificate: str | None = None
     efs: bool = False
     builds: list[str] = field(default_factory=list)
+    build_args: dict[str, tuple[str, str]] = field(default_factory=dict)  # service -> (context, dockerfile)
     shell_vars: list[str] = field(default_factory=list)
     published: dict[str, list[str]] = field(default_factory=dict)
 
@@ -403,6 +405,7 @@ def _image(svc: _Service, doc: Doc, kind: str) -> None:
             context = str(context) if context else (str(Path(dockerfile).parent) if "/" in dockerfile else ".")
             svc.set("build", {"context": _rel(context), "dockerfile": _rel(dockerfile)}, ("image", "build"))
             svc.ctx.builds.append(svc.name)
+            svc.ctx.build_args[svc.name] = (_rel(context), _rel(dockerfile))
             note = f"build {{context: {_rel(context)}, dockerfile: {_rel(dockerfile)}}}: an ECR repository in the stack, the image pushed by the pipeline (deploy.images: pipeline)"
             if extra:
                 note += f"; {', '.join(extra)} not imported (give them to docker build in the pipeline)"
@@ -853,12 +856,18 @@ def _sidecars(svc: _Service, doc: Doc) -> None:
 
 
 def _next_steps(ctx: _Context, answers: str) -> list[str]:
-    steps = [f"tfgen new STACKDIR --answers {answers}   (renders the stack; review the rows above first)"]
+    steps = [
+        f"tfgen new STACKDIR --answers {answers}   (renders the stack; review the rows above first)",
+        f"tfgen schema > {Path(answers).parent / SCHEMA_FILE}   (optional: the schema the answers file's first line names, for editors)",
+    ]
+    registry = f"{ctx.account or 'ACCOUNT'}.dkr.ecr.{ctx.region}.amazonaws.com"
     for name in ctx.builds:
+        context, dockerfile = ctx.build_args[name]
         steps.append(
-            f"{name} is built from source: after `terraform apply`, push its first image to the stack's ECR repository for {name} "
-            f"(aws ecr get-login-password --region {ctx.region} | docker login --username AWS --password-stdin ACCOUNT.dkr.ecr.{ctx.region}.amazonaws.com; "
-            "docker build -t REPOSITORY_URL:TAG -f DOCKERFILE CONTEXT; docker push REPOSITORY_URL:TAG), or let the pipeline's first run push it"
+            f"{name} is built from source: after `terraform apply`, push its first image to the stack's ECR repository for "
+            f"{name} (REPOSITORY below, a stack output), or let the pipeline's first run do it: "
+            f"aws ecr get-login-password --region {ctx.region} | docker login --username AWS --password-stdin {registry} && "
+            f"docker build -t REPOSITORY:first -f {dockerfile} {context} && docker push REPOSITORY:first"
         )
     if ctx.shell_vars:
         steps.append(f"set {', '.join(ctx.shell_vars)} (Copilot read them from the deployer's shell) in the stack's terraform.tfvars")
