@@ -134,9 +134,11 @@ def test_environment_overrides_follow_env(prod):
     assert test.data["network"] == {"vpc_cidr": "10.20.0.0/16", "azs": ["eu-west-1a", "eu-west-1b"]}
 
 
-def test_several_environments_need_env():
+def test_several_environments_need_env_and_a_known_one():
     with pytest.raises(InputError, match="environments prod, test: choose one with --env NAME"):
         import_workspace(SHOP, None, "a.yaml")
+    with pytest.raises(InputError, match="no environment 'prdo' in the workspace .*: prod, test"):
+        import_workspace(SHOP, "prdo", "a.yaml")
 
 
 def test_default_environment_and_copilot_defaults(tmp_path):
@@ -163,6 +165,10 @@ def test_default_environment_and_copilot_defaults(tmp_path):
     assert "new VPC" in network[1] and "two AZs" in network[1]
     region = rows(imported, "workspace")["region"]
     assert region[0] == "approximated" and "us-east-1" in region[1] and imported.data["region"] == "us-east-1"
+    # An environment Copilot made without a manifest: its name, and Copilot's default network.
+    staging = import_workspace(root, "staging", "a.yaml")
+    assert staging.data["environment"] == "staging" and "network" not in staging.data
+    assert "Copilot's default environment" in rows(staging, "env/staging")["network"][1]
 
 
 # --- images, secrets, storage, capacity ----------------------------------------------------------

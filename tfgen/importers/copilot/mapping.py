@@ -51,6 +51,10 @@ def import_workspace(root: Path, env: str | None, answers_name: str) -> Imported
         if len(env_names) > 1:
             raise InputError(f"{root}: the workspace has environments {', '.join(env_names)}: choose one with --env NAME; nothing was written")
         env = env_names[0] if env_names else None
+    elif env_names and env not in env_names:
+        raise InputError(
+            f"{root}: no environment {env!r} in the workspace (copilot/environments/*/manifest.yml: {', '.join(env_names)}); nothing was written"
+        )
     report = Report(workspace=str(root), env=env, answers=answers_name)
     out = _Answers()
     out.set(("name",), app[0], app[1])
