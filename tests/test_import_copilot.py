@@ -178,7 +178,8 @@ def test_image_build_needs_the_pipeline(prod):
     api = services(prod)["api"]
     assert api["build"] == {"context": "api", "dockerfile": "api/Dockerfile"} and "image" not in api
     assert prod.data["deploy"] == {"images": "pipeline"} and prod.builds == ["api"]
-    assert any("push its first image" in step and "docker push" in step for step in prod.report.next_steps)
+    assert prod.origins[("services", 0, "build")].startswith("copilot/api/manifest.yml:5: no image yet; the pipeline builds it")
+    assert any("push its first image" in step and "docker build -t REPOSITORY:first -f api/Dockerfile api" in step for step in prod.report.next_steps)
 
 
 def test_image_build_as_a_dockerfile_path(tmp_path):

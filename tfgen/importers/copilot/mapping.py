@@ -87,7 +87,7 @@ def import_workspace(root: Path, env: str | None, answers_name: str) -> Imported
     if ctx.efs:
         out.set(("efs", "enabled"), True, None)
     if ctx.builds:
-        out.set(("deploy", "images"), "pipeline", None)
+        out.set(("deploy", "images"), "pipeline", f"image.build of {', '.join(ctx.builds)}: the CI pipeline deploys their images")
     report.next_steps = _next_steps(ctx, answers_name)
     return Imported(out.data, out.origins, report, ctx.builds)
 
@@ -407,7 +407,10 @@ def _image(svc: _Service, doc: Doc, kind: str) -> None:
         else:
             dockerfile = str(dockerfile or f"{str(context).rstrip('/')}/Dockerfile")
             context = str(context) if context else (str(Path(dockerfile).parent) if "/" in dockerfile else ".")
-            svc.set("build", {"context": _rel(context), "dockerfile": _rel(dockerfile)}, ("image", "build"))
+            svc.set(
+                "build", {"context": _rel(context), "dockerfile": _rel(dockerfile)}, None,
+                f"{doc.where('image', 'build')}: no image yet; the pipeline builds it and pushes it to the stack's ECR repository",
+            )
             svc.ctx.builds.append(svc.name)
             svc.ctx.build_args[svc.name] = (_rel(context), _rel(dockerfile))
             note = f"build {{context: {_rel(context)}, dockerfile: {_rel(dockerfile)}}}: an ECR repository in the stack, the image pushed by the pipeline (deploy.images: pipeline)"
