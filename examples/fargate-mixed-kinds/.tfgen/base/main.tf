@@ -190,7 +190,8 @@ module "job" {
   task_definition_arn = module.service[each.key].task_definition_arn
   task_role_arn       = module.service[each.key].task_role_arn
   execution_role_arn  = module.service[each.key].execution_role_arn
-  launch_type         = "FARGATE"
   subnet_ids          = local.private_subnet_ids
   security_group_ids  = [module.service[each.key].security_group_id]
+
+  launch_type = "FARGATE"
 }
