@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -60,6 +61,8 @@ def jinja_env() -> jinja2.Environment:
     env.globals["uses_spot"] = uses_spot
     env.globals["uses_exec"] = uses_exec
     env.globals["uses_containers"] = uses_containers
+    env.globals["uses_kinds"] = uses_kinds
+    env.globals["load_balancers"] = load_balancers
     env.globals["next_steps"] = NEXT_STEPS
     env.filters["gh"] = github_expression
     env.filters["yaml_str"] = json.dumps  # a JSON string is a YAML double-quoted scalar
@@ -89,6 +92,9 @@ def describe_grants(s: Service) -> str:
     grants += [f"DynamoDB `{g.name}` ({g.access})" for g in s.permissions.dynamodb_tables]
     if s.efs_mount:
         grants.append(f"EFS at `{s.efs_mount}` ({'read' if s.efs_read_only else 'read_write'})")
+    grants += [f"publish to SNS `{t}`" for t in s.topic_names()]
+    if s.queue:
+        grants.append("receive and delete on its SQS queue")
     return "; ".join(grants) or "nothing"
 
 
@@ -98,8 +104,10 @@ def modules_used(a: Answers) -> list[str]:
     used.append("cluster")
     if a.launch_type == "ec2":
         used.append("ec2_capacity")
-    if a.load_balancer.type in ("alb", "nlb"):
-        used.append(a.load_balancer.type)
+    if {lb.module for lb in load_balancers(a)} & {"alb", "internal_alb"}:
+        used.append("alb")
+    if any(lb.module == "nlb" for lb in load_balancers(a)):
+        used.append("nlb")
     if a.efs.enabled:
         used.append("efs")
     used.append("service")
@@ -107,7 +115,52 @@ def modules_used(a: Answers) -> list[str]:
         used.append("ecr")
     if a.deploy_role:
         used.append("deploy_role")
+    if any(s.publish for s in a.services):
+        used.append("topics")
+    if a.uses_service_connect:
+        used.append("service_connect")
+    if a.queue_workers:
+        used.append("queue")
+    if any(s.queue and s.autoscaling and s.autoscaling.backlog_per_task for s in a.services):
+        used.append("queue_scaling")
+    if a.of_kind("job"):
+        used.append("scheduled_job")
     return used
+
+
+@dataclass(frozen=True)
+class LoadBalancer:
+    """One load balancer of the stack: its module call, the kind it serves, and the test in
+    main.tf that picks its services out of var.services."""
+
+    module: str  # alb, nlb or internal_alb
+    kind: str
+    selects: str
+
+
+def load_balancers(a: Answers) -> list[LoadBalancer]:
+    """The stack's load balancers, which follow the kinds: the ALB for web services, the NLB for
+    nlb services, an internal ALB for backends with internal_path."""
+    if not uses_kinds(a):  # as before kinds: one load balancer for the exposed services
+        return [LoadBalancer("alb" if s.kind == "web" else "nlb", s.kind or "", "service.expose") for s in a.exposed_services[:1]]
+    found = [
+        LoadBalancer("alb", "web", 'service.kind == "web"') if a.of_kind("web") else None,
+        LoadBalancer("nlb", "nlb", 'service.kind == "nlb"') if a.of_kind("nlb") else None,
+        LoadBalancer("internal_alb", "backend", "service.internal_path != null") if a.internal_alb_services else None,
+    ]
+    return [lb for lb in found if lb]
+
+
+def uses_kinds(a: Answers) -> bool:
+    """Whether the stack needs the wiring of the service kinds (a kind per service in
+    terraform.tfvars): backends, jobs, Service Connect, queues, topics, or both an ALB and an NLB.
+    A stack of web, nlb and plain worker services renders exactly as before kinds existed."""
+    kinds = {s.kind for s in a.services}
+    return (
+        bool(kinds & {"backend", "job"})
+        or {"web", "nlb"} <= kinds
+        or any(s.connect or s.queue or s.publish for s in a.services)
+    )
 
 
 def stack_files(a: Answers, saved_answers: str | None = None) -> dict[str, bytes]:
@@ -163,9 +216,9 @@ def root_variables(a: Answers) -> dict[str, Any]:
     if a.launch_type == "ec2":
         out["ec2"] = a.ec2.model_dump(exclude={"reason"})  # a comment in main.tf, not an input
     lb = a.load_balancer
-    if lb.type != "none":
+    if a.exposed_services:
         out["load_balancer"] = {"internal": lb.internal, "certificate_arn": lb.certificate_arn}
-        if lb.type == "nlb":
+        if a.of_kind("nlb"):
             out["load_balancer"]["privatelink"] = lb.privatelink
     if a.efs.enabled:
         out["efs"] = {"performance_mode": a.efs.performance_mode, "throughput_mode": a.efs.throughput_mode}
@@ -179,17 +232,25 @@ def root_variables(a: Answers) -> dict[str, Any]:
 
 
 def _service_variables(a: Answers, s: Service, priority: int | None) -> dict[str, Any]:
+    backlog = s.queue is not None and s.autoscaling is not None and s.autoscaling.backlog_per_task is not None
     values: dict[str, Any] = {
         "image": s.image,
-        "port": s.port,
+        "port": None if s.is_job else s.port,
         "cpu": s.cpu,
         "memory": s.memory,
-        "desired_count": s.desired_count,
-        "autoscaling": s.autoscaling.model_dump(exclude={"backlog_per_task"}) if s.autoscaling else None,
+        "desired_count": 0 if s.is_job else s.desired_count,
+        # On a queue's backlog the queue_scaling module scales the service instead.
+        "autoscaling": s.autoscaling.model_dump(exclude={"backlog_per_task"}) if s.autoscaling and not backlog else None,
         "expose": s.name in {e.name for e in a.exposed_services},
     }
-    if a.load_balancer.type == "alb":
-        values |= {"health_check_path": s.health_check_path, "path_pattern": s.path_pattern, "listener_priority": priority}
+    if uses_kinds(a):
+        values |= _kind_variables(a, s)
+    if a.of_kind("web") or a.internal_alb_services:
+        values |= {"health_check_path": s.health_check_path}
+    if a.of_kind("web"):
+        values |= {"path_pattern": s.path_pattern, "listener_priority": priority}
+    if a.internal_alb_services:
+        values |= {"internal_path": s.internal_path, "internal_priority": internal_listener_priorities(a).get(s.name)}
     if a.efs.enabled:
         values |= {"efs_mount": s.efs_mount, "efs_read_only": s.efs_read_only}
     if uses_arm64(a):
@@ -214,6 +275,32 @@ def _service_variables(a: Answers, s: Service, priority: int | None) -> dict[str
             "sidecars": [c.model_dump() for c in s.sidecars],
         }
     return values
+
+
+def _kind_variables(a: Answers, s: Service) -> dict[str, Any]:
+    """What the kinds' wiring reads per service: the kind, Service Connect, topics, queue, schedule."""
+    queue = None
+    if s.queue is not None:
+        scaling = s.autoscaling if s.autoscaling and s.autoscaling.backlog_per_task else None
+        queue = {
+            "processing_time_seconds": s.queue.processing_time_seconds,
+            "max_receive_count": s.queue.max_receive_count,
+            "retention_seconds": s.queue.retention_seconds,
+            "subscribe": [
+                {
+                    "service": sub.service,
+                    "topic": sub.topic,
+                    # SNS takes the policy as JSON text; sorted keys keep the rendering stable.
+                    "filter_policy": None if sub.filter_policy is None else json.dumps(sub.filter_policy, sort_keys=True),
+                }
+                for sub in s.queue.subscribe
+            ],
+            "scaling": scaling and {"min": scaling.min, "max": scaling.max, "backlog_per_task": scaling.backlog_per_task},
+        }
+    job = None
+    if s.is_job:
+        job = {"schedule": s.schedule, "timezone": s.timezone, "retries": s.retries, "max_age_seconds": s.max_age_seconds}
+    return {"kind": s.kind, "connect": bool(s.connect), "publish": s.topic_names(), "queue": queue, "job": job}
 
 
 def uses_arm64(a: Answers) -> bool:
@@ -247,14 +334,19 @@ def listener_priorities(a: Answers) -> dict[str, int]:
     ALB evaluates rules by ascending priority, so `/api/*` must come before the catch-all `/*`.
     Longer literal prefixes are more specific; ties keep the answers' order.
     """
-    if a.load_balancer.type != "alb":
-        return {}
-    exposed = a.exposed_services
+    return _priorities([(s.name, s.path_pattern) for s in a.of_kind("web")])
 
-    def specificity(item: tuple[int, Service]) -> tuple[int, int]:
-        index, service = item
-        literal = service.path_pattern.split("*")[0].split("?")[0]
+
+def internal_listener_priorities(a: Answers) -> dict[str, int]:
+    """The internal ALB's listener rule priorities, ordered as `listener_priorities`."""
+    return _priorities([(s.name, s.internal_path or "") for s in a.internal_alb_services])
+
+
+def _priorities(routes: list[tuple[str, str]]) -> dict[str, int]:
+    def specificity(item: tuple[int, tuple[str, str]]) -> tuple[int, int]:
+        index, (_, pattern) = item
+        literal = pattern.split("*")[0].split("?")[0]
         return (-len(literal), index)
 
-    ordered = sorted(enumerate(exposed), key=specificity)
-    return {service.name: 10 * (rank + 1) for rank, (_, service) in enumerate(ordered)}
+    ordered = sorted(enumerate(routes), key=specificity)
+    return {name: 10 * (rank + 1) for rank, (_, (name, _)) in enumerate(ordered)}

@@ -31,22 +31,22 @@ locals {
 
   ddb_table_arn_prefix = "arn:${local.partition}:dynamodb:${var.region}:*:table"
 
-  task_policy_enabled = length(local.s3_all_buckets) > 0 || length(local.ddb_all_tables) > 0 || var.efs != null
+  task_policy_enabled = length(local.s3_all_buckets) > 0 || length(local.ddb_all_tables) > 0 || var.efs != null || local.kinds_task_policy
 
   container_definition = {
     name      = var.container_name
     image     = var.image
     essential = true
 
-    portMappings = [{
+    portMappings = var.container_port == null ? [] : [merge({
       containerPort = var.container_port
       hostPort      = var.container_port
       protocol      = "tcp"
-    }]
+    }, local.service_connect_port_name)]
 
     # Built as data and serialised by jsonencode so values reach AWS byte for byte:
     # quotes, backslashes, newlines and template-like sequences are never interpreted.
-    environment = [for k, v in var.environment : { name = k, value = v }]
+    environment = [for k, v in merge(local.topic_environment, var.environment) : { name = k, value = v }]
     secrets     = [for k, v in var.secrets : { name = k, valueFrom = v }]
 
     mountPoints = var.efs == null ? [] : [{
@@ -125,6 +125,20 @@ locals {
     { capacity_provider = "FARGATE", base = var.spot.base, weight = (100 - var.spot.share) / local.spot_divisor },
     { capacity_provider = "FARGATE_SPOT", base = 0, weight = var.spot.share / local.spot_divisor },
   ]
+}
+
+locals {
+  # Service Connect finds a server's port by its name in the port mappings.
+  service_connect_port_name = { for k, v in { name = var.container_name } : k => v if var.service_connect != null }
+
+  # A publisher finds its topics' ARNs, by short name, in SNS_TOPIC_ARNS (JSON).
+  topic_environment = {
+    for k, v in { SNS_TOPIC_ARNS = jsonencode(var.publish_topic_arns) } : k => v
+    if length(var.publish_topics) > 0
+  }
+
+  # The task role's statements for a worker's queue and the topics the service publishes to.
+  kinds_task_policy = length(var.task_policy_documents) > 0 || length(var.publish_topics) > 0
 }
 
 ################################################################################
@@ -225,6 +239,19 @@ resource "aws_iam_role" "task" {
 
 data "aws_iam_policy_document" "task" {
   count = local.task_policy_enabled ? 1 : 0
+
+  # Statements made elsewhere for this task alone, such as its queue's consumer policy.
+  source_policy_documents = var.task_policy_documents
+
+  dynamic "statement" {
+    for_each = length(var.publish_topics) > 0 ? [1] : []
+
+    content {
+      sid       = "PublishToOwnTopics"
+      actions   = ["sns:Publish"]
+      resources = [for t in var.publish_topics : var.publish_topic_arns[t]]
+    }
+  }
 
   dynamic "statement" {
     for_each = length(local.s3_all_buckets) > 0 ? [1] : []
@@ -508,7 +535,8 @@ resource "aws_vpc_security_group_egress_rule" "to_efs" {
 
 resource "aws_ecs_service" "this" {
   # The service of deploy_images = "pipeline" is aws_ecs_service.pipeline below.
-  count = var.deploy_images == "terraform" ? 1 : 0
+  # A scheduled job (create_service = false) registers its task definition without a service.
+  count = var.create_service && var.deploy_images == "terraform" ? 1 : 0
 
   name            = var.name
   cluster         = var.cluster_arn
@@ -569,6 +597,39 @@ resource "aws_ecs_service" "this" {
 
   health_check_grace_period_seconds = var.load_balancer == null ? null : 60
 
+  dynamic "service_connect_configuration" {
+    for_each = var.service_connect == null ? [] : [var.service_connect]
+
+    content {
+      enabled   = true
+      namespace = service_connect_configuration.value.namespace_arn
+
+      # A server is reachable in the namespace as http://<container name>:<port>.
+      dynamic "service" {
+        for_each = service_connect_configuration.value.server ? [1] : []
+
+        content {
+          port_name      = var.container_name
+          discovery_name = var.container_name
+
+          client_alias {
+            port     = var.container_port
+            dns_name = var.container_name
+          }
+        }
+      }
+
+      log_configuration {
+        log_driver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.this.name
+          awslogs-region        = var.region
+          awslogs-stream-prefix = "service-connect"
+        }
+      }
+    }
+  }
+
   deployment_minimum_healthy_percent = 100
   deployment_maximum_percent         = 200
 
@@ -617,7 +678,8 @@ resource "aws_ecs_service" "this" {
 ################################################################################
 
 resource "aws_ecs_service" "pipeline" {
-  count = var.deploy_images == "pipeline" ? 1 : 0
+  # The service of deploy_images = "pipeline" is aws_ecs_service.pipeline below.
+  count = var.create_service && var.deploy_images == "pipeline" ? 1 : 0
 
   name            = var.name
   cluster         = var.cluster_arn
@@ -625,7 +687,7 @@ resource "aws_ecs_service" "pipeline" {
   desired_count   = var.desired_count
 
   # A capacity provider strategy and a launch type are mutually exclusive.
-  launch_type      = local.use_capacity_provider ? null : var.launch_type
+  launch_type      = local.use_capacity_provider || var.spot != null ? null : var.launch_type
   platform_version = var.launch_type == "FARGATE" ? "LATEST" : null
 
   dynamic "capacity_provider_strategy" {
@@ -637,6 +699,18 @@ resource "aws_ecs_service" "pipeline" {
       base              = 0
     }
   }
+
+  dynamic "capacity_provider_strategy" {
+    for_each = local.spot_strategy
+
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      base              = capacity_provider_strategy.value.base
+      weight            = capacity_provider_strategy.value.weight
+    }
+  }
+
+  enable_execute_command = var.exec != null
 
   # Fargate spreads across AZs by itself; on EC2 the scheduler must be told to.
   dynamic "ordered_placement_strategy" {
@@ -659,12 +733,45 @@ resource "aws_ecs_service" "pipeline" {
 
     content {
       target_group_arn = load_balancer.value.target_group_arn
-      container_name   = var.container_name
-      container_port   = var.container_port
+      container_name   = local.lb_container_name
+      container_port   = local.lb_container_port
     }
   }
 
   health_check_grace_period_seconds = var.load_balancer == null ? null : 60
+
+  dynamic "service_connect_configuration" {
+    for_each = var.service_connect == null ? [] : [var.service_connect]
+
+    content {
+      enabled   = true
+      namespace = service_connect_configuration.value.namespace_arn
+
+      # A server is reachable in the namespace as http://<container name>:<port>.
+      dynamic "service" {
+        for_each = service_connect_configuration.value.server ? [1] : []
+
+        content {
+          port_name      = var.container_name
+          discovery_name = var.container_name
+
+          client_alias {
+            port     = var.container_port
+            dns_name = var.container_name
+          }
+        }
+      }
+
+      log_configuration {
+        log_driver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.this.name
+          awslogs-region        = var.region
+          awslogs-stream-prefix = "service-connect"
+        }
+      }
+    }
+  }
 
   deployment_minimum_healthy_percent = 100
   deployment_maximum_percent         = 200
@@ -688,6 +795,8 @@ resource "aws_ecs_service" "pipeline" {
     aws_iam_role_policy_attachment.execution,
     aws_iam_role_policy.execution_secrets,
     aws_iam_role_policy.task,
+    aws_iam_role_policy.exec,
+    aws_iam_role_policy.exec_logging,
     aws_vpc_security_group_ingress_rule.from_load_balancer,
     aws_vpc_security_group_egress_rule.load_balancer_to_tasks,
     aws_vpc_security_group_egress_rule.https,
@@ -735,4 +844,56 @@ resource "aws_appautoscaling_policy" "cpu" {
       predefined_metric_type = "ECSServiceAverageCPUUtilization"
     }
   }
+}
+
+# Stacks rendered before jobs existed have the service without an index.
+moved {
+  from = aws_ecs_service.this
+  to   = aws_ecs_service.this[0]
+}
+
+################################################################################
+# Topics this service publishes to (made by the topics module): its task role alone may publish
+################################################################################
+
+data "aws_iam_policy_document" "published" {
+  for_each = toset(var.publish_topics)
+
+  statement {
+    sid       = "AllowThisTaskRoleToPublish"
+    actions   = ["sns:Publish"]
+    resources = [var.publish_topic_arns[each.key]]
+
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.task.arn]
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sns:Publish"]
+    resources = [var.publish_topic_arns[each.key]]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+# Replaces SNS's default policy, which lets the whole account subscribe and manage the topic;
+# subscribing a queue is the stack's deployer's call, through its own IAM permissions.
+resource "aws_sns_topic_policy" "published" {
+  for_each = toset(var.publish_topics)
+
+  arn    = var.publish_topic_arns[each.key]
+  policy = data.aws_iam_policy_document.published[each.key].json
 }

@@ -90,12 +90,12 @@ variable "image" {
 }
 
 variable "container_port" {
-  description = "TCP port the container listens on."
+  description = "TCP port the container listens on; null for a container that takes no traffic (a scheduled job)."
   type        = number
 
   validation {
-    condition     = var.container_port >= 1 && var.container_port <= 65535 && floor(var.container_port) == var.container_port
-    error_message = "container_port must be an integer between 1 and 65535."
+    condition     = var.container_port == null || try(var.container_port >= 1 && var.container_port <= 65535 && floor(var.container_port) == var.container_port, false)
+    error_message = "container_port must be an integer between 1 and 65535, or null."
   }
 }
 
@@ -399,5 +399,57 @@ variable "deploy_images" {
   validation {
     condition     = contains(["terraform", "pipeline"], var.deploy_images)
     error_message = "deploy_images must be terraform or pipeline."
+  }
+}
+
+variable "create_service" {
+  description = "false registers the task definition (with its roles, security group and log group) without an ECS service: a scheduled job runs it."
+  type        = bool
+  default     = true
+  nullable    = false
+
+  validation {
+    condition     = var.create_service || (var.load_balancer == null && var.autoscaling == null && var.service_connect == null)
+    error_message = "Without a service (create_service = false) there is nothing to attach a load balancer, autoscaling or Service Connect to."
+  }
+}
+
+variable "service_connect" {
+  description = "Join the Cloud Map namespace namespace_arn through Service Connect as a client; with server = true also offer the container port as http://<container name>:<port>. null: no Service Connect."
+  type = object({
+    namespace_arn = string
+    server        = optional(bool, false)
+  })
+  default = null
+
+  validation {
+    condition     = var.service_connect == null || try(!var.service_connect.server || var.container_port != null, false)
+    error_message = "A Service Connect server needs container_port."
+  }
+}
+
+variable "task_policy_documents" {
+  description = "IAM policy documents (JSON) merged into the task role's policy, for permissions made by other modules for this task alone (a queue's consumer policy)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "publish_topics" {
+  description = "Short names of the SNS topics the service publishes to (made by the topics module; ARNs in publish_topic_arns): each gets a topic policy admitting only this task role, which may sns:Publish to exactly these; the container finds them in SNS_TOPIC_ARNS (JSON)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "publish_topic_arns" {
+  description = "ARN of each topic in publish_topics, by short name (known only after apply when made in the same plan, hence the separate list of names)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for t in var.publish_topics : contains(keys(var.publish_topic_arns), t)])
+    error_message = "publish_topic_arns needs the ARN of every topic in publish_topics."
   }
 }
