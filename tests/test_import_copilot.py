@@ -521,3 +521,8 @@ def test_shop_plan_carries_the_manifest_values(shop_plan):
     queues = {q["name"]: q for q in _values(shop_plan, "aws_sqs_queue")}
     assert any(q["message_retention_seconds"] == 345600 and q["visibility_timeout_seconds"] > 300 for q in queues.values())
     assert _values(shop_plan, "aws_efs_file_system") and _values(shop_plan, "aws_ecr_repository")
+    services = {v["name"]: v for v in _values(shop_plan, "aws_ecs_service")}
+    assert "shop-prod-report" not in services  # a job has no service
+    strategy = {s["capacity_provider"]: (s["base"], s["weight"]) for s in services["shop-prod-orders-worker"]["capacity_provider_strategy"]}
+    assert strategy == {"FARGATE": (1, 0), "FARGATE_SPOT": (0, 1)}  # spot_from: 2
+    assert services["shop-prod-frontend"]["enable_execute_command"] is True
