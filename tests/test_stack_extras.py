@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from plans import MAX_SETTLE_ROUNDS, provider_resource_schemas, settle_state, state_from_plan
 from stacks import of_type
 from tfgen.answers import build_answers
 from tfgen.render.stack import render_stack
@@ -89,3 +90,43 @@ def test_spot_weights_at_their_edges_exec_per_service_and_a_portless_sidecar(off
     assert web["init"]["essential"] is False and web["init"]["portMappings"] == []
     assert web["agent"]["dependsOn"] == [{"containerName": "web", "condition": "START"}] and "memory" not in web["agent"]
     assert [c["name"] for c in tasks["shop-dev-api"]] == ["api"]
+
+    _exec_documents_once_the_arns_exist(tf, plan)
+
+
+def _exec_documents_once_the_arns_exist(tf, plan: dict) -> None:
+    """Planned again against a state made from the first plan (tests/plans.py), where the log
+    group's and the key's ARNs exist: the task role may write to exactly the exec log group and
+    decrypt with exactly the cluster's key, and the key admits CloudWatch Logs for that group only."""
+    state = state_from_plan(plan, provider_resource_schemas(tf))
+    for _ in range(MAX_SETTLE_ROUNDS + 1):
+        (tf.workdir / "terraform.tfstate").write_text(json.dumps(state))
+        tf.plan("tfplan-applied", "-refresh=false", "-lock=false")
+        applied = tf.show_json("tfplan-applied")
+        documents = {r["address"]: r["values"].get("policy") for r in of_type(applied, "aws_iam_role_policy") + of_type(applied, "aws_kms_key_policy")}
+        if all(isinstance(d, str) for d in documents.values()):
+            break
+        state = settle_state(state, applied)
+    else:
+        raise AssertionError(f"policies still unknown: {[a for a, d in documents.items() if d is None]}")
+    (log_group,) = [g["values"] for g in of_type(applied, "aws_cloudwatch_log_group") if g["values"]["name"] == "/ecs/shop-dev/exec"]
+    (key,) = [k["values"] for k in of_type(applied, "aws_kms_key")]
+    assert log_group["kms_key_id"] == key["arn"]
+    logging = json.loads(documents['module.service["api"].aws_iam_role_policy.exec_logging[0]'])["Statement"]
+    granted = {(a, r) for s in logging for a in _as_list(s["Action"]) for r in _as_list(s["Resource"])}
+    assert granted == {
+        ("logs:CreateLogStream", f"{log_group['arn']}:*"),
+        ("logs:DescribeLogStreams", f"{log_group['arn']}:*"),
+        ("logs:PutLogEvents", f"{log_group['arn']}:*"),
+        ("kms:Decrypt", key["arn"]),
+    }
+    key_policy = {s["Sid"]: s for s in json.loads(documents["module.cluster.aws_kms_key_policy.exec[0]"])["Statement"]}
+    account, region = key["arn"].split(":")[4], key["arn"].split(":")[3]
+    assert key_policy["AccountAdministersTheKeyThroughIam"]["Principal"] == {"AWS": f"arn:aws:iam::{account}:root"}
+    logs = key_policy["CloudWatchLogsEncryptsTheExecLogGroup"]
+    assert logs["Principal"] == {"Service": f"logs.{region}.amazonaws.com"}
+    assert logs["Condition"] == {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group["arn"]}}
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
