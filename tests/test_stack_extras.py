@@ -57,6 +57,19 @@ def test_each_group_of_keys_reaches_the_stack_only_when_used():
     assert "exec_logging = true" in main and "spot" not in main and "sidecars" not in main
 
 
+def test_the_stack_readme_describes_capacity_exec_and_containers_on_one_line_each():
+    answers = build_answers({**ANSWERS, "services": [{**ANSWERS["services"][0], "command": ["sh", "-c", "echo `id`\nrm -rf /"]},
+                                                    ANSWERS["services"][1]]})
+    readme = render_stack(answers)["README.md"].decode()
+    (web,) = [line for line in readme.splitlines() if line.startswith("- **web**: 0 tasks on FARGATE")]
+    assert "100% of the rest on Fargate Spot" in web and "sidecar `agent` (`agent:1`, essential)" in web
+    assert "`web` starts once `init` is SUCCESS" in web and "`agent` starts once `web` is START" in web
+    assert 'command `["sh", "-c", "echo \\u0060id\\u0060\\nrm -rf /"]`' in web
+    assert "the load balancer sends traffic" not in web  # its own container, as without target
+    (api,) = [line for line in readme.splitlines() if line.startswith("- **api**: 1 task on FARGATE")]
+    assert "40% of the rest" in api and "ECS Exec on (sessions encrypted and logged to `/ecs/shop-dev/exec`)" in api
+
+
 @pytest.mark.terraform
 def test_spot_weights_at_their_edges_exec_per_service_and_a_portless_sidecar(offline_terraform, tmp_path):
     root = tmp_path / "stack"
