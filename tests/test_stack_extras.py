@@ -143,3 +143,56 @@ def _exec_documents_once_the_arns_exist(tf, plan: dict) -> None:
 
 def _as_list(value):
     return value if isinstance(value, list) else [value]
+
+
+@pytest.mark.terraform
+def test_secrets_known_only_after_apply_still_plan_with_sidecars(offline_terraform, tmp_path):
+    """The execution role's policy is counted by secret names, known at plan time, so secrets
+    whose ARNs are known only after apply (a secret created beside the service) still plan."""
+    import shutil
+
+    from stacks import REPO, write_offline_override
+
+    shutil.copytree(REPO / "modules" / "service", tmp_path / "modules" / "service")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        """
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_secretsmanager_secret" "db" {
+  name = "db"
+}
+
+module "service" {
+  source = "../modules/service"
+
+  name           = "shop-dev-app"
+  container_name = "app"
+  region         = "eu-west-1"
+  cluster_arn    = "arn:aws:ecs:eu-west-1:111122223333:cluster/shop-dev"
+  image          = "app:1"
+  container_port = 8080
+  cpu            = 256
+  memory         = 512
+  vpc_id         = "vpc-0123456789abcdef0"
+  subnet_ids     = ["subnet-0123456789abcdef0"]
+  secrets        = { DB = aws_secretsmanager_secret.db.arn }
+  sidecars = [{
+    name    = "agent"
+    image   = "agent:1"
+    secrets = { DB_AGENT = aws_secretsmanager_secret.db.arn, TOKEN = "/shop/token" }
+  }]
+}
+"""
+    )
+    write_offline_override(root)
+    tf = offline_terraform(root)
+    tf.init()
+    tf.plan("tfplan", "-refresh=false")
+    plan = tf.show_json("tfplan")
+    assert [p["address"] for p in of_type(plan, "aws_iam_role_policy") if p["name"] == "execution_secrets"] == [
+        "module.service.aws_iam_role_policy.execution_secrets[0]"
+    ]
