@@ -104,13 +104,25 @@ def test_spot_weights_at_their_edges_exec_per_service_and_a_portless_sidecar(off
     assert web["agent"]["dependsOn"] == [{"containerName": "web", "condition": "START"}] and "memory" not in web["agent"]
     assert [c["name"] for c in tasks["shop-dev-api"]] == ["api"]
 
-    _exec_documents_once_the_arns_exist(tf, plan)
+    state = _exec_documents_once_the_arns_exist(tf, plan)
+
+    # Once running, a new Spot share updates the service in place instead of replacing it.
+    tfvars = root / "terraform.tfvars"
+    text, replaced = re.subn(r"(share\s*=\s*)40\b", r"\g<1>50", tfvars.read_text())
+    assert replaced == 1
+    tfvars.write_text(text)
+    (tf.workdir / "terraform.tfstate").write_text(json.dumps(state))
+    tf.plan("tfplan-share", "-refresh=false", "-lock=false")
+    (change,) = [rc["change"] for rc in tf.show_json("tfplan-share")["resource_changes"] if rc["address"] == 'module.service["api"].aws_ecs_service.this']
+    assert change["actions"] == ["update"]
+    assert {s["capacity_provider"]: s["weight"] for s in change["after"]["capacity_provider_strategy"]} == {"FARGATE": 1, "FARGATE_SPOT": 1}
 
 
-def _exec_documents_once_the_arns_exist(tf, plan: dict) -> None:
+def _exec_documents_once_the_arns_exist(tf, plan: dict) -> dict:
     """Planned again against a state made from the first plan (tests/plans.py), where the log
     group's and the key's ARNs exist: the task role may write to exactly the exec log group and
-    decrypt with exactly the cluster's key, and the key admits CloudWatch Logs for that group only."""
+    decrypt with exactly the cluster's key, and the key admits CloudWatch Logs for that group only.
+    Returns the state as if applied."""
     state = state_from_plan(plan, provider_resource_schemas(tf))
     for _ in range(MAX_SETTLE_ROUNDS + 1):
         (tf.workdir / "terraform.tfstate").write_text(json.dumps(state))
@@ -139,6 +151,7 @@ def _exec_documents_once_the_arns_exist(tf, plan: dict) -> None:
     logs = key_policy["CloudWatchLogsEncryptsTheExecLogGroup"]
     assert logs["Principal"] == {"Service": f"logs.{region}.amazonaws.com"}
     assert logs["Condition"] == {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group["arn"]}}
+    return settle_state(state, applied)
 
 
 def _as_list(value):
