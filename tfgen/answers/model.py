@@ -1263,7 +1263,19 @@ def _spot_problems(a: Answers) -> list[Problem]:
     ]
 
 
-_ESSENTIAL_ONLY_AFTER_START = ("COMPLETE", "SUCCESS")
+# Conditions that wait for a container to exit: ECS refuses them on an essential container.
+_EXIT_CONDITIONS = ("COMPLETE", "SUCCESS")
+
+
+@dataclass(frozen=True)
+class _Container:
+    """A container of a task, as the rules across its containers see it."""
+
+    path: str  # its key path in the answers
+    port: int | None
+    health_check: bool
+    essential: bool
+    depends_on: list[DependsOn]
 
 
 def _container_problems(a: Answers) -> list[Problem]:
@@ -1280,63 +1292,80 @@ def _container_problems(a: Answers) -> list[Problem]:
     problems: list[Problem] = []
     exposed = {s.name for s in a.exposed_services}
     for i, s in enumerate(a.services):
-        at = f"services[{i}]"
-        # name -> (key path, port, health check given, essential)
-        containers: dict[str, tuple[str, int | None, bool, bool]] = {s.name: (at, s.port, False, True)}
-        waits: dict[str, list[DependsOn]] = {s.name: s.depends_on}
-        cpu = memory = 0
-        for j, c in enumerate(s.sidecars):
-            here = f"{at}.sidecars[{j}]"
-            if c.name in containers:
-                problems.append((f"{here}.name", f"container name {c.name!r} is already used in this task ({containers[c.name][0]})"))
-                continue
-            if c.port is not None:
-                taken = next((name for name, (_, port, _, _) in containers.items() if port == c.port), None)
-                if taken is not None:
-                    problems.append(
-                        (f"{here}.port", f"port {c.port} is already used by container {taken!r}; a task's containers share one network, so ports are distinct")
-                    )
-            containers[c.name] = (here, c.port, c.health_check_command is not None, c.essential)
-            waits[c.name] = c.depends_on
-            cpu += c.cpu
-            memory += c.memory or 0
-            if c.health_check_command and (c.health_check_command[0] not in ("CMD", "CMD-SHELL") or len(c.health_check_command) < 2):
-                problems.append(
-                    (f"{here}.health_check_command", 'begin with "CMD" (then the program and its arguments) or "CMD-SHELL" (then a shell command)')
-                )
-            problems += _sidecar_efs_problems(s, c, here)
-            problems += _environment_problems(c.environment, c.secrets, here)
-        if cpu > s.cpu:
-            problems.append((f"{at}.sidecars", f"the sidecars reserve {cpu} CPU units, more than the task's {s.cpu}"))
-        if memory >= s.memory and s.sidecars:
+        containers, found = _task_containers(s, f"services[{i}]")
+        problems += found
+        problems += _target_problems(s, f"services[{i}]", containers, s.name in exposed)
+        problems += _start_order_problems(containers)
+    return problems
+
+
+def _task_containers(s: Service, at: str) -> tuple[dict[str, _Container], list[Problem]]:
+    """The task's containers by name (the service's own first), and what is wrong with its sidecars."""
+    containers = {s.name: _Container(at, s.port, False, True, s.depends_on)}
+    problems: list[Problem] = []
+    for j, c in enumerate(s.sidecars):
+        here = f"{at}.sidecars[{j}]"
+        if c.name in containers:
+            problems.append((f"{here}.name", f"container name {c.name!r} is already used in this task ({containers[c.name].path})"))
+            continue
+        taken = next((name for name, other in containers.items() if c.port is not None and other.port == c.port), None)
+        if taken is not None:
             problems.append(
-                (f"{at}.sidecars", f"the sidecars' memory limits add up to {memory} MiB, leaving nothing of the task's {s.memory} MiB for {s.name!r}")
+                (f"{here}.port", f"port {c.port} is already used by container {taken!r}; a task's containers share one network, so ports are distinct")
             )
-        if s.target is not None:
-            if s.target not in containers:
-                problems.append((f"{at}.target", f"names no container of this task (there are {', '.join(map(repr, containers))})"))
-            elif containers[s.target][1] is None:
-                problems.append((f"{at}.target", f"container {s.target!r} has no port for the load balancer to send traffic to"))
-            if s.name not in exposed:
-                problems.append((f"{at}.target", "this service is not behind a load balancer, so there is nothing to target"))
-        for name, deps in waits.items():
-            for k, d in enumerate(deps):
-                where = f"{containers[name][0]}.depends_on[{k}]"
-                if d.container not in containers:
-                    problems.append((f"{where}.container", f"names no container of this task (there are {', '.join(map(repr, containers))})"))
-                elif d.container == name:
-                    problems.append((f"{where}.container", "a container cannot wait for itself"))
-                elif d.condition == "HEALTHY" and not containers[d.container][2]:
-                    problems.append(
-                        (f"{where}.condition", f"HEALTHY needs a health check on {d.container!r}, and it has none (set its health_check_command)")
-                    )
-                elif d.condition in _ESSENTIAL_ONLY_AFTER_START and containers[d.container][3]:
-                    problems.append(
-                        (f"{where}.condition", f"{d.condition} waits for {d.container!r} to exit, and it is essential (the task would stop); ECS refuses it")
-                    )
-        cycle = _dependency_cycle({name: [d.container for d in deps if d.container in containers and d.container != name] for name, deps in waits.items()})
-        if cycle:
-            problems.append((f"{containers[cycle[0]][0]}.depends_on", "the containers wait for each other in a circle: " + " -> ".join(cycle)))
+        containers[c.name] = _Container(here, c.port, c.health_check_command is not None, c.essential, c.depends_on)
+        if c.health_check_command and (c.health_check_command[0] not in ("CMD", "CMD-SHELL") or len(c.health_check_command) < 2):
+            problems.append(
+                (f"{here}.health_check_command", 'begin with "CMD" (then the program and its arguments) or "CMD-SHELL" (then a shell command)')
+            )
+        problems += _sidecar_efs_problems(s, c, here)
+        problems += _environment_problems(c.environment, c.secrets, here)
+    cpu = sum(c.cpu for c in s.sidecars)
+    memory = sum(c.memory or 0 for c in s.sidecars)
+    if cpu > s.cpu:
+        problems.append((f"{at}.sidecars", f"the sidecars reserve {cpu} CPU units, more than the task's {s.cpu}"))
+    if s.sidecars and memory >= s.memory:
+        problems.append(
+            (f"{at}.sidecars", f"the sidecars' memory limits add up to {memory} MiB, leaving nothing of the task's {s.memory} MiB for {s.name!r}")
+        )
+    return containers, problems
+
+
+def _target_problems(s: Service, at: str, containers: dict[str, _Container], exposed: bool) -> list[Problem]:
+    if s.target is None:
+        return []
+    problems: list[Problem] = []
+    if s.target not in containers:
+        problems.append((f"{at}.target", f"names no container of this task (there are {', '.join(map(repr, containers))})"))
+    elif containers[s.target].port is None:
+        problems.append((f"{at}.target", f"container {s.target!r} has no port for the load balancer to send traffic to"))
+    if not exposed:
+        problems.append((f"{at}.target", "this service is not behind a load balancer, so there is nothing to target"))
+    return problems
+
+
+def _start_order_problems(containers: dict[str, _Container]) -> list[Problem]:
+    problems: list[Problem] = []
+    for name, c in containers.items():
+        for k, d in enumerate(c.depends_on):
+            where = f"{c.path}.depends_on[{k}]"
+            waited = containers.get(d.container)
+            if waited is None:
+                problems.append((f"{where}.container", f"names no container of this task (there are {', '.join(map(repr, containers))})"))
+            elif d.container == name:
+                problems.append((f"{where}.container", "a container cannot wait for itself"))
+            elif d.condition == "HEALTHY" and not waited.health_check:
+                problems.append(
+                    (f"{where}.condition", f"HEALTHY needs a health check on {d.container!r}, and it has none (set its health_check_command)")
+                )
+            elif d.condition in _EXIT_CONDITIONS and waited.essential:
+                problems.append(
+                    (f"{where}.condition", f"{d.condition} waits for {d.container!r} to exit, and it is essential (the task would stop); ECS refuses it")
+                )
+    graph = {name: [d.container for d in c.depends_on if d.container in containers and d.container != name] for name, c in containers.items()}
+    cycle = _dependency_cycle(graph)
+    if cycle:
+        problems.append((f"{containers[cycle[0]].path}.depends_on", "the containers wait for each other in a circle: " + " -> ".join(cycle)))
     return problems
 
 
