@@ -514,3 +514,43 @@ def test_a_pipeline_deploy_is_not_reverted_by_the_next_plan(planned):
     assert docs["actions"] == ["update"]
     assert docs["before"]["task_definition"].endswith(":2") and docs["after"]["task_definition"].endswith(":1")
 
+
+
+# ---------------------------------------------------------------------------------------------
+# The README's "Deploying from CI" snippets
+# ---------------------------------------------------------------------------------------------
+
+
+def _readme_block(name: str, lang: str) -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    marker = f"<!-- ci-snippet: {name} -->\n```{lang}\n"
+    assert text.count(marker) == 1, name
+    return text.split(marker, 1)[1].split("```", 1)[0]
+
+
+def test_readme_pipeline_answers_snippet_renders_a_pipeline_stack():
+    import jsonschema
+
+    from tfgen.answers.schema import answers_schema
+
+    data = yaml.safe_load(_readme_block("pipeline-answers", "yaml"))
+    assert not list(jsonschema.Draft202012Validator(answers_schema()).iter_errors(data))
+    files = render_stack(build_answers(data))
+    assert {".github/workflows/deploy.yml", ".github/workflows/infra.yml", "modules/ecr/main.tf", "modules/deploy_role/main.tf"} <= set(files)
+
+
+def test_readme_pipeline_setup_names_the_output_and_variable_the_stack_uses():
+    snippet = _readme_block("pipeline-setup", "sh")
+    outputs = (EXAMPLE / "outputs.tf").read_text()
+    for output in re.findall(r"terraform output -raw (\w+)", snippet):
+        assert f'output "{output}"' in outputs
+    variables = set(re.findall(r"vars\.(\w+)", (EXAMPLE / ".github" / "workflows" / "deploy.yml").read_text()))
+    assert variables == {"AWS_DEPLOY_ROLE_ARN"} and "AWS_DEPLOY_ROLE_ARN" in snippet
+    result = subprocess.run(["bash", "-n"], input=snippet, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_wizards_summary_describes_a_service_built_by_the_pipeline():
+    from tfgen.wizard.summary import summary_rows
+
+    assert any("built by the pipeline" in value for _, value in summary_rows(build_answers(answers())))
