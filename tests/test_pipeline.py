@@ -554,3 +554,46 @@ def test_the_wizards_summary_describes_a_service_built_by_the_pipeline():
     from tfgen.wizard.summary import summary_rows
 
     assert any("built by the pipeline" in value for _, value in summary_rows(build_answers(answers())))
+
+
+def _write_stack(data: dict[str, Any], root: Path) -> None:
+    for rel, content in render_stack(build_answers(data)).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(content)
+
+
+def test_a_running_service_handed_to_the_pipeline_is_moved_not_replaced(offline_terraform, tmp_path):
+    """A stack whose services Terraform deployed, applied (state synthesised and settled), then
+    re-rendered with deploy.images: pipeline: the ECS services move to aws_ecs_service.pipeline
+    with no change; without the stack's moved blocks they would be destroyed and created."""
+    after = answers()
+    before = answers(deploy={"images": "terraform"},
+                     services=[{k: v for k, v in s.items() if k != "build"} | {"image": "public.ecr.aws/nginx/nginx:1.27"}
+                               for s in after["services"]])
+    root = tmp_path / "stack"
+    _write_stack(before, root)
+    tf = offline_terraform(root)
+    tf.env.setdefault("GOGC", "off")
+    tf.init()
+    tf.plan("tfplan", "-refresh=false")
+    state = state_from_plan(tf.show_json("tfplan"), provider_resource_schemas(tf))
+    for _ in range(MAX_SETTLE_ROUNDS + 3):
+        (root / "terraform.tfstate").write_text(json.dumps(state))
+        tf.plan("tfplan", "-refresh=false", "-lock=false")
+        plan = tf.show_json("tfplan")
+        if all(rc["change"]["actions"] == ["no-op"] for rc in plan["resource_changes"]):
+            break
+        state = settle_state(state, plan)
+    else:
+        raise AssertionError("the state does not settle")
+
+    _write_stack(after, root)
+    tf.init()
+    tf.plan("tfplan", "-refresh=false", "-lock=false")
+    services = {rc["address"]: (rc["change"]["actions"], rc.get("previous_address"))
+                for rc in tf.show_json("tfplan")["resource_changes"] if rc["type"] == "aws_ecs_service"}
+    assert services == {
+        'module.service["web"].aws_ecs_service.pipeline[0]': (["no-op"], 'module.service["web"].aws_ecs_service.this[0]'),
+        'module.service["api"].aws_ecs_service.pipeline[0]': (["no-op"], 'module.service["api"].aws_ecs_service.this[0]'),
+        'module.service["docs"].aws_ecs_service.this[0]': (["no-op"], None),
+    }
