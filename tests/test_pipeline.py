@@ -597,3 +597,26 @@ def test_a_running_service_handed_to_the_pipeline_is_moved_not_replaced(offline_
         'module.service["api"].aws_ecs_service.pipeline[0]': (["no-op"], 'module.service["api"].aws_ecs_service.this[0]'),
         'module.service["docs"].aws_ecs_service.this[0]': (["no-op"], None),
     }
+
+
+def test_ci_files_are_part_of_the_stack_for_tfgen_update(tmp_path):
+    """Turned on by `tfgen update`, the CI files are created through the stack's transaction and
+    recorded in the merge base; a later change merges into them, keeping the user's edits; turned
+    off, unedited ones are deleted."""
+    from faults import tfgen
+
+    stack = tmp_path / "stack"
+    assert tfgen("new", str(stack), "--defaults").returncode == 0
+    on = tfgen("update", str(stack), "--set", "ci.system=github", "--set", "ci.repository=acme/shop")
+    assert on.returncode == 0, on.stdout + on.stderr
+    infra = stack / ".github" / "workflows" / "infra.yml"
+    assert infra.is_file() and (stack / ".tfgen" / "base" / ".github" / "workflows" / "infra.yml").read_bytes() == infra.read_bytes()
+    assert not (stack / ".github" / "workflows" / "deploy.yml").exists()
+    infra.write_text(infra.read_text().replace("    timeout-minutes: 30\n", "    timeout-minutes: 30\n    # our runners\n", 1))
+    moved = tfgen("update", str(stack), "--set", "ci.branch=trunk")
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    text = infra.read_text()
+    assert "# our runners" in text and 'branches: ["trunk"]' in text and "refs/heads/trunk" in text
+    off = tfgen("update", str(stack), "--set", "ci.system=none", "--set", "ci.repository=null")
+    assert off.returncode == 0, off.stdout + off.stderr
+    assert infra.is_file() and "kept" in off.stdout  # edited: kept and reported, never lost
