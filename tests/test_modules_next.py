@@ -466,7 +466,7 @@ def test_deploy_role_may_do_exactly_the_deploy(roots):
         f"arn:aws:ecs:eu-west-1:{ACCOUNT}:service/shop-prod/shop-prod-web",
         f"arn:aws:ecs:eu-west-1:{ACCOUNT}:service/shop-prod/shop-prod-orders-worker",
     }
-    push = ["BatchCheckLayerAvailability", "BatchGetImage", "CompleteLayerUpload", "GetDownloadUrlForLayer", "InitiateLayerUpload", "PutImage", "UploadLayerPart"]
+    push = ["BatchCheckLayerAvailability", "BatchGetImage", "CompleteLayerUpload", "DescribeImages", "GetDownloadUrlForLayer", "InitiateLayerUpload", "PutImage", "UploadLayerPart"]
     assert granted == {
         **{f"ecr:{a}": repos for a in push},
         "ecr:GetAuthorizationToken": {"*"},

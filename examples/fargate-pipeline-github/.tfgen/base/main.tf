@@ -112,3 +112,14 @@ module "deploy_role" {
     for key, service in var.services : [module.service[key].task_role_arn, module.service[key].execution_role_arn] if service.pipeline
   ])
 }
+
+# A service that Terraform deployed before keeps running: its ECS service moves to the resource
+# that leaves the pipeline's task definitions in place, rather than being replaced.
+moved {
+  from = module.service["web"].aws_ecs_service.this[0]
+  to   = module.service["web"].aws_ecs_service.pipeline[0]
+}
+moved {
+  from = module.service["api"].aws_ecs_service.this[0]
+  to   = module.service["api"].aws_ecs_service.pipeline[0]
+}
