@@ -620,6 +620,8 @@ class Answers(_Strict):
                 s.__dict__["kind"] = derived_kind(s, self.load_balancer.type)
             if s.connect is None:
                 s.__dict__["connect"] = s.kind == "backend"
+            if s.kind == "job" and "desired_count" not in s.model_fields_set:
+                s.__dict__["desired_count"] = 1  # one task a run, which is what an EC2 fleet must hold
             if "path_pattern" not in s.model_fields_set and s.kind == "web":
                 s.path_pattern = default_path_pattern(i, s.name)
         return self
