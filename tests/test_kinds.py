@@ -328,3 +328,9 @@ def test_update_says_what_a_change_of_kind_does_to_running_infrastructure():
     assert any("needs the ALB any more: it is deleted (TFG503)" in line for line in said), said
     assert any("needs the internal ALB any more" in line for line in said), said
     assert impact(old, old) == []
+
+
+def test_a_backend_nothing_can_call_is_a_warning():
+    (warning,) = build_answers(stack(WEB, {"name": "api", "kind": "backend", "connect": False})).warnings
+    assert warning.startswith("services[1].connect: ") and "nothing can call it" in warning
+    assert build_answers(stack(WEB, {"name": "api", "kind": "backend", "connect": False, "internal_path": "/api/*"})).warnings == []

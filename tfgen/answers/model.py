@@ -703,6 +703,17 @@ def _capacity_warnings(a: Answers) -> list[Problem]:
     ]
 
 
+def _kind_warnings(a: Answers) -> list[Problem]:
+    """- services[].connect: a backend with connect: false and no internal_path takes traffic from
+      nothing (a warning: it may reach out on its own)."""
+    return [
+        (f"services[{i}].connect", "this backend is neither a Service Connect server nor on the internal ALB, so nothing can call it; "
+         "drop connect: false, give it an internal_path, or make it a worker")
+        for i, s in enumerate(a.services)
+        if s.kind == "backend" and not s.connect and not s.internal_path
+    ]
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -1070,7 +1081,10 @@ CROSS_FIELD_RULES = (
     _kind_problems,
     _queue_problems,
 )
-WARNING_RULES = (_capacity_warnings,)
+WARNING_RULES = (
+    _capacity_warnings,
+    _kind_warnings,
+)
 
 
 def field_error(model: type[BaseModel], field: str, value: object) -> ErrorDetails | None:
