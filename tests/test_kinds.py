@@ -298,3 +298,39 @@ def test_the_mixed_stack_readme_shows_load_balancers_service_connect_and_queue_w
         assert edge in diagram, edge
     # Jobs have no service, so they never join Service Connect.
     assert "svc_5 -.->|client| sc" not in diagram
+
+
+def test_the_readme_example_of_kinds_is_valid_answers():
+    from stacks import REPO
+
+    section = (REPO / "README.md").read_text().split("### Kinds of service", 1)[1]
+    data = yaml.safe_load(section.split("```yaml", 1)[1].split("```", 1)[0])
+    a = build_answers(data)
+    assert [s.kind for s in a.services] == ["web", "backend", "worker", "job"]
+    assert "queue" in modules_used(a) and "scheduled_job" in modules_used(a)
+
+
+def test_a_job_counts_as_one_task_when_sizing_an_ec2_fleet():
+    ec2 = {"launch_type": "ec2", "ec2": {"instance_type": "t3.medium", "min_size": 1, "max_size": 1, "desired_capacity": 1}}
+    jobs = [{**JOB, "name": f"j{i}", "cpu": 1024, "memory": 1024} for i in range(2)]
+    assert build_answers(stack(*jobs, **ec2)).warnings == []
+    services = [{"name": f"s{i}", "kind": "worker", "cpu": 1024, "memory": 1024} for i in range(2)]
+    assert build_answers(stack(*services, **ec2)).warnings  # two of each would not fit one t3.medium
+
+
+def test_update_says_what_a_change_of_kind_does_to_running_infrastructure():
+    from tfgen.update.impact import impact
+
+    old = build_answers(stack(WEB, {"name": "report", "kind": "worker"}, {"name": "api", "kind": "backend", "internal_path": "/api/*"}))
+    new = build_answers(stack({"name": "web", "kind": "worker"}, {**JOB, "name": "report"}, {"name": "api", "kind": "backend"}))
+    said = impact(old, new)
+    assert any(line.startswith("service 'report' kind worker -> job: ECS service 'report' is deleted") for line in said), said
+    assert any("needs the ALB any more: it is deleted (TFG503)" in line for line in said), said
+    assert any("needs the internal ALB any more" in line for line in said), said
+    assert impact(old, old) == []
+
+
+def test_a_backend_nothing_can_call_is_a_warning():
+    (warning,) = build_answers(stack(WEB, {"name": "api", "kind": "backend", "connect": False})).warnings
+    assert warning.startswith("services[1].connect: ") and "nothing can call it" in warning
+    assert build_answers(stack(WEB, {"name": "api", "kind": "backend", "connect": False, "internal_path": "/api/*"})).warnings == []

@@ -786,6 +786,8 @@ class Answers(_Strict):
                 s.__dict__["kind"] = derived_kind(s, self.load_balancer.type)
             if s.connect is None:
                 s.__dict__["connect"] = s.kind == "backend"
+            if s.kind == "job" and "desired_count" not in s.model_fields_set:
+                s.__dict__["desired_count"] = 1  # one task a run, which is what an EC2 fleet must hold
             if "path_pattern" not in s.model_fields_set and s.kind == "web":
                 s.path_pattern = default_path_pattern(i, s.name)
         return self
@@ -876,6 +878,17 @@ def _capacity_warnings(a: Answers) -> list[Problem]:
             f"the services ask for ({cpu} CPU units, {memory} MiB); about {needed} are needed, so some tasks would "
             "wait for capacity: raise max_size or choose a larger instance type",
         )
+    ]
+
+
+def _kind_warnings(a: Answers) -> list[Problem]:
+    """- services[].connect: a backend with connect: false and no internal_path takes traffic from
+      nothing (a warning: it may reach out on its own)."""
+    return [
+        (f"services[{i}].connect", "this backend is neither a Service Connect server nor on the internal ALB, so nothing can call it; "
+         "drop connect: false, give it an internal_path, or make it a worker")
+        for i, s in enumerate(a.services)
+        if s.kind == "backend" and not s.connect and not s.internal_path
     ]
 
 
@@ -1464,7 +1477,10 @@ CROSS_FIELD_RULES = (
     _container_problems,
     _pipeline_problems,
 )
-WARNING_RULES = (_capacity_warnings,)
+WARNING_RULES = (
+    _capacity_warnings,
+    _kind_warnings,
+)
 
 
 def field_error(model: type[BaseModel], field: str, value: object) -> ErrorDetails | None:
