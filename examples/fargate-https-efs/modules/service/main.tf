@@ -716,6 +716,10 @@ resource "aws_ecs_service" "pipeline" {
     }
   }
 
+  # The provider replaces a service whose strategy changes unless it may force a new deployment:
+  # with it, a later change of base or share is an in-place update.
+  force_new_deployment = var.spot != null
+
   enable_execute_command = var.exec != null
 
   # Fargate spreads across AZs by itself; on EC2 the scheduler must be told to.
