@@ -174,7 +174,7 @@ def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
     assert a["state"]["backend"] == "local"
     web, api = a["services"]
     assert (web["name"], web["image"], web["port"], web["cpu"], web["memory"]) == ("web", DEFAULT_IMAGE, 8080, 512, 2048)
-    assert web["autoscaling"] == {"min": 2, "max": 6, "cpu_target": 70}
+    assert web["autoscaling"] == {"min": 2, "max": 6, "cpu_target": 70, "backlog_per_task": None}
     assert web["desired_count"] == 3
     assert web["platform"] == "linux/arm64" and api["platform"] == "linux/amd64"
     assert web["environment"] == {"LOG_LEVEL": "info", "GREETING": "hello, world"}
@@ -745,7 +745,7 @@ def test_autoscaling_max_below_min_is_refused_at_the_question() -> None:
         {"name": "shop", "services[0].autoscaling": True, "services[0].autoscaling.min": "3", "services[0].autoscaling.max": [Attempt("2"), Attempt("5")]}
     )
     answers = run(script)
-    assert answers.services[0].autoscaling.model_dump() == {"min": 3, "max": 5, "cpu_target": 60}
+    assert answers.services[0].autoscaling.model_dump() == {"min": 3, "max": 5, "cpu_target": 60, "backlog_per_task": None}
     assert answers.services[0].desired_count == 3  # the default follows the minimum
     assert script.problems == ["The fewest tasks: must not exceed the most tasks (2)"]
 
@@ -855,18 +855,20 @@ def test_tags_environment_and_secrets_are_asked_and_refused_by_entry() -> None:
             "name": "shop",
             "tags": [Attempt("aws:team=x"), Attempt("team=shop, note=a b")],
             "services[0].environment": [Attempt("oops"), Attempt("1X=2"), Attempt("MODE=prod, LIST=a,b")],
-            "services[0].secrets": [Attempt("DB=nope"), Attempt(f"DB={arn}")],
+            "services[0].secrets": [Attempt("TOKEN=shop/db"), Attempt(f"TOKEN={arn}")],
         }
     )
     answers = run(script)
     assert answers.tags == {"team": "shop", "note": "a b"}
     assert answers.services[0].environment == {"MODE": "prod", "LIST": "a,b"}
-    assert answers.services[0].secrets == {"DB": arn}
+    assert answers.services[0].secrets == {"TOKEN": arn}
     assert script.problems == [
         "aws:team: tag keys starting with 'aws:' are reserved by AWS",
         "write NAME=value pairs separated by commas",
         "'1X' is not valid: letters, digits and underscores, not starting with a digit",
-        "DB: 'nope' is not valid: a Secrets Manager secret ARN or an SSM parameter ARN",
+        "TOKEN: 'shop/db' is not valid: a Secrets Manager secret ARN, an SSM parameter ARN, or an SSM parameter name such as "
+        "/shop/prod/db or DB_PASSWORD (letters, digits, _ . - /, at most 1,011 characters and 15 levels; a name with a slash "
+        "starts with one)",
     ]
 
 

@@ -10,6 +10,7 @@ import click
 
 from tfgen import __version__
 from tfgen.commands.check import check_command, explain_command, rules_command
+from tfgen.commands.import_ import import_group
 from tfgen.commands.new import new_command
 from tfgen.commands.plan import plan_command
 from tfgen.commands.validate import validate_answers_command
@@ -32,6 +33,7 @@ def cli() -> None:
     tfgen explain ID        print one rule in full
     tfgen validate-answers  check answers files without rendering
     tfgen schema            the JSON Schema of the answers file (docs/answers.md: --format markdown)
+    tfgen import copilot DIR  answers from an AWS Copilot workspace, and a report of every field
     """
 
 
@@ -43,6 +45,7 @@ cli.add_command(rules_command)
 cli.add_command(explain_command)
 cli.add_command(validate_answers_command)
 cli.add_command(schema_command)
+cli.add_command(import_group)
 
 
 def main() -> None:

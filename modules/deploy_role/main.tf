@@ -118,6 +118,8 @@ data "aws_iam_policy_document" "deploy" {
         "ecr:BatchCheckLayerAvailability",
         "ecr:BatchGetImage",
         "ecr:CompleteLayerUpload",
+        # Whether a commit's image is already pushed: tags are immutable, so a re-run deploys it again.
+        "ecr:DescribeImages",
         "ecr:GetDownloadUrlForLayer",
         "ecr:InitiateLayerUpload",
         "ecr:PutImage",

@@ -5,11 +5,13 @@ locals {
   # without any key policy; the AWS managed key alias/aws/sqs would refuse SNS.
   sse_sqs = var.kms_key_arn == null
 
-  created_topics = { for k, t in var.topics : k => t if t.arn == null }
+  # `create` decides when given: an ARN made in the same plan (a topic of another module) is
+  # unknown until apply, and for_each needs to know which topics to create.
+  created_topics = { for k, t in var.topics : k => t if coalesce(t.create, t.arn == null) }
   # The ARN of every topic the queue subscribes to, created here or given.
   topic_arns = merge(
     { for k, t in aws_sns_topic.this : k => t.arn },
-    { for k, t in var.topics : k => t.arn if t.arn != null },
+    { for k, t in var.topics : k => t.arn if !coalesce(t.create, t.arn == null) },
   )
 }
 

@@ -80,8 +80,9 @@ variable "kms_key_arn" {
 }
 
 variable "topics" {
-  description = "SNS topics the queue subscribes to, keyed by a short name: an existing topic's arn, or none to create the topic \"<name>-<key>\" with who may publish (IAM principal ARNs; empty means any principal of the account its IAM policies allow); the subscription's filter policy (JSON) and scope, and raw message delivery."
+  description = "SNS topics the queue subscribes to, keyed by a short name: an existing topic's arn (with create = false when that arn is only known after apply), or none to create the topic \"<name>-<key>\" with who may publish (IAM principal ARNs; empty means any principal of the account its IAM policies allow); the subscription's filter policy (JSON) and scope, and raw message delivery."
   type = map(object({
+    create               = optional(bool)
     arn                  = optional(string)
     publisher_arns       = optional(list(string), [])
     filter_policy        = optional(string)
@@ -99,6 +100,11 @@ variable "topics" {
   validation {
     condition     = alltrue([for t in values(var.topics) : t.arn == null || can(regex("^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", t.arn))])
     error_message = "Each topics arn must be an SNS topic ARN (a standard topic, no wildcards)."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.topics) : t.create == null || try(t.create == (t.arn == null), false)])
+    error_message = "Each topics create must be true without an arn and false with one (set it when the arn is only known after apply)."
   }
 
   validation {

@@ -1,11 +1,11 @@
 output "service_name" {
-  description = "Name of the ECS service."
-  value       = aws_ecs_service.this.name
+  description = "Name of the ECS service; null without one (create_service = false)."
+  value       = try(local.service.name, null)
 }
 
 output "service_arn" {
-  description = "ARN of the ECS service (the resource's id)."
-  value       = aws_ecs_service.this.id
+  description = "ARN of the ECS service (the resource's id); null without one (create_service = false)."
+  value       = try(local.service.id, null)
 }
 
 output "task_definition_arn" {

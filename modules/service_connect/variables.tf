@@ -16,6 +16,28 @@ variable "description" {
   default     = "ECS Service Connect namespace"
 }
 
+variable "servers" {
+  description = "Services others call through Service Connect, keyed by name: their tasks' security group and the port they serve on."
+  type = map(object({
+    security_group_id = string
+    port              = number
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for s in values(var.servers) : s.port >= 1 && s.port <= 65535 && floor(s.port) == s.port])
+    error_message = "Every server port must be a whole number between 1 and 65535."
+  }
+}
+
+variable "clients" {
+  description = "Services that call the servers, keyed by name: their tasks' security group ID. Each server admits exactly these (itself excepted) on its port, and each gets the matching egress rule."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
 variable "tags" {
   description = "Tags applied to every taggable resource of the module."
   type        = map(string)

@@ -138,7 +138,9 @@ def _resolve(prop: dict[str, Any], schema: dict[str, Any]) -> tuple[dict[str, An
     return _deref(prop, schema), nullable
 
 
-def _deref(node: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+def _deref(node: dict[str, Any] | bool, schema: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(node, dict):
+        return {}  # `true`: any value (a filter policy's free-form mapping)
     ref = node.get("$ref")
     return schema["$defs"][ref.rsplit("/", 1)[1]] if ref else node
 
@@ -154,6 +156,8 @@ def _kind(node: dict[str, Any], schema: dict[str, Any]) -> tuple[str, dict[str, 
             return "list of mappings", item
         return f"list of {_kind(item, schema)[0]}", None
     if kind == "object":
+        if node.get("additionalProperties") is True:
+            return "mapping", None
         value = _deref(node.get("additionalProperties", {}), schema)
         return f"mapping of name to {_kind(value, schema)[0]}", None
     if isinstance(kind, list):

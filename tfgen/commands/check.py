@@ -72,10 +72,10 @@ def emit(report, fmt, output, fail_on, show_unknown, show_suppressed, color) -> 
     return report.exit_code(fail_on)
 
 
-def write_report(target: Path, text: str) -> None:
+def write_report(target: Path, text: str, option: str = "--output") -> None:
     """Write a report whole or not at all: into a temporary file beside `target`, renamed over
     it only when complete, so a full disk or a kill leaves no empty or partial report and an
-    earlier report intact."""
+    earlier report intact. `option` names the file in errors as the user gave it."""
     import tempfile
 
     from tfgen.errors import InputError
@@ -99,7 +99,7 @@ def write_report(target: Path, text: str) -> None:
         os.replace(temporary, target)
         temporary = None
     except OSError as err:
-        raise InputError(f"--output {shown}: cannot write: {err.strerror or err}; nothing was written") from None
+        raise InputError(f"{option} {shown}: cannot write: {err.strerror or err}; nothing was written") from None
     finally:
         if temporary is not None:
             try:

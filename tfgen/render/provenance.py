@@ -25,9 +25,13 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from tfgen import __version__
 from tfgen.answers.load import VERSION_KEY
-from tfgen.answers.model import Answers
+from tfgen.answers.model import KIND_REFUSED_KEYS, Answers
 
 ANSWERS_FILE = ".tfgen-answers.yaml"
+# The answers' JSON Schema (`tfgen schema`), written beside them so that an editor with the YAML
+# language server completes and validates keys offline, for exactly the tfgen that rendered them.
+SCHEMA_FILE = ".tfgen-answers.schema.json"
+SCHEMA_MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
 TFGEN_DIR = ".tfgen"
 BASE_DIR = ".tfgen/base"
 BACKUP_DIR = ".tfgen/backup"
@@ -50,6 +54,9 @@ def answers_data(a: Answers) -> dict[str, Any]:
     exposed = {s.name for s in a.exposed_services}
     for service in data["services"]:
         service["expose"] = service["name"] in exposed
+        # Keys the service's kind refuses (a job's port) are defaults it never gave: leave them out.
+        for key in KIND_REFUSED_KEYS.get(service["kind"], {}):
+            service.pop(key, None)
     return {VERSION_KEY: __version__, **data}
 
 
@@ -60,13 +67,20 @@ def answers_yaml(a: Answers, existing: str | None = None) -> str:
     if existing is not None:
         merged = _merged_text(existing, data)
         if merged is not None:
-            return merged
+            return _with_modeline(merged)
     doc = _fresh(data)
     doc.yaml_set_start_comment(_HEADER)
-    text = _dump(doc)
+    text = _with_modeline(_dump(doc))
     if not _reads_as(text, data):  # pragma: no cover - the property test guards the styling
         raise AssertionError("the answers file would not read back as written")
     return text
+
+
+def _with_modeline(text: str) -> str:
+    """The answers file led by the schema comment, unless it already names a schema (the user's own)."""
+    if any(line.startswith("# yaml-language-server:") for line in text.splitlines()):
+        return text
+    return f"{SCHEMA_MODELINE}\n{text}"
 
 
 def saved_version(data: dict[str, Any]) -> str | None:

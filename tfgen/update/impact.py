@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tfgen.answers.model import Answers
 from tfgen.check.rules.changes import CREDENTIALS_LOST, FILES_LOST, NEW_DNS_NAME, TASKS_REPLACED, TASKS_STOPPED
+from tfgen.render.stack import load_balancers
 
 
 def impact(old: Answers, new: Answers) -> list[str]:
@@ -45,10 +46,32 @@ def impact(old: Answers, new: Answers) -> list[str]:
             f"load_balancer.internal {str(lb_old.internal).lower()} -> {str(lb_new.internal).lower()}: the load balancer "
             f"is replaced (TFG503): {NEW_DNS_NAME}"
         )
+    said += _kind_impact(old, new)
     if old.launch_type != new.launch_type:
         kept = [n for n in new_services if n in old_services]
         said.append(
             f"launch_type {old.launch_type} -> {new.launch_type}: ECS service {', '.join(repr(n) for n in kept)} "
             f"replaced (TFG503): {TASKS_REPLACED}"
         )
+    return said
+
+
+_LB_WORDS = {"alb": "the ALB", "nlb": "the NLB", "internal_alb": "the internal ALB"}
+
+
+def _kind_impact(old: Answers, new: Answers) -> list[str]:
+    """A service that becomes a job loses its ECS service; a load balancer no kind needs any more goes."""
+    said = []
+    kinds = {s.name: s.kind for s in old.services}
+    for s in new.services:
+        if s.kind == "job" and kinds.get(s.name) not in (None, "job"):
+            said.append(
+                f"service {s.name!r} kind {kinds[s.name]} -> job: ECS service {s.name!r} is deleted and the task runs "
+                f"on its schedule instead (TFG503): {TASKS_STOPPED}"
+            )
+    if old.load_balancer.type == new.load_balancer.type:
+        kept = {lb.module for lb in load_balancers(new)}
+        for lb in load_balancers(old):
+            if lb.module not in kept:
+                said.append(f"no service of kind {lb.kind} needs {_LB_WORDS[lb.module]} any more: it is deleted (TFG503): {NEW_DNS_NAME}")
     return said

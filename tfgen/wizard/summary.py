@@ -50,7 +50,7 @@ def _service(a: Answers, s: Service) -> str:
     count = plural(s.desired_count, "task")
     if s.autoscaling:
         count += f" (scaling {s.autoscaling.min}-{s.autoscaling.max} at {s.autoscaling.cpu_target}% CPU)"
-    parts = [s.image, f"port {s.port}", size, count]
+    parts = [s.image or "built by the pipeline", f"port {s.port}", size, count]
     if s.platform != "linux/amd64":
         parts.append(s.platform)
     if s.name in {e.name for e in a.exposed_services}:
