@@ -50,3 +50,28 @@ def test_an_updated_answers_file_reads_back_as_the_new_answers(before, after):
     text = answers_yaml(answers, existing=old)
     assert read_back(text) == answers
     assert "# my comment" in text
+
+
+def _with_dependencies(sidecars: list[dict], depends_on: list[dict]):
+    return build_answers(
+        {
+            "name": "shop",
+            "services": [
+                {"name": "app", "image": DEFAULT_IMAGE, "port": 8080, "sidecars": sidecars, "depends_on": depends_on}
+            ],
+        }
+    )
+
+
+def test_a_saved_file_with_unnamed_list_entries_is_rewritten_not_crashed_on():
+    """A list whose entries have no `name` (depends_on, a queue's subscribe) beside named ones:
+    rewriting the saved file once crashed with KeyError 'name' (`tfgen new --force` on an
+    example with depends_on). Entries without a name are matched by position and keep comments."""
+    proxy = {"name": "proxy", "image": "nginx:1.27", "port": 80, "health_check_command": ["CMD-SHELL", "true"]}
+    agent = {"name": "agent", "image": "busybox:1.36"}
+    before = _with_dependencies([proxy, agent], [{"container": "proxy", "condition": "HEALTHY"}])
+    old = answers_yaml(before).replace("condition: HEALTHY", "condition: HEALTHY  # wait for nginx")
+    after = _with_dependencies([proxy, agent], [{"container": "proxy", "condition": "HEALTHY"}, {"container": "agent", "condition": "START"}])
+    text = answers_yaml(after, existing=old)
+    assert read_back(text) == after
+    assert "# wait for nginx" in text

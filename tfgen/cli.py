@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import traceback
 
 import click
 
@@ -85,4 +86,13 @@ def _run() -> int:
     except click.ClickException as err:
         err.show()
         return 2 if isinstance(err, click.UsageError) else err.exit_code
+    except Exception as err:  # a defect in tfgen itself: no traceback, and never exit 1 (which means findings)
+        if os.environ.get("TFGEN_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"tfgen: internal error ({type(err).__name__}: {err}). This is a bug in tfgen; run again with "
+            "TFGEN_DEBUG=1 for the details and report them.",
+            err=True,
+        )
+        return 2
     return code if isinstance(code, int) else 0

@@ -87,3 +87,21 @@ def test_a_report_goes_through_a_symlink_to_its_file(tmp_path, monkeypatch):
     link.symlink_to(real)
     assert tfgen(monkeypatch, "check", BAD, "--no-cache", "--format", "json", "--output", link) == 1
     assert link.is_symlink() and real.read_text().startswith("{")
+
+
+def test_an_unexpected_exception_is_exit_2_without_a_traceback(monkeypatch, tmp_path, capsys):
+    """A defect inside a command (here: rendering raising KeyError, as saved answers with
+    unnamed list entries once did) must not print a Python traceback or exit 1, which means
+    findings: it is exit 2 with one line naming the error."""
+    import tfgen.render.stack as stack
+
+    def broken(*_args, **_kwargs):
+        raise KeyError("name")
+
+    monkeypatch.setattr(stack, "stack_files", broken)
+    monkeypatch.delenv("TFGEN_DEBUG", raising=False)
+    code = tfgen(monkeypatch, "new", tmp_path / "stack", "--defaults", "--set", "name=shop")
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err and "internal error (KeyError: 'name')" in err
+    assert not (tmp_path / "stack").exists()

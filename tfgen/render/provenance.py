@@ -149,13 +149,16 @@ def _merge_value(old: Any, new: Any) -> Any:
         _merge_map(old, new)
         return old
     if isinstance(old, CommentedSeq) and isinstance(new, list):
-        named = {item.get("name"): item for item in old if isinstance(item, CommentedMap)}
+        # Named entries (services, sidecars, topics) keep their comments when others move;
+        # entries without a name (depends_on, subscribe) are matched by position.
+        named = {item["name"]: item for item in old if isinstance(item, CommentedMap) and "name" in item}
         items = []
         for index, value in enumerate(new):
-            if isinstance(value, dict) and value.get("name") in named:
-                previous = named.pop(value["name"])  # a service keeps its comments when others move
+            name = value.get("name") if isinstance(value, dict) else None
+            if name is not None:
+                previous = named.pop(name, None)
             else:
-                previous = old[index] if index < len(old) and not isinstance(value, dict) else None
+                previous = old[index] if index < len(old) else None
             items.append(_merge_value(previous, value) if previous is not None else _fresh(value))
         del old[:]
         old.extend(items)
