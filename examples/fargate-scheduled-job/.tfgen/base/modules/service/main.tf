@@ -684,7 +684,7 @@ resource "aws_ecs_service" "this" {
 ################################################################################
 
 resource "aws_ecs_service" "pipeline" {
-  # The service of deploy_images = "pipeline" is aws_ecs_service.pipeline below.
+  # The service when a CI pipeline deploys the images (deploy_images = "pipeline").
   count = var.create_service && var.deploy_images == "pipeline" ? 1 : 0
 
   name            = var.name
