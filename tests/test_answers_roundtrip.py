@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tfgen.answers.load import build_answers, load_answers_file
 from tfgen.answers.model import DEFAULT_IMAGE
-from tfgen.render.provenance import answers_yaml
+from tfgen.render.provenance import answers_data, answers_yaml
 
 # Any character a UTF-8 file can hold except NUL (refused in answers elsewhere).
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
@@ -49,4 +49,27 @@ def test_an_updated_answers_file_reads_back_as_the_new_answers(before, after):
     answers = answers_with(after)
     text = answers_yaml(answers, existing=old)
     assert read_back(text) == answers
+    assert "# my comment" in text
+
+
+def test_rewriting_a_list_of_items_without_names_keeps_the_file_readable():
+    """Lists whose items have no `name` (a worker's subscriptions, a container's depends_on) were
+    matched as if every item were named None: rewriting such a file crashed with KeyError."""
+
+    def stack(topics: list[str]):
+        return build_answers(
+            {
+                "name": "shop",
+                "services": [
+                    {"name": "web", "image": DEFAULT_IMAGE, "publish": [{"name": t} for t in topics]},
+                    {"name": "jobs", "image": DEFAULT_IMAGE, "kind": "worker",
+                     "queue": {"subscribe": [{"service": "web", "topic": t} for t in topics]}},
+                ]
+            }
+        )
+
+    old = "# my comment\n" + answers_yaml(stack(["orders"]))
+    answers = stack(["orders", "refunds"])
+    text = answers_yaml(answers, existing=old)
+    assert answers_data(read_back(text)) == answers_data(answers)
     assert "# my comment" in text

@@ -855,7 +855,7 @@ def test_tags_environment_and_secrets_are_asked_and_refused_by_entry() -> None:
             "name": "shop",
             "tags": [Attempt("aws:team=x"), Attempt("team=shop, note=a b")],
             "services[0].environment": [Attempt("oops"), Attempt("1X=2"), Attempt("MODE=prod, LIST=a,b")],
-            "services[0].secrets": [Attempt("DB=nope"), Attempt(f"DB={arn}")],
+            "services[0].secrets": [Attempt("DB=no pe"), Attempt(f"DB={arn}")],
         }
     )
     answers = run(script)
@@ -866,7 +866,8 @@ def test_tags_environment_and_secrets_are_asked_and_refused_by_entry() -> None:
         "aws:team: tag keys starting with 'aws:' are reserved by AWS",
         "write NAME=value pairs separated by commas",
         "'1X' is not valid: letters, digits and underscores, not starting with a digit",
-        "DB: 'nope' is not valid: a Secrets Manager secret ARN or an SSM parameter ARN",
+        "DB: 'no pe' is not valid: a Secrets Manager secret ARN, an SSM parameter ARN, or an SSM parameter name such as "
+        "/shop/prod/db or DB_PASSWORD (letters, digits, _ . - /, at most 1,011 characters and 15 levels; a name with a slash starts with one)",
     ]
 
 

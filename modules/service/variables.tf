@@ -145,7 +145,7 @@ variable "environment" {
 }
 
 variable "secrets" {
-  description = "Secret environment variables: NAME => Secrets Manager secret ARN or SSM parameter ARN, injected by ECS at start."
+  description = "Secret environment variables: NAME => Secrets Manager secret ARN, SSM parameter ARN or SSM parameter name (in var.region, the task's account), injected by ECS at start."
   type        = map(string)
   default     = {}
 
@@ -153,9 +153,10 @@ variable "secrets" {
     condition = alltrue([
       for v in values(var.secrets) :
       can(regex("^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", v)) ||
-      can(regex("^arn:[a-z-]+:ssm:[a-z0-9-]+:[0-9]{12}:parameter/.+$", v))
+      can(regex("^arn:[a-z-]+:ssm:[a-z0-9-]+:[0-9]{12}:parameter/.+$", v)) ||
+      can(regex("^(/?[A-Za-z0-9_.-]+)(/[A-Za-z0-9_.-]+)*$", v))
     ])
-    error_message = "Each secrets value must be a full Secrets Manager secret ARN or SSM parameter ARN, so the execution role can be granted exactly that resource."
+    error_message = "Each secrets value must be a full Secrets Manager secret ARN, an SSM parameter ARN or an SSM parameter name, so the execution role can be granted exactly that resource."
   }
 
   validation {
@@ -188,10 +189,12 @@ variable "subnet_ids" {
 }
 
 variable "load_balancer" {
-  description = "Target group and load balancer security group to register the container with; null for a service without a load balancer."
+  description = "Target group and load balancer security group to register the container with; null for a service without a load balancer. container_name and container_port name a sidecar to register instead of the service's own container."
   type = object({
     target_group_arn  = string
     security_group_id = string
+    container_name    = optional(string)
+    container_port    = optional(number)
   })
   default = null
 }
@@ -292,4 +295,98 @@ variable "tags" {
   description = "Tags applied to every taggable resource of the module."
   type        = map(string)
   default     = {}
+}
+
+variable "command" {
+  description = "The service's container command; null keeps the image's CMD."
+  type        = list(string)
+  default     = null
+}
+
+variable "entrypoint" {
+  description = "The service's container entry point; null keeps the image's ENTRYPOINT."
+  type        = list(string)
+  default     = null
+}
+
+variable "container_depends_on" {
+  description = "Containers of the task the service's container waits for at start, each with a condition: START, COMPLETE, SUCCESS or HEALTHY."
+  type = list(object({
+    container = string
+    condition = string
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = alltrue([for d in var.container_depends_on : contains(["START", "COMPLETE", "SUCCESS", "HEALTHY"], d.condition)])
+    error_message = "Each container_depends_on condition must be START, COMPLETE, SUCCESS or HEALTHY."
+  }
+}
+
+variable "sidecars" {
+  description = "Extra containers in the task: image, an optional port, environment and secrets (as the service's), start order, a mount of the task's EFS volume, a health check command (CMD or CMD-SHELL first), CPU units and a memory limit. They log to the service's log group under their own name."
+  type = list(object({
+    name                 = string
+    image                = string
+    port                 = optional(number)
+    essential            = optional(bool, false)
+    environment          = optional(map(string), {})
+    secrets              = optional(map(string), {})
+    efs_mount            = optional(string)
+    efs_read_only        = optional(bool, false)
+    health_check_command = optional(list(string))
+    cpu                  = optional(number, 0)
+    memory               = optional(number)
+    depends_on = optional(list(object({
+      container = string
+      condition = string
+    })), [])
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = length(distinct(concat([var.container_name], [for s in var.sidecars : s.name]))) == length(var.sidecars) + 1
+    error_message = "Container names must be unique in the task, the service's own (container_name) included."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for s in var.sidecars : [
+        for v in values(s.secrets) :
+        can(regex("^arn:[a-z-]+:(secretsmanager|ssm):[a-z0-9-]+:[0-9]{12}:(secret:|parameter/).+$", v)) ||
+        can(regex("^(/?[A-Za-z0-9_.-]+)(/[A-Za-z0-9_.-]+)*$", v))
+      ]
+    ]))
+    error_message = "Each sidecar secrets value must be a Secrets Manager secret ARN, an SSM parameter ARN or an SSM parameter name."
+  }
+}
+
+variable "spot" {
+  description = "Fargate Spot: base tasks on FARGATE, then share percent of the rest on FARGATE_SPOT (the strategy's weights are share : 100 - share, reduced); null runs every task with the launch type. The cluster must have both capacity providers."
+  type = object({
+    base  = number
+    share = number
+  })
+  default = null
+
+  validation {
+    condition     = var.spot == null || var.launch_type == "FARGATE"
+    error_message = "spot is a Fargate capacity provider strategy; leave it null with launch_type EC2."
+  }
+
+  validation {
+    condition     = var.spot == null || try(var.spot.base >= 0 && var.spot.share >= 1 && var.spot.share <= 100 && floor(var.spot.share) == var.spot.share, false)
+    error_message = "spot.base must be >= 0 and spot.share a whole percentage from 1 to 100."
+  }
+}
+
+variable "exec" {
+  description = "ECS Exec: the cluster's exec log group ARN and KMS key ARN, which the task role may write to and decrypt with; null leaves ECS Exec off."
+  type = object({
+    log_group_arn = string
+    kms_key_arn   = string
+  })
+  default = null
 }

@@ -161,15 +161,25 @@ MountPath = Annotated[str, Rule(r"/[A-Za-z0-9_./-]{0,254}[A-Za-z0-9_-]", "an abs
 EnvVarName = Annotated[
     str, Rule(r"[A-Za-z_][A-Za-z0-9_]{0,254}", "letters, digits and underscores, not starting with a digit")
 ]
-SecretArn = Annotated[
+# A secret's value: an ARN, or the name of an SSM parameter in the stack's region and account
+# (ECS takes the name as valueFrom; the execution role gets the parameter's ARN). SSM caps a name
+# at 1,011 characters and a hierarchy at 15 levels, and a name with a slash begins with one.
+_SSM_NAME = r"[A-Za-z0-9_.-]+|(?:/[A-Za-z0-9_.-]+){1,15}"
+SecretRef = Annotated[
     str,
     Rule(
         r"arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+"
-        r"|ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9/_.-]+)",
-        "a Secrets Manager secret ARN or an SSM parameter ARN",
+        r"|ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9/_.-]+)" f"|{_SSM_NAME}",
+        "a Secrets Manager secret ARN, an SSM parameter ARN, or an SSM parameter name such as /shop/prod/db or "
+        "DB_PASSWORD (letters, digits, _ . - /, at most 1,011 characters and 15 levels; a name with a slash starts with one)",
+        lambda value: None if len(value) <= 1011 else "an SSM parameter name takes at most 1,011 characters",
     ),
 ]
-
+ContainerName = Annotated[
+    str,
+    Rule(r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}", "1-255 letters, digits, hyphens and underscores (an ECS container name)"),
+]
+Command = Annotated[list[str], Field(min_length=1)]
 
 Kind = Literal["web", "backend", "worker", "job", "nlb"]
 KINDS: tuple[str, ...] = ("web", "backend", "worker", "job", "nlb")
@@ -473,6 +483,57 @@ class Queue(_Strict):
     )
 
 
+class Spot(_Strict):
+    """Fargate Spot: `base` tasks on FARGATE (on-demand), then `share` percent of the rest on FARGATE_SPOT."""
+
+    base: int = Field(1, ge=0, le=MAX_TASKS, description="Tasks that always run on FARGATE (on-demand), whatever Spot does.")
+    share: int = Field(
+        50, ge=1, le=100,
+        description="Percent of the tasks beyond base that run on FARGATE_SPOT (the strategy's weights, reduced: 50 is 1:1, "
+        "75 is FARGATE_SPOT 3 : FARGATE 1, 100 puts them all on Spot).",
+    )
+
+
+Condition = Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"]
+
+
+class DependsOn(_Strict):
+    """A container this one waits for when the task starts."""
+
+    container: ContainerName = Field(description="The container waited for: the service's own (named after the service) or a sidecar.")
+    condition: Condition = Field(
+        description="START: it has started; COMPLETE: it has exited; SUCCESS: it has exited with 0; HEALTHY: its health check "
+        "passes (it needs health_check_command). COMPLETE and SUCCESS only on a container that is not essential.",
+    )
+
+
+class Sidecar(_Strict):
+    """An extra container in the service's task, beside the service's own."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    name: ContainerName = Field(description="The container's name, unique in the task (the service's own container is named after the service).")
+    image: Image = Field(description="The container image.")
+    port: int | None = Field(
+        None, ge=1, le=65535,
+        description="A TCP port it listens on (containers of a task share one network: ports are distinct); needed to be the service's target.",
+    )
+    essential: bool = Field(False, description="true: the task stops when this container stops.")
+    environment: dict[EnvVarName, EnvValue] = Field({}, description="Plain environment variables, as the service's.")
+    secrets: dict[EnvVarName, SecretRef] = Field({}, description="Secrets, as the service's (the execution role may read them too).")
+    depends_on: list[DependsOn] = Field([], description="Containers this one waits for at start.")
+    efs_mount: MountPath | None = Field(None, description="Mount the service's EFS volume here too (needs the service's efs_mount).")
+    efs_read_only: bool = Field(False, description="Mount it read-only (needs efs_mount).")
+    health_check_command: Command | None = Field(
+        None,
+        description='The container health check, as ECS takes it: ["CMD-SHELL", "curl -f http://localhost/ || exit 1"] or ["CMD", ...].',
+    )
+    cpu: int = Field(0, ge=0, le=16384, description="CPU units reserved for this container (0: none reserved; shares the task's).")
+    memory: int | None = Field(
+        None, ge=6, le=122880, description="Hard memory limit of this container in MiB (null: the task's memory is the limit)."
+    )
+
+
 class Service(_Strict):
     """One container image run as an ECS service, with its own task definition, task role, security group and log group."""
 
@@ -537,10 +598,32 @@ class Service(_Strict):
     environment: dict[EnvVarName, EnvValue] = Field(
         {}, description="Plain environment variables, rendered literally (no interpolation). Never AWS credentials."
     )
-    secrets: dict[EnvVarName, SecretArn] = Field(
-        {}, description="Variables injected from Secrets Manager or SSM Parameter Store, read by the execution role."
+    secrets: dict[EnvVarName, SecretRef] = Field(
+        {},
+        description="Variables injected from Secrets Manager or SSM Parameter Store, read by the execution role: a secret ARN, a "
+        "parameter ARN or a parameter name (in the stack's region and account). The execution role may read exactly these.",
     )
     permissions: Permissions = Field(Permissions(), description="What the task role may do.")
+    spot: Spot | None = Field(
+        None,
+        description="Fargate only: run part of the tasks on Fargate Spot (interruptible, cheaper) through a capacity provider "
+        "strategy; null: every task on FARGATE.",
+    )
+    exec: bool = Field(
+        False,
+        description="ECS Exec (`aws ecs execute-command`): the service's flag, the task role's SSM messages permissions, and "
+        "the cluster's exec sessions encrypted with a KMS key and logged to an encrypted log group.",
+    )
+    command: Command | None = Field(None, description="The container's command (null: the image's CMD).")
+    entrypoint: Command | None = Field(None, description="The container's entry point (null: the image's ENTRYPOINT).")
+    sidecars: list[Sidecar] = Field([], description="Extra containers in the task (a proxy, an agent...).")
+    target: ContainerName | None = Field(
+        None,
+        description="The container the load balancer sends traffic to: a sidecar with a port (an nginx in front of the app); "
+        "null: the service's own container on port.",
+    )
+    depends_on: list[DependsOn] = Field([], description="Containers the service's own container waits for at start.")
+
     @property
     def is_job(self) -> bool:
         return self.kind == "job"
@@ -1030,11 +1113,17 @@ def _service_problems(a: Answers) -> list[Problem]:
                 problems.append(
                     (f"{at}.desired_count", f"must lie between autoscaling.min ({s.autoscaling.min}) and max ({s.autoscaling.max})")
                 )
-        for var in sorted(_AWS_CREDENTIAL_VARIABLES & (set(s.environment) | set(s.secrets))):
-            where = "environment" if var in s.environment else "secrets"
-            problems.append((f"{at}.{where}.{var}", f"AWS credentials are refused here ({GUIDANCE['task_role']})"))
-        for var in sorted(set(s.environment) & set(s.secrets)):
-            problems.append((f"{at}.secrets.{var}", "is also set in environment; give it once"))
+        problems += _environment_problems(s.environment, s.secrets, at)
+    return problems
+
+
+def _environment_problems(environment: dict[str, str], secrets: dict[str, str], at: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for var in sorted(_AWS_CREDENTIAL_VARIABLES & (set(environment) | set(secrets))):
+        where = "environment" if var in environment else "secrets"
+        problems.append((f"{at}.{where}.{var}", f"AWS credentials are refused here ({GUIDANCE['task_role']})"))
+    for var in sorted(set(environment) & set(secrets)):
+        problems.append((f"{at}.secrets.{var}", "is also set in environment; give it once"))
     return problems
 
 
@@ -1063,8 +1152,138 @@ def _size_problems(a: Answers, s: Service, at: str) -> list[Problem]:
     return problems
 
 
+def _spot_problems(a: Answers) -> list[Problem]:
+    """- services[].spot: Fargate only."""
+    if a.launch_type != "ec2":
+        return []
+    return [
+        (
+            f"services[{i}].spot",
+            "Fargate Spot is a Fargate capacity provider; EC2 stacks would use Spot instances in the Auto Scaling group, "
+            "which tfgen does not build",
+        )
+        for i, s in enumerate(a.services)
+        if s.spot is not None
+    ]
+
+
+_ESSENTIAL_ONLY_AFTER_START = ("COMPLETE", "SUCCESS")
+
+
+def _container_problems(a: Answers) -> list[Problem]:
+    """- services[].sidecars: container names unique in the task (the service's own container is named after the
+      service), ports distinct (a task's containers share one network), CPU and memory within the task's.
+    - services[].target: names a container of the task with a port, on a service behind the load balancer.
+    - services[].depends_on, sidecars[].depends_on: name another container of the task, without a cycle; HEALTHY needs
+      that container's health_check_command; COMPLETE and SUCCESS need a container that is not essential (ECS refuses them
+      on an essential one).
+    - sidecars[].health_check_command: starts with CMD or CMD-SHELL, then the command.
+    - sidecars[].environment, secrets: as the service's (no AWS credentials, no name in both).
+    - sidecars[].efs_mount: needs the service's efs_mount (the task's EFS volume), and read-only when the service's is
+      (the task role then has no write grant); sidecars[].efs_read_only only with efs_mount."""
+    problems: list[Problem] = []
+    exposed = {s.name for s in a.exposed_services}
+    for i, s in enumerate(a.services):
+        at = f"services[{i}]"
+        # name -> (key path, port, health check given, essential)
+        containers: dict[str, tuple[str, int | None, bool, bool]] = {s.name: (at, s.port, False, True)}
+        waits: dict[str, list[DependsOn]] = {s.name: s.depends_on}
+        cpu = memory = 0
+        for j, c in enumerate(s.sidecars):
+            here = f"{at}.sidecars[{j}]"
+            if c.name in containers:
+                problems.append((f"{here}.name", f"container name {c.name!r} is already used in this task ({containers[c.name][0]})"))
+                continue
+            if c.port is not None:
+                taken = next((name for name, (_, port, _, _) in containers.items() if port == c.port), None)
+                if taken is not None:
+                    problems.append(
+                        (f"{here}.port", f"port {c.port} is already used by container {taken!r}; a task's containers share one network, so ports are distinct")
+                    )
+            containers[c.name] = (here, c.port, c.health_check_command is not None, c.essential)
+            waits[c.name] = c.depends_on
+            cpu += c.cpu
+            memory += c.memory or 0
+            if c.health_check_command and (c.health_check_command[0] not in ("CMD", "CMD-SHELL") or len(c.health_check_command) < 2):
+                problems.append(
+                    (f"{here}.health_check_command", 'begin with "CMD" (then the program and its arguments) or "CMD-SHELL" (then a shell command)')
+                )
+            problems += _sidecar_efs_problems(s, c, here)
+            problems += _environment_problems(c.environment, c.secrets, here)
+        if cpu > s.cpu:
+            problems.append((f"{at}.sidecars", f"the sidecars reserve {cpu} CPU units, more than the task's {s.cpu}"))
+        if memory >= s.memory and s.sidecars:
+            problems.append(
+                (f"{at}.sidecars", f"the sidecars' memory limits add up to {memory} MiB, leaving nothing of the task's {s.memory} MiB for {s.name!r}")
+            )
+        if s.target is not None:
+            if s.target not in containers:
+                problems.append((f"{at}.target", f"names no container of this task (there are {', '.join(map(repr, containers))})"))
+            elif containers[s.target][1] is None:
+                problems.append((f"{at}.target", f"container {s.target!r} has no port for the load balancer to send traffic to"))
+            if s.name not in exposed:
+                problems.append((f"{at}.target", "this service is not behind a load balancer, so there is nothing to target"))
+        for name, deps in waits.items():
+            for k, d in enumerate(deps):
+                where = f"{containers[name][0]}.depends_on[{k}]"
+                if d.container not in containers:
+                    problems.append((f"{where}.container", f"names no container of this task (there are {', '.join(map(repr, containers))})"))
+                elif d.container == name:
+                    problems.append((f"{where}.container", "a container cannot wait for itself"))
+                elif d.condition == "HEALTHY" and not containers[d.container][2]:
+                    problems.append(
+                        (f"{where}.condition", f"HEALTHY needs a health check on {d.container!r}, and it has none (set its health_check_command)")
+                    )
+                elif d.condition in _ESSENTIAL_ONLY_AFTER_START and containers[d.container][3]:
+                    problems.append(
+                        (f"{where}.condition", f"{d.condition} waits for {d.container!r} to exit, and it is essential (the task would stop); ECS refuses it")
+                    )
+        cycle = _dependency_cycle({name: [d.container for d in deps if d.container in containers] for name, deps in waits.items()})
+        if cycle:
+            problems.append((f"{containers[cycle[0]][0]}.depends_on", "the containers wait for each other in a circle: " + " -> ".join(cycle)))
+    return problems
+
+
+def _sidecar_efs_problems(s: Service, c: Sidecar, here: str) -> list[Problem]:
+    if c.efs_mount is None:
+        return [(f"{here}.efs_read_only", "only applies with efs_mount")] if c.efs_read_only else []
+    if s.efs_mount is None:
+        return [(f"{here}.efs_mount", "the task has an EFS volume only when the service sets efs_mount; set it there too")]
+    if s.efs_read_only and not c.efs_read_only:
+        return [(f"{here}.efs_read_only", "the service mounts EFS read-only, so the task role may not write: set efs_read_only: true")]
+    return []
+
+
+def _dependency_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """A circle of containers waiting for each other (first container repeated at the end), or None."""
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> list[str] | None:
+        if name in trail:
+            return trail[trail.index(name):] + [name]
+        if name in done:
+            return None
+        for nxt in graph.get(name, []):
+            found = visit(nxt, trail + [name])
+            if found:
+                return found
+        done.add(name)
+        return None
+
+    return next((found for name in graph if (found := visit(name, []))), None)
+
+
 CROSS_FIELD_RULES = (
-    _tag_problems, _ec2_problems, _platform_problems, _network_problems, _load_balancer_problems, _efs_problems, _state_problems, _service_problems,
+    _tag_problems,
+    _ec2_problems,
+    _platform_problems,
+    _network_problems,
+    _load_balancer_problems,
+    _efs_problems,
+    _state_problems,
+    _service_problems,
+    _spot_problems,
+    _container_problems,
     _kind_problems,
     _queue_problems,
 )

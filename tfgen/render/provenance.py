@@ -141,7 +141,7 @@ def _merge_value(old: Any, new: Any) -> Any:
         named = {item.get("name"): item for item in old if isinstance(item, CommentedMap)}
         items = []
         for index, value in enumerate(new):
-            if isinstance(value, dict) and value.get("name") in named:
+            if isinstance(value, dict) and value.get("name") is not None and value["name"] in named:
                 previous = named.pop(value["name"])  # a service keeps its comments when others move
             else:
                 previous = old[index] if index < len(old) and not isinstance(value, dict) else None

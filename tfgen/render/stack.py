@@ -55,6 +55,9 @@ def jinja_env() -> jinja2.Environment:
     env.filters["hcl_comment"] = hcl_comment
     env.globals["grants"] = describe_grants
     env.globals["uses_arm64"] = uses_arm64
+    env.globals["uses_spot"] = uses_spot
+    env.globals["uses_exec"] = uses_exec
+    env.globals["uses_containers"] = uses_containers
     env.globals["next_steps"] = NEXT_STEPS
     return env
 
@@ -166,12 +169,44 @@ def _service_variables(a: Answers, s: Service, priority: int | None) -> dict[str
         "secrets": dict(s.secrets),
         "permissions": s.permissions.model_dump(),
     }
+    if uses_spot(a):
+        values["spot"] = s.spot.model_dump() if s.spot else None
+    if uses_exec(a):
+        values["exec"] = s.exec
+    if uses_containers(a):
+        values |= {
+            "command": s.command,
+            "entrypoint": s.entrypoint,
+            "depends_on": [d.model_dump() for d in s.depends_on],
+            "target": s.target,
+            "sidecars": [c.model_dump() for c in s.sidecars],
+        }
     return values
 
 
 def uses_arm64(a: Answers) -> bool:
     """Whether any service asks for arm64: only then do the services carry a CPU architecture."""
     return any(s.platform == "linux/arm64" for s in a.services)
+
+
+# Each group of keys below reaches the stack only when a service uses it, so a stack without them
+# renders as it did before they existed.
+
+
+def uses_spot(a: Answers) -> bool:
+    """Whether any service runs part of its tasks on Fargate Spot."""
+    return any(s.spot is not None for s in a.services)
+
+
+def uses_exec(a: Answers) -> bool:
+    """Whether any service enables ECS Exec: only then does the cluster log exec sessions."""
+    return any(s.exec for s in a.services)
+
+
+def uses_containers(a: Answers) -> bool:
+    """Whether any service shapes its containers beyond image and port: command, entry point,
+    start order, sidecars or a sidecar as the load balancer's target."""
+    return any(s.command or s.entrypoint or s.depends_on or s.sidecars or s.target for s in a.services)
 
 
 def listener_priorities(a: Answers) -> dict[str, int]:

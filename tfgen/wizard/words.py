@@ -55,7 +55,8 @@ def field_message(error: Any, unit: str = "") -> str:
         message = "this needs an answer: " + message.removeprefix("'' is not valid: ")
     # Inside a mapping (environment, secrets, tags) name the entry: "DB_PASSWORD: 'x' is not valid: ...".
     entry = next((part for part in error.get("loc", ()) if isinstance(part, str) and part != "[key]"), None)
-    return f"{entry}: {message}" if entry and str(entry) not in message else message
+    named = entry and re.search(rf"(?<![\w/]){re.escape(str(entry))}(?!\w)", message)
+    return f"{entry}: {message}" if entry and not named else message
 
 
 def in_words(message: str, terms: dict[str, str]) -> str:

@@ -39,3 +39,15 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "exec_logging" {
+  description = "Log ECS Exec sessions: a KMS key encrypting the sessions and an exec log group encrypted with it, set as the cluster's execute command configuration. Turn it on when a service enables ECS Exec."
+  type        = bool
+  default     = false
+}
+
+variable "exec_log_retention_days" {
+  description = "Days the ECS Exec session logs are kept."
+  type        = number
+  default     = 365
+}

@@ -13,12 +13,12 @@ locals {
   # A valueFrom may carry a JSON key / version suffix (":key:stage:id") after the secret ARN;
   # IAM matches the secret's own ARN, which is its first seven colon-separated fields.
   secretsmanager_arns = distinct([
-    for v in values(var.secrets) :
+    for v in local.secret_values :
     join(":", slice(split(":", v), 0, min(7, length(split(":", v)))))
     if strcontains(v, ":secretsmanager:")
   ])
   ssm_parameter_arns = distinct([
-    for v in values(var.secrets) : v if strcontains(v, ":ssm:")
+    for v in local.secret_values : v if strcontains(v, ":ssm:")
   ])
 
   s3_all_buckets   = [for b in var.permissions.s3_buckets : b.name]
@@ -63,6 +63,67 @@ locals {
   }
 }
 
+locals {
+  # Every secret of the task, the service's and its sidecars': the execution role reads exactly these.
+  secret_values = distinct(concat(values(var.secrets), flatten([for s in var.sidecars : values(s.secrets)])))
+
+  # A parameter given by name is in the task's region; its ARN's account is "*", pinned to the
+  # role's own account by a condition, so the policy is known at plan time without an account lookup.
+  ssm_parameter_name_arns = distinct([
+    for v in local.secret_values : "arn:${local.partition}:ssm:${var.region}:*:parameter/${trimprefix(v, "/")}"
+    if !startswith(v, "arn:")
+  ])
+
+  # The container the load balancer sends traffic to: the service's own unless told otherwise (a sidecar).
+  lb_container_name = try(coalesce(var.load_balancer.container_name, var.container_name), var.container_name)
+  lb_container_port = try(coalesce(var.load_balancer.container_port, var.container_port), var.container_port)
+
+  # Keys ECS takes only when set are left out rather than sent as null.
+  main_container_extras = merge(
+    { for k, v in { command = var.command, entryPoint = var.entrypoint } : k => v if v != null },
+    { for k, v in { dependsOn = local.container_dependencies[var.container_name] } : k => v if length(v) > 0 },
+  )
+
+  container_dependencies = merge(
+    { (var.container_name) = [for d in var.container_depends_on : { containerName = d.container, condition = d.condition }] },
+    { for s in var.sidecars : s.name => [for d in s.depends_on : { containerName = d.container, condition = d.condition }] },
+  )
+
+  sidecar_definitions = [
+    for s in var.sidecars : merge(
+      {
+        name         = s.name
+        image        = s.image
+        essential    = s.essential
+        cpu          = s.cpu
+        portMappings = s.port == null ? [] : [{ containerPort = s.port, hostPort = s.port, protocol = "tcp" }]
+        environment  = [for k, v in s.environment : { name = k, value = v }]
+        secrets      = [for k, v in s.secrets : { name = k, valueFrom = v }]
+        mountPoints = s.efs_mount == null || var.efs == null ? [] : [{
+          sourceVolume  = local.efs_volume_name
+          containerPath = s.efs_mount
+          readOnly      = s.efs_read_only
+        }]
+        logConfiguration = merge(local.container_definition.logConfiguration, {
+          options = merge(local.container_definition.logConfiguration.options, { awslogs-stream-prefix = s.name })
+        })
+      },
+      { for k, v in { memory = s.memory } : k => v if v != null },
+      { for k, v in { dependsOn = local.container_dependencies[s.name] } : k => v if length(v) > 0 },
+      { for k, v in { healthCheck = s.health_check_command } : k => { command = v, interval = 30, timeout = 5, retries = 3, startPeriod = 10 } if v != null },
+    )
+  ]
+
+  container_definitions = concat([merge(local.container_definition, local.main_container_extras)], local.sidecar_definitions)
+
+  # Fargate Spot: weights share : 100 - share, reduced by their greatest common divisor.
+  spot_divisor = var.spot == null ? 1 : max([for d in range(1, 101) : d if var.spot.share % d == 0 && (100 - var.spot.share) % d == 0]...)
+  spot_strategy = var.spot == null ? [] : [
+    { capacity_provider = "FARGATE", base = var.spot.base, weight = (100 - var.spot.share) / local.spot_divisor },
+    { capacity_provider = "FARGATE_SPOT", base = 0, weight = var.spot.share / local.spot_divisor },
+  ]
+}
+
 ################################################################################
 # Logs
 ################################################################################
@@ -104,7 +165,7 @@ resource "aws_iam_role_policy_attachment" "execution" {
 }
 
 data "aws_iam_policy_document" "execution_secrets" {
-  count = length(var.secrets) > 0 ? 1 : 0
+  count = length(local.secret_values) > 0 ? 1 : 0
 
   dynamic "statement" {
     for_each = length(local.secretsmanager_arns) > 0 ? [local.secretsmanager_arns] : []
@@ -125,11 +186,27 @@ data "aws_iam_policy_document" "execution_secrets" {
       resources = statement.value
     }
   }
+
+  dynamic "statement" {
+    for_each = length(local.ssm_parameter_name_arns) > 0 ? [local.ssm_parameter_name_arns] : []
+
+    content {
+      sid       = "ReadSsmParametersListedByName"
+      actions   = ["ssm:GetParameters"]
+      resources = statement.value
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:ResourceAccount"
+        values   = ["$${aws:PrincipalAccount}"]
+      }
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "execution_secrets" {
-  # count on the map's length, which is known at plan time even when the ARNs are not.
-  count = length(var.secrets) > 0 ? 1 : 0
+  # count on the maps' lengths, which are known at plan time even when the ARNs are not.
+  count = length(local.secret_values) > 0 ? 1 : 0
 
   name   = "read-task-secrets"
   role   = aws_iam_role.execution.id
@@ -256,6 +333,62 @@ resource "aws_iam_role_policy" "task" {
   policy = data.aws_iam_policy_document.task[0].json
 }
 
+# ECS Exec: the SSM agent in the task opens the session channels (actions without resource-level
+# permissions), writes the session log to the cluster's exec log group and decrypts the session
+# with the cluster's KMS key. Two policies, so the first is known at plan time.
+data "aws_iam_policy_document" "exec" {
+  count = var.exec == null ? 0 : 1
+
+  statement {
+    sid = "EcsExecSessionChannels"
+    actions = [
+      "ssmmessages:CreateControlChannel",
+      "ssmmessages:CreateDataChannel",
+      "ssmmessages:OpenControlChannel",
+      "ssmmessages:OpenDataChannel",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "EcsExecFindLogGroup"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "exec" {
+  count = var.exec == null ? 0 : 1
+
+  name   = "ecs-exec"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.exec[0].json
+}
+
+data "aws_iam_policy_document" "exec_logging" {
+  count = var.exec == null ? 0 : 1
+
+  statement {
+    sid       = "EcsExecWriteSessionLog"
+    actions   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+    resources = ["${var.exec.log_group_arn}:*"]
+  }
+
+  statement {
+    sid       = "EcsExecDecryptSession"
+    actions   = ["kms:Decrypt"]
+    resources = [var.exec.kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "exec_logging" {
+  count = var.exec == null ? 0 : 1
+
+  name   = "ecs-exec-logging"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.exec_logging[0].json
+}
+
 ################################################################################
 # Task definition
 ################################################################################
@@ -269,7 +402,7 @@ resource "aws_ecs_task_definition" "this" {
   memory                   = tostring(var.memory)
   task_role_arn            = aws_iam_role.task.arn
   execution_role_arn       = aws_iam_role.execution.arn
-  container_definitions    = jsonencode([local.container_definition])
+  container_definitions    = jsonencode(local.container_definitions)
 
   # Fargate needs the platform named; on EC2 only arm64 does (placement on Graviton instances).
   dynamic "runtime_platform" {
@@ -323,10 +456,10 @@ resource "aws_vpc_security_group_ingress_rule" "from_load_balancer" {
   count = var.load_balancer == null ? 0 : 1
 
   security_group_id            = aws_security_group.this.id
-  description                  = "Container port ${var.container_port}/tcp from the load balancer only, for requests and health checks"
+  description                  = "Container port ${local.lb_container_port}/tcp from the load balancer only, for requests and health checks"
   ip_protocol                  = "tcp"
-  from_port                    = var.container_port
-  to_port                      = var.container_port
+  from_port                    = local.lb_container_port
+  to_port                      = local.lb_container_port
   referenced_security_group_id = var.load_balancer.security_group_id
   tags                         = merge(var.tags, { Name = "${var.name}-from-lb" })
 }
@@ -336,10 +469,10 @@ resource "aws_vpc_security_group_egress_rule" "load_balancer_to_tasks" {
   count = var.load_balancer == null ? 0 : 1
 
   security_group_id            = var.load_balancer.security_group_id
-  description                  = "Load balancer to the tasks of ${var.name} on container port ${var.container_port}/tcp"
+  description                  = "Load balancer to the tasks of ${var.name} on container port ${local.lb_container_port}/tcp"
   ip_protocol                  = "tcp"
-  from_port                    = var.container_port
-  to_port                      = var.container_port
+  from_port                    = local.lb_container_port
+  to_port                      = local.lb_container_port
   referenced_security_group_id = aws_security_group.this.id
   tags                         = merge(var.tags, { Name = "${var.name}-lb-to-tasks" })
 }
@@ -377,7 +510,7 @@ resource "aws_ecs_service" "this" {
   desired_count   = var.desired_count
 
   # A capacity provider strategy and a launch type are mutually exclusive.
-  launch_type      = local.use_capacity_provider ? null : var.launch_type
+  launch_type      = local.use_capacity_provider || var.spot != null ? null : var.launch_type
   platform_version = var.launch_type == "FARGATE" ? "LATEST" : null
 
   dynamic "capacity_provider_strategy" {
@@ -389,6 +522,18 @@ resource "aws_ecs_service" "this" {
       base              = 0
     }
   }
+
+  dynamic "capacity_provider_strategy" {
+    for_each = local.spot_strategy
+
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      base              = capacity_provider_strategy.value.base
+      weight            = capacity_provider_strategy.value.weight
+    }
+  }
+
+  enable_execute_command = var.exec != null
 
   # Fargate spreads across AZs by itself; on EC2 the scheduler must be told to.
   dynamic "ordered_placement_strategy" {
@@ -411,8 +556,8 @@ resource "aws_ecs_service" "this" {
 
     content {
       target_group_arn = load_balancer.value.target_group_arn
-      container_name   = var.container_name
-      container_port   = var.container_port
+      container_name   = local.lb_container_name
+      container_port   = local.lb_container_port
     }
   }
 
@@ -440,6 +585,8 @@ resource "aws_ecs_service" "this" {
     aws_iam_role_policy_attachment.execution,
     aws_iam_role_policy.execution_secrets,
     aws_iam_role_policy.task,
+    aws_iam_role_policy.exec,
+    aws_iam_role_policy.exec_logging,
     aws_vpc_security_group_ingress_rule.from_load_balancer,
     aws_vpc_security_group_egress_rule.load_balancer_to_tasks,
     aws_vpc_security_group_egress_rule.https,
