@@ -303,20 +303,25 @@ def _answer_defaults_after_name(t: Terminal) -> None:
     _answer_defaults_after_region(t)
 
 
-def _answer_defaults_after_region(t: Terminal) -> None:
-    t.text("Tags for every resource?")
-    t.confirm("Do you want to manage servers yourself?", False)
-    t.confirm("Do tasks share data", False)
-    t.select("What kind of service?")
-    t.text("Service name?")
+def web_service(t: Terminal, name: str | None = None, port: str | None = None) -> None:
+    """A Fargate web service's questions up to its more options; what is not given is left at its default."""
+    t.select("What kind of service?")  # web, the first choice
+    t.text("Service name?", name)
     t.text("Container image?")
     t.select("CPU per task?")
     t.select("Memory per task?")
-    t.text("Port the container listens on?")
+    t.text("Port the container listens on?", port)
     t.text("Which request paths go to it?")
     t.text("Health check path?")
     t.confirm("Scale the number of tasks with CPU load?", False)
     t.text("How many tasks should run?")
+
+
+def _answer_defaults_after_region(t: Terminal) -> None:
+    t.text("Tags for every resource?")
+    t.confirm("Do you want to manage servers yourself?", False)
+    t.confirm("Do tasks share data", False)
+    web_service(t)
     t.confirm("More options for web?", False)
     t.confirm("Add another service?", False)
     t.confirm("Internal only", False)

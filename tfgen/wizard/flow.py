@@ -254,10 +254,7 @@ class Wizard:
         defaults, or a re-run's earlier answers). Yes is the default when any of them differs."""
         if ask:
             self.p.why(_text(node.why, ctx))
-            given = any(
-                keys.get(self.data, base + keys.parse(k)) not in (MISSING, keys.model_default(base + keys.parse(k)))
-                for k in node.keys
-            )
+            given = any(_differs(keys.get(self.data, base + keys.parse(k)), keys.model_default(base + keys.parse(k))) for k in node.keys)
             ask = self.p.confirm(f"{keys.show(base)}.{node.name}" if base else node.name, _text(node.message, ctx), given)
         self.walk(node.items, base, ask, seen)
 
@@ -362,6 +359,14 @@ class Wizard:
         other = question_at(at)
         term = other[0].term if other else ""
         return f"{term[:1].upper()}{term[1:]}: {message}" if term else message
+
+
+def _differs(value: Any, default: Any) -> bool:
+    """An answer other than the model's default (a false or empty answer where the model leaves
+    the key null, such as `connect: false`, is none)."""
+    if value is MISSING or value == default:
+        return False
+    return not (default is None and not value)
 
 
 def _kind(node: Ask, path: Path) -> str:

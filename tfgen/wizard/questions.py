@@ -578,7 +578,7 @@ MORE = Gate(
             "Run part of the tasks on Fargate Spot?",
             "Spot is up to 70% cheaper, but AWS may stop a Spot task at two minutes' notice.",
             (
-                Ask("spot.base", "Tasks always on regular Fargate?", "These run whatever Spot does.", unit="task", term="the tasks on regular Fargate"),
+                Ask("spot.base", "Tasks always on regular Fargate?", "These run whatever Spot does.", unit="task"),
                 Ask("spot.share", "Percent of the other tasks on Spot?", "50 splits them evenly; 100 puts them all on Spot.", unit="%"),
             ),
             when=_fargate,
@@ -704,7 +704,6 @@ SERVICE = (
         "EventBridge Scheduler starts one task each time; cron() is read in UTC unless you pick a time zone.",
         when=_is("job"),
         check=("schedule",),
-        term="the schedule",
     ),
     Ask(
         "retries",
