@@ -540,12 +540,18 @@ SIDECAR = (
     Ask("essential", "Stop the task when it stops?", "Yes for a proxy in front of the app; no for a helper the app can live without."),
 )
 
+def _more_message(c: Ctx) -> str:
+    """The gate names what is behind it for this service."""
+    sized = _is("backend", "nlb")(c)
+    scaled = sized or (_kind(c) == "worker" and not _has_queue(c))
+    found = ["size"] * sized + ["scaling"] * scaled + ["time zone"] * _is("job")(c) + ["architecture"]
+    found += ["Spot"] * _fargate(c) + ["ECS Exec", "variables", "secrets", "topics", "permissions", "sidecars"]
+    return f"More options for {c.here('name')}? ({', '.join(found)})"
+
+
 MORE = Gate(
     "more",
-    lambda c: f"More options for {c.here('name')}? (size, scaling, architecture, Spot, ECS Exec, variables, secrets, topics, "
-    "permissions, sidecars)"
-    if _is("backend", "nlb", "worker")(c) and not _has_queue(c)
-    else f"More options for {c.here('name')}? (architecture, Spot, ECS Exec, variables, secrets, topics, permissions, sidecars)",
+    _more_message,
     "No keeps the defaults: 0.25 vCPU and 2 tasks where not asked, x86-64, no variables, secrets or extra permissions.",
     (
         *only(_is("backend", "nlb"), *SIZE),
