@@ -11,6 +11,7 @@ import json
 import pytest
 
 from stacks import EXAMPLE_NAMES, EXAMPLES, copy_stack, of_type, planned_resources
+from tfgen.check.rules.roles import UNSCOPABLE_ACTIONS  # actions AWS grants only on Resource "*"
 
 pytestmark = pytest.mark.terraform
 
@@ -83,7 +84,7 @@ def test_no_wildcard_actions_and_trust_to_the_right_principals(example_plans, na
         for statement in json.loads(document)["Statement"]:
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             assert not any(a == "*" or a.endswith(":*") for a in actions), policy["address"]
-            if statement["Effect"] == "Allow":
+            if statement["Effect"] == "Allow" and not all(a in UNSCOPABLE_ACTIONS for a in actions):
                 assert statement.get("Resource") != "*", policy["address"]
 
 
@@ -225,3 +226,141 @@ def test_plan_check_decides_what_the_configuration_check_decides(example_plans, 
         sorted((u.rule_id, u.address) for u in report.unknowns),
     )
     assert decided(planned) == decided(configured)
+
+
+# --- fargate-sidecar-spot: Fargate Spot, ECS Exec, sidecars, secrets by SSM name ----------------
+
+
+def _containers(plan: dict) -> dict[str, dict]:
+    (td,) = of_type(plan, "aws_ecs_task_definition")
+    return {c["name"]: c for c in json.loads(td["values"]["container_definitions"])}
+
+
+def test_spot_share_becomes_a_capacity_provider_strategy_with_an_on_demand_base(example_plans):
+    (svc,) = of_type(example_plans["fargate-sidecar-spot"], "aws_ecs_service")
+    strategy = {s["capacity_provider"]: (s["base"], s["weight"]) for s in svc["values"]["capacity_provider_strategy"]}
+    # answers: base 2, share 75 -> FARGATE_SPOT 75 : FARGATE 25, reduced to 3 : 1
+    assert strategy == {"FARGATE": (2, 1), "FARGATE_SPOT": (0, 3)}
+    assert not svc["values"].get("launch_type"), "a capacity provider strategy replaces the launch type"
+    (associations,) = of_type(example_plans["fargate-sidecar-spot"], "aws_ecs_cluster_capacity_providers")
+    assert set(associations["values"]["capacity_providers"]) >= {"FARGATE", "FARGATE_SPOT"}
+
+
+def test_exec_sets_the_flag_grants_the_session_channels_and_logs_encrypted(example_plans):
+    plan = example_plans["fargate-sidecar-spot"]
+    (svc,) = of_type(plan, "aws_ecs_service")
+    assert svc["values"]["enable_execute_command"] is True
+    (exec_policy,) = [p for p in of_type(plan, "aws_iam_role_policy") if p["name"] == "exec"]
+    statements = json.loads(exec_policy["values"]["policy"])["Statement"]
+    granted = {(a, s["Resource"]) for s in statements for a in _as_list(s["Action"])}
+    assert granted == {
+        ("ssmmessages:CreateControlChannel", "*"),
+        ("ssmmessages:CreateDataChannel", "*"),
+        ("ssmmessages:OpenControlChannel", "*"),
+        ("ssmmessages:OpenDataChannel", "*"),
+        ("logs:DescribeLogGroups", "*"),
+    }
+    # The log group's and the key's ARNs are known only after apply: the configuration names them.
+    assert [p for p in of_type(plan, "aws_iam_role_policy") if p["name"] == "exec_logging"]
+    assert {"var.exec.log_group_arn", "var.exec.kms_key_arn"} <= _references_in(
+        _module_resource(plan, "module.service", "aws_iam_policy_document", "exec_logging")
+    )
+    (cluster,) = of_type(plan, "aws_ecs_cluster")
+    (config,) = cluster["values"]["configuration"][0]["execute_command_configuration"]
+    assert config["logging"] == "OVERRIDE"
+    (log,) = config["log_configuration"]
+    assert log["cloud_watch_encryption_enabled"] is True and log["cloud_watch_log_group_name"] == "/ecs/shop-prod/exec"
+    (change,) = [rc for rc in plan["resource_changes"] if rc["address"] == "module.cluster.aws_ecs_cluster.this"]
+    assert change["change"]["after_unknown"]["configuration"][0]["execute_command_configuration"][0]["kms_key_id"] is True
+    (exec_log,) = [g for g in of_type(plan, "aws_cloudwatch_log_group") if g["values"]["name"] == "/ecs/shop-prod/exec"]
+    assert "aws_kms_key.exec[0].arn" in _references_in(_module_resource(plan, "module.cluster", "aws_cloudwatch_log_group", "exec"))
+    (key,) = of_type(plan, "aws_kms_key")
+    assert key["values"]["enable_key_rotation"] is True
+
+
+def test_sidecar_containers_carry_command_entrypoint_start_order_ports_and_mounts(example_plans):
+    containers = _containers(example_plans["fargate-sidecar-spot"])
+    assert set(containers) == {"app", "proxy"}
+    app, proxy = containers["app"], containers["proxy"]
+    assert app["entryPoint"] == ["/usr/bin/tini", "--"]
+    assert app["command"] == ["gunicorn", "--bind", "0.0.0.0:8080", "--workers", "4", "shop.wsgi"]
+    assert app["dependsOn"] == [{"containerName": "proxy", "condition": "HEALTHY"}]
+    assert app["essential"] is True and proxy["essential"] is True
+    assert [m["containerPort"] for m in app["portMappings"]] == [8080]
+    assert [m["containerPort"] for m in proxy["portMappings"]] == [80]
+    assert proxy["healthCheck"]["command"] == ["CMD-SHELL", "curl -fs http://localhost/ || exit 1"]
+    assert (proxy["cpu"], proxy["memory"]) == (128, 256)
+    assert app["mountPoints"] == [{"sourceVolume": "efs", "containerPath": "/srv/media", "readOnly": False}]
+    assert proxy["mountPoints"] == [{"sourceVolume": "efs", "containerPath": "/usr/share/nginx/html/media", "readOnly": True}]
+    assert proxy["logConfiguration"]["options"]["awslogs-stream-prefix"] == "proxy"
+    assert proxy["logConfiguration"]["options"]["awslogs-group"] == app["logConfiguration"]["options"]["awslogs-group"]
+    assert "command" not in proxy and "dependsOn" not in proxy
+    (td,) = of_type(example_plans["fargate-sidecar-spot"], "aws_ecs_task_definition")
+    assert td["values"]["runtime_platform"] == [{"cpu_architecture": "ARM64", "operating_system_family": "LINUX"}]
+
+
+def test_stacks_without_the_new_keys_get_none_of_them(example_plans):
+    for name in ("fargate-alb-defaults", "fargate-https-efs"):
+        plan = example_plans[name]
+        for td in of_type(plan, "aws_ecs_task_definition"):
+            for container in json.loads(td["values"]["container_definitions"]):
+                assert not {"command", "entryPoint", "dependsOn", "healthCheck"} & set(container), name
+        for svc in of_type(plan, "aws_ecs_service"):
+            assert svc["values"]["enable_execute_command"] is False and svc["values"]["launch_type"] == "FARGATE"
+        assert not of_type(plan, "aws_kms_key")
+        (cluster,) = of_type(plan, "aws_ecs_cluster")
+        assert not cluster["values"].get("configuration")
+
+
+def test_execution_role_reads_exactly_the_secrets_of_every_container(example_plans):
+    import yaml
+
+    answers = yaml.safe_load((EXAMPLES / "fargate-sidecar-spot" / "answers.yaml").read_text())["services"][0]
+    plan = example_plans["fargate-sidecar-spot"]
+    (policy,) = [p for p in of_type(plan, "aws_iam_role_policy") if p["name"] == "execution_secrets"]
+    statements = json.loads(policy["values"]["policy"])["Statement"]
+    granted = {(a, r) for s in statements for a in _as_list(s["Action"]) for r in _as_list(s["Resource"])}
+    assert granted == {
+        ("secretsmanager:GetSecretValue", answers["secrets"]["DB_PASSWORD"]),
+        ("ssm:GetParameters", answers["secrets"]["SIGNING_KEY"]),
+        ("ssm:GetParameters", "arn:aws:ssm:eu-west-1:*:parameter/shop/prod/api-token"),
+        ("ssm:GetParameters", "arn:aws:ssm:eu-west-1:*:parameter/shop-prod-proxy-basic-auth"),
+    }
+    (by_name,) = [s for s in statements if ":*:parameter/" in json.dumps(s["Resource"])]
+    assert by_name["Condition"] == {"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}
+    assert not any(a.startswith("kms:") for a, _ in granted), "no customer managed key to decrypt with"
+    containers = _containers(plan)
+    assert {s["name"]: s["valueFrom"] for s in containers["app"]["secrets"]} == answers["secrets"]
+    assert containers["proxy"]["secrets"] == [{"name": "BASIC_AUTH", "valueFrom": "shop-prod-proxy-basic-auth"}]
+
+
+def test_the_load_balancer_targets_the_sidecar(example_plans):
+    plan = example_plans["fargate-sidecar-spot"]
+    (svc,) = of_type(plan, "aws_ecs_service")
+    (lb,) = svc["values"]["load_balancer"]
+    assert (lb["container_name"], lb["container_port"]) == ("proxy", 80)
+    (tg,) = of_type(plan, "aws_lb_target_group")
+    assert tg["values"]["port"] == 80
+    (ingress,) = [r for r in of_type(plan, "aws_vpc_security_group_ingress_rule") if r["name"] == "from_load_balancer"]
+    assert (ingress["values"]["from_port"], ingress["values"]["to_port"]) == (80, 80)
+
+
+def _module_resource(plan: dict, module: str, rtype: str, name: str) -> dict:
+    """The configuration of `rtype.name` in a module called from the root (`module.NAME`)."""
+    node = plan["configuration"]["root_module"]["module_calls"][module.removeprefix("module.")]["module"]
+    (res,) = [r for r in node["resources"] if (r["type"], r["name"]) == (rtype, name)]
+    return res
+
+
+def _references_in(resource: dict) -> set[str]:
+    """Every reference in a resource's configured expressions, nested blocks included."""
+    found: set[str] = set()
+    stack: list = [resource["expressions"]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found.update(node.get("references", []))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found

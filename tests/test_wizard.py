@@ -895,19 +895,20 @@ def test_tags_environment_and_secrets_are_asked_and_refused_by_entry() -> None:
             "tags": [Attempt("aws:team=x"), Attempt("team=shop, note=a b")],
             "services[0].more": True,
             "services[0].environment": [Attempt("oops"), Attempt("1X=2"), Attempt("MODE=prod, LIST=a,b")],
-            "services[0].secrets": [Attempt("DB=no pe"), Attempt(f"DB={arn}")],
+            "services[0].secrets": [Attempt("TOKEN=shop/db"), Attempt(f"TOKEN={arn}")],
         }
     )
     answers = run(script)
     assert answers.tags == {"team": "shop", "note": "a b"}
     assert answers.services[0].environment == {"MODE": "prod", "LIST": "a,b"}
-    assert answers.services[0].secrets == {"DB": arn}
+    assert answers.services[0].secrets == {"TOKEN": arn}
     assert script.problems == [
         "aws:team: tag keys starting with 'aws:' are reserved by AWS",
         "write NAME=value pairs separated by commas",
         "'1X' is not valid: letters, digits and underscores, not starting with a digit",
-        "DB: 'no pe' is not valid: a Secrets Manager secret ARN, an SSM parameter ARN, or an SSM parameter name such as "
-        "/shop/prod/db or DB_PASSWORD (letters, digits, _ . - /, at most 1,011 characters and 15 levels; a name with a slash starts with one)",
+        "TOKEN: 'shop/db' is not valid: a Secrets Manager secret ARN, an SSM parameter ARN, or an SSM parameter name such as "
+        "/shop/prod/db or DB_PASSWORD (letters, digits, _ . - /, at most 1,011 characters and 15 levels; a name with a slash "
+        "starts with one)",
     ]
 
 
@@ -940,3 +941,11 @@ def test_a_rerun_keeps_saved_mappings_on_enter_and_dash_clears_them() -> None:
     cleared = Script({"tags": "-", "services[0].environment": "-"})
     answers = run_wizard([], prompter=cleared, initial=saved.model_dump(mode="json"))
     assert answers.tags == {} and answers.services[0].environment == {}
+
+
+def test_a_refused_secret_is_named_even_when_the_reason_mentions_a_longer_name() -> None:
+    """The model's reason names DB_PASSWORD as an example; the entry DB must still be named."""
+    script = Script({"name": "shop", "services[0].more": True, "services[0].secrets": [Attempt("DB=no pe"), Attempt("DB=/shop/db")]})
+    assert run(script).services[0].secrets == {"DB": "/shop/db"}
+    (problem,) = script.problems
+    assert problem.startswith("DB: 'no pe' is not valid: ") and "DB_PASSWORD" in problem

@@ -66,6 +66,8 @@ locals {
 locals {
   # Every secret of the task, the service's and its sidecars': the execution role reads exactly these.
   secret_values = distinct(concat(values(var.secrets), flatten([for s in var.sidecars : values(s.secrets)])))
+  # Counted by name, which is known at plan time even when the ARNs are not.
+  secret_count = length(var.secrets) + length(flatten([for s in var.sidecars : keys(s.secrets)]))
 
   # A parameter given by name is in the task's region; its ARN's account is "*", pinned to the
   # role's own account by a condition, so the policy is known at plan time without an account lookup.
@@ -165,7 +167,7 @@ resource "aws_iam_role_policy_attachment" "execution" {
 }
 
 data "aws_iam_policy_document" "execution_secrets" {
-  count = length(local.secret_values) > 0 ? 1 : 0
+  count = local.secret_count > 0 ? 1 : 0
 
   dynamic "statement" {
     for_each = length(local.secretsmanager_arns) > 0 ? [local.secretsmanager_arns] : []
@@ -206,7 +208,7 @@ data "aws_iam_policy_document" "execution_secrets" {
 
 resource "aws_iam_role_policy" "execution_secrets" {
   # count on the maps' lengths, which are known at plan time even when the ARNs are not.
-  count = length(local.secret_values) > 0 ? 1 : 0
+  count = local.secret_count > 0 ? 1 : 0
 
   name   = "read-task-secrets"
   role   = aws_iam_role.execution.id
@@ -532,6 +534,10 @@ resource "aws_ecs_service" "this" {
       weight            = capacity_provider_strategy.value.weight
     }
   }
+
+  # The provider replaces a service whose strategy changes unless it may force a new deployment:
+  # with it, a later change of base or share is an in-place update.
+  force_new_deployment = var.spot != null
 
   enable_execute_command = var.exec != null
 

@@ -1153,7 +1153,8 @@ def _size_problems(a: Answers, s: Service, at: str) -> list[Problem]:
 
 
 def _spot_problems(a: Answers) -> list[Problem]:
-    """- services[].spot: Fargate only."""
+    """- services[].spot: Fargate only (Fargate Spot is a Fargate capacity provider; on EC2, Spot capacity would be
+      Spot instances in the Auto Scaling group, which tfgen does not build)."""
     if a.launch_type != "ec2":
         return []
     return [
@@ -1238,7 +1239,7 @@ def _container_problems(a: Answers) -> list[Problem]:
                     problems.append(
                         (f"{where}.condition", f"{d.condition} waits for {d.container!r} to exit, and it is essential (the task would stop); ECS refuses it")
                     )
-        cycle = _dependency_cycle({name: [d.container for d in deps if d.container in containers] for name, deps in waits.items()})
+        cycle = _dependency_cycle({name: [d.container for d in deps if d.container in containers and d.container != name] for name, deps in waits.items()})
         if cycle:
             problems.append((f"{containers[cycle[0]][0]}.depends_on", "the containers wait for each other in a circle: " + " -> ".join(cycle)))
     return problems

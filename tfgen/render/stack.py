@@ -7,6 +7,7 @@ outside the package's own templates and modules: `write.py` puts the result in p
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ def jinja_env() -> jinja2.Environment:
     env.globals["uses_spot"] = uses_spot
     env.globals["uses_exec"] = uses_exec
     env.globals["uses_containers"] = uses_containers
+    env.globals["describe_containers"] = describe_containers
     env.globals["next_steps"] = NEXT_STEPS
     return env
 
@@ -69,6 +71,35 @@ def describe_grants(s: Service) -> str:
     if s.efs_mount:
         grants.append(f"EFS at `{s.efs_mount}` ({'read' if s.efs_read_only else 'read_write'})")
     return "; ".join(grants) or "nothing"
+
+
+def describe_containers(a: Answers, s: Service) -> str:
+    """A service's capacity, ECS Exec and containers beyond its own, in one line of the stack's README
+    (empty when it has none of them)."""
+    parts = []
+    if s.spot:
+        tasks = "task" if s.spot.base == 1 else "tasks"
+        parts.append(f"{s.spot.base} {tasks} on FARGATE, then {s.spot.share}% of the rest on Fargate Spot")
+    if s.exec:
+        parts.append(f"ECS Exec on (sessions encrypted and logged to `/ecs/{a.prefix}/exec`)")
+    if s.entrypoint:
+        parts.append(f"entry point `{_words(s.entrypoint)}`")
+    if s.command:
+        parts.append(f"command `{_words(s.command)}`")
+    for c in s.sidecars:
+        port = f", port {c.port}" if c.port else ""
+        parts.append(f"sidecar `{c.name}` (`{c.image}`{port}{', essential' if c.essential else ''})")
+    if s.target and s.target != s.name:
+        port = next(c.port for c in s.sidecars if c.name == s.target)
+        parts.append(f"the load balancer sends traffic to `{s.target}` on port {port}")
+    for name, deps in [(s.name, s.depends_on), *((c.name, c.depends_on) for c in s.sidecars)]:
+        parts += [f"`{name}` starts once `{d.container}` is {d.condition}" for d in deps]
+    return "; ".join(parts)
+
+
+def _words(words: list[str]) -> str:
+    """A command as JSON in a Markdown code span: newlines escaped, and no backtick to end the span."""
+    return json.dumps(words).replace("`", "\\u0060")
 
 
 def modules_used(a: Answers) -> list[str]:

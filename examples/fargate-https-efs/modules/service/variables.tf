@@ -154,7 +154,7 @@ variable "secrets" {
       for v in values(var.secrets) :
       can(regex("^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", v)) ||
       can(regex("^arn:[a-z-]+:ssm:[a-z0-9-]+:[0-9]{12}:parameter/.+$", v)) ||
-      can(regex("^(/?[A-Za-z0-9_.-]+)(/[A-Za-z0-9_.-]+)*$", v))
+      can(regex("^([A-Za-z0-9_.-]+|(/[A-Za-z0-9_.-]+)+)$", v))
     ])
     error_message = "Each secrets value must be a full Secrets Manager secret ARN, an SSM parameter ARN or an SSM parameter name, so the execution role can be granted exactly that resource."
   }
@@ -356,7 +356,7 @@ variable "sidecars" {
       for s in var.sidecars : [
         for v in values(s.secrets) :
         can(regex("^arn:[a-z-]+:(secretsmanager|ssm):[a-z0-9-]+:[0-9]{12}:(secret:|parameter/).+$", v)) ||
-        can(regex("^(/?[A-Za-z0-9_.-]+)(/[A-Za-z0-9_.-]+)*$", v))
+        can(regex("^([A-Za-z0-9_.-]+|(/[A-Za-z0-9_.-]+)+)$", v))
       ]
     ]))
     error_message = "Each sidecar secrets value must be a Secrets Manager secret ARN, an SSM parameter ARN or an SSM parameter name."
