@@ -427,3 +427,21 @@ def test_saved_answers_of_a_job_read_back_the_same() -> None:
     text = answers_yaml(answers)
     assert "port:" not in text and "desired_count" not in text
     assert yaml.safe_load(text)["services"][0]["schedule"] == "rate(1 hour)"
+
+
+def test_a_backend_on_ec2_takes_its_size_under_more_options_and_never_spot() -> None:
+    script = Script(
+        {
+            "name": "shop",
+            "launch_type": True,
+            "services[0].kind": "backend",
+            "services[0].more": True,
+            "services[0].cpu": [Attempt("100"), Attempt("512")],
+            "services[0].memory": "1024",
+        }
+    )
+    answers = run(script)
+    assert (answers.services[0].cpu, answers.services[0].memory) == (512, 1024)
+    assert "services[0].cpu" not in script.choices  # a number on EC2, not Fargate's menu
+    assert "services[0].spot" not in script.asked  # Fargate Spot is Fargate's
+    assert script.problems == ["task CPU on EC2 must be 128-16384 units, got 100"]
