@@ -116,8 +116,9 @@ def test_backend_asks_its_port_and_an_internal_path_and_no_load_balancer(tmp_pat
     asked = _asked_for(t.output, 0)
     for question in ("CPU per task?", "Which request paths", "Health check path?", "How many tasks", "Scale the number", "queue"):
         assert question not in asked, question
-    # No web or nlb service: no public load balancer to ask about.
+    # No web or nlb service: no public load balancer to ask about, and the section says so.
     assert "Internal only" not in t.output and "ACM certificate" not in t.output
+    assert "None to set up: no service is of kind web or nlb" in t.output
     assert "called at http://backend:8080" in _said(t.output)  # the summary says how others reach it
     svc = _service(out)
     assert (svc["kind"], svc["name"], svc["port"], svc["internal_path"], svc["connect"]) == ("backend", "backend", 8080, "/orders/*", True)

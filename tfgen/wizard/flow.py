@@ -118,11 +118,13 @@ class Wizard:
 
     def ask_section(self, section: Section, number: int | None = None) -> None:
         """Ask a section's questions; a section with none that applies (the load balancers of a
-        stack of workers and jobs) is passed over without its heading."""
+        stack of workers and jobs) says so under its heading, or is passed over."""
+        where = f"{number}/{len(SECTIONS)} " if number else ""
         if not any(applies(node, Ctx(self.data)) for node in section.items):
+            if section.nothing:
+                self.p.heading(f"{where}{section.title}", section.nothing)
             self.walk(section.items, (), ask=False)
             return
-        where = f"{number}/{len(SECTIONS)} " if number else ""
         self.p.heading(f"{where}{section.title}", section.intro)
         self.walk(section.items, (), ask=True)
 

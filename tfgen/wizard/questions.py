@@ -148,6 +148,7 @@ class Section:
     title: str
     intro: str
     items: tuple[Node, ...] = field(default_factory=tuple)
+    nothing: str = ""  # said under the heading when no question of the section applies (else the section is passed over)
 
     @property
     def top_keys(self) -> set[str]:
@@ -544,8 +545,8 @@ def _more_message(c: Ctx) -> str:
     """The gate names what is behind it for this service."""
     sized = _is("backend", "nlb")(c)
     scaled = sized or (_kind(c) == "worker" and not _has_queue(c))
-    found = ["size"] * sized + ["scaling"] * scaled + ["time zone"] * _is("job")(c) + ["architecture"]
-    found += ["Spot"] * _fargate(c) + ["ECS Exec", "variables", "secrets", "topics", "permissions", "sidecars"]
+    found = ["size"] * sized + ["scaling"] * scaled + ["time zone"] * _is("job")(c) + ["arm64"]
+    found += ["Spot"] * _fargate(c) + ["Exec", "variables", "secrets", "topics", "grants", "sidecars"]
     return f"More options for {c.here('name')}? ({', '.join(found)})"
 
 
@@ -770,6 +771,7 @@ TRAFFIC = Section(
             when=_nlb,
         ),
     ),
+    nothing="None to set up: no service is of kind web or nlb (a backend's internal ALB needs no questions).",
 )
 
 
