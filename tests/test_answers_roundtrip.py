@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tfgen.answers.load import build_answers, load_answers_file
 from tfgen.answers.model import DEFAULT_IMAGE
-from tfgen.render.provenance import answers_yaml
+from tfgen.render.provenance import answers_data, answers_yaml
 
 # Any character a UTF-8 file can hold except NUL (refused in answers elsewhere).
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)

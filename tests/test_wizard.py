@@ -22,7 +22,7 @@ from tfgen.answers import build_answers
 from tfgen.answers.model import DEFAULT_IMAGE, Answers, field_problem
 from tfgen.errors import AnswersError
 from tfgen.wizard import keys, run_wizard
-from tfgen.wizard.questions import SECTIONS, Ctx, Group, Repeat, _cpu_choices, _memory_choices
+from tfgen.wizard.questions import SECTIONS, Ctx, Gate, Group, Repeat, _cpu_choices, _memory_choices
 
 REPO = Path(__file__).resolve().parent.parent
 DOWN = "\x1b[B"
@@ -101,57 +101,71 @@ def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
     t.text("AWS region?", "eu-west-1")
     t.text("Tags for every resource?", "team=shop, cost-center=42")
     t.confirm("Do you want to manage servers yourself?", False)
-    t.select("What traffic do the services take?")  # ALB, the first choice
-    t.confirm("Internal only", False)
-    t.text("ACM certificate ARN for HTTPS?")
     t.confirm("Do tasks share data", True)
     # Service 1: web, 0.5 vCPU / 2 GiB, autoscaling 2-6, an S3 grant, EFS at /data
+    t.select("What kind of service?")  # web, the first choice
     t.text("Service name?", "web")
     t.text("Container image?")
     t.select("CPU per task?", down=1)  # 0.5 vCPU
     t.select("Memory per task?", down=1)  # 2 GiB
-    t.select("CPU architecture?", down=1)  # arm64 on Fargate
+    t.text("Port the container listens on?", "8080")
+    t.text("Which request paths go to it?")  # /*
+    t.text("Health check path?", "/health")
     t.confirm("Scale the number of tasks with CPU load?", True)
     t.text("Fewest tasks?", "2")
     t.text("Most tasks?", "6")
     t.text("Target average CPU, in percent?", "70")
     t.text("How many tasks to start with?", "3")
+    t.text("Mount the shared file system at?", "/data")
+    t.confirm("Mount it read-only?", False)
+    t.confirm("More options for web?", True)
+    t.confirm("Reachable by the stack's other services by name", False)
+    t.select("CPU architecture?", down=1)  # arm64 on Fargate
+    t.confirm("Run part of the tasks on Fargate Spot?", False)
+    t.confirm("Allow ECS Exec", False)
+    t.text("Command?")
     t.text("Environment variables?", "LOG_LEVEL=info, GREETING=hello, world")
     t.text("Secrets?", "DB_PASSWORD=arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-db-AbCdEf")
+    t.confirm("Does web publish messages to topics", False)
     t.confirm("Does web read or write S3 buckets?", True)
     t.text("Bucket name?", "shop-assets")
     t.select("Access to it?", down=1)  # read and write
     t.confirm("Another S3 bucket?", False)
     t.confirm("Does web read or write DynamoDB tables?", False)
-    t.confirm("Put it behind the load balancer?", True)
-    t.text("Port the container listens on?", "8080")
-    t.text("Which request paths go to it?")  # /*
-    t.text("Health check path?", "/health")
-    t.text("Mount the shared file system at?", "/data")
-    t.confirm("Mount it read-only?", False)
+    t.confirm("Extra containers in its task", False)
     t.confirm("Add another service?", True)
     # Service 2: api, default size, a DynamoDB table, EFS read-only
+    t.select("What kind of service?")  # web
     t.text("Service name?", "api")
     t.text("Container image?", "public.ecr.aws/docker/library/httpd:2.4")
     t.select("CPU per task?")
     t.select("Memory per task?")
-    t.select("CPU architecture?")
+    t.text("Port the container listens on?")
+    t.text("Which request paths go to it?")  # suggested /api/*
+    t.text("Health check path?")
     t.confirm("Scale the number of tasks with CPU load?", False)
     t.text("How many tasks should run?", "2")
+    t.text("Mount the shared file system at?", "/data")
+    t.confirm("Mount it read-only?", True)
+    t.confirm("More options for api?", True)
+    t.confirm("Reachable by the stack's other services by name", False)
+    t.select("CPU architecture?")
+    t.confirm("Run part of the tasks on Fargate Spot?", False)
+    t.confirm("Allow ECS Exec", False)
+    t.text("Command?")
     t.text("Environment variables?")
     t.text("Secrets?")
+    t.confirm("Does api publish messages to topics", False)
     t.confirm("Does api read or write S3 buckets?", False)
     t.confirm("Does api read or write DynamoDB tables?", True)
     t.text("Table name?", "orders")
     t.select("Access to it?")  # read only
     t.confirm("Another DynamoDB table?", False)
-    t.confirm("Put it behind the load balancer?", True)
-    t.text("Port the container listens on?")
-    t.text("Which request paths go to it?")  # suggested /api/*
-    t.text("Health check path?")
-    t.text("Mount the shared file system at?", "/data")
-    t.confirm("Mount it read-only?", True)
+    t.confirm("Extra containers in its task", False)
     t.confirm("Add another service?", False)
+    # The load balancers follow the kinds: two web services, so the ALB's questions.
+    t.confirm("Internal only", False)
+    t.text("ACM certificate ARN for HTTPS?")
     t.select("Which network?")  # a new VPC
     t.text("VPC address range (CIDR)?", "10.20.0.0/16")
     t.text("Availability zones?")  # eu-west-1a, eu-west-1b from the region
@@ -181,7 +195,7 @@ def test_fargate_alb_efs_two_services_end_to_end(tmp_path: Path) -> None:
     assert web["secrets"] == {"DB_PASSWORD": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-db-AbCdEf"}
     assert (api["environment"], api["secrets"]) == ({}, {})
     assert web["permissions"] == {"s3_buckets": [{"name": "shop-assets", "access": "read_write"}], "dynamodb_tables": []}
-    assert (web["expose"], web["path_pattern"], web["health_check_path"]) == (True, "/*", "/health")
+    assert (web["kind"], web["expose"], web["path_pattern"], web["health_check_path"]) == ("web", True, "/*", "/health")
     assert (web["efs_mount"], web["efs_read_only"]) == ("/data", False)
     assert (api["name"], api["image"], api["port"], api["cpu"], api["memory"]) == (
         "api",
@@ -215,27 +229,32 @@ def test_ec2_nlb_privatelink_s3_state(tmp_path: Path) -> None:
     t.text("Most instances", "4")
     t.text("Instances to start with", "3")
     t.text("AMI id?", "ami-0123456789abcdef0")
-    t.select("What traffic do the services take?", down=1)  # NLB
-    t.confirm("Internal only", True)
-    t.text("ACM certificate ARN for TLS?")
-    t.confirm("Publish the services through AWS PrivateLink", True)
     t.confirm("Do tasks share data", False)
+    t.select("What kind of service?", down=4)  # nlb
     t.text("Service name?", "broker")
     t.text("Container image?")
+    t.text("Port the NLB sends traffic to", "5672")
+    t.confirm("More options for broker?", True)
     t.text("CPU units per task?", "512")
     t.text("Memory per task, in MiB?", "1536")
+    t.confirm("Scale the number of tasks with CPU load?", False)
+    t.text("How many tasks should run?")
+    t.confirm("Reachable by the stack's other services by name", False)
     t.select("CPU architecture?", down=1)  # arm64 on an x86 instance type: refused, with the reason
     t.wait("needs a Graviton instance type")
     t.select("CPU architecture?")  # asked again, the cursor back on the default (amd64), not the refused choice
-    t.confirm("Scale the number of tasks with CPU load?", False)
-    t.text("How many tasks should run?")
+    t.confirm("Allow ECS Exec", False)
+    t.text("Command?")
     t.text("Environment variables?")
     t.text("Secrets?")
+    t.confirm("Does broker publish messages to topics", False)
     t.confirm("Does broker read or write S3 buckets?", False)
     t.confirm("Does broker read or write DynamoDB tables?", False)
-    t.confirm("Put it behind the load balancer?", True)
-    t.text("Port the container listens on?", "5672")
+    t.confirm("Extra containers in its task", False)
     t.confirm("Add another service?", False)
+    t.confirm("Internal only", True)
+    t.text("ACM certificate ARN for TLS?")
+    t.confirm("Publish the nlb services through AWS PrivateLink", True)
     t.select("Which network?")
     t.text("VPC address range (CIDR)?")
     t.text("Availability zones?", "eu-central-1a, eu-central-1b, eu-central-1c")
@@ -246,10 +265,11 @@ def test_ec2_nlb_privatelink_s3_state(tmp_path: Path) -> None:
     t.text("State bucket region?", "us-east-1")
     t.select("What do you want to do?")
     assert t.finish() == 0, t.output
-    # An NLB routes by port, not path: the ALB-only questions never came up.
+    # An NLB routes by port, not path: the ALB-only questions never came up, nor Spot on EC2.
     assert "Which request paths go to it?" not in t.output
     assert "Health check path?" not in t.output
     assert "Mount the shared file system" not in t.output
+    assert "Fargate Spot" not in t.output
 
     a = answers_on_disk(out)
     assert a["launch_type"] == "ec2"
@@ -264,7 +284,7 @@ def test_ec2_nlb_privatelink_s3_state(tmp_path: Path) -> None:
     assert a["load_balancer"] == {"type": "nlb", "internal": True, "certificate_arn": None, "privatelink": True}
     assert a["efs"]["enabled"] is False
     (svc,) = a["services"]
-    assert (svc["name"], svc["port"], svc["cpu"], svc["memory"], svc["desired_count"]) == ("broker", 5672, 512, 1536, 2)
+    assert (svc["kind"], svc["name"], svc["port"], svc["cpu"], svc["memory"], svc["desired_count"]) == ("nlb", "broker", 5672, 512, 1536, 2)
     assert a["network"]["azs"] == ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
     assert a["state"] == {"backend": "s3", "bucket": "acme-tf-state", "key": "tcpsvc/dev/terraform.tfstate", "region": "us-east-1"}
     assert 'region       = "us-east-1"' in (out / "backend.tf").read_text()
@@ -283,34 +303,29 @@ def _answer_defaults_after_name(t: Terminal) -> None:
     _answer_defaults_after_region(t)
 
 
-def _default_fargate_service_until_expose(t: Terminal) -> None:
-    """A Fargate service's questions from its size to its grants, each left at its default."""
+def web_service(t: Terminal, name: str | None = None, port: str | None = None) -> None:
+    """A Fargate web service's questions up to its more options; what is not given is left at its default."""
+    t.select("What kind of service?")  # web, the first choice
+    t.text("Service name?", name)
+    t.text("Container image?")
     t.select("CPU per task?")
     t.select("Memory per task?")
-    t.select("CPU architecture?")
+    t.text("Port the container listens on?", port)
+    t.text("Which request paths go to it?")
+    t.text("Health check path?")
     t.confirm("Scale the number of tasks with CPU load?", False)
     t.text("How many tasks should run?")
-    t.text("Environment variables?")
-    t.text("Secrets?")
-    t.confirm("read or write S3 buckets?", False)
-    t.confirm("read or write DynamoDB tables?", False)
 
 
 def _answer_defaults_after_region(t: Terminal) -> None:
     t.text("Tags for every resource?")
     t.confirm("Do you want to manage servers yourself?", False)
-    t.select("What traffic do the services take?")
+    t.confirm("Do tasks share data", False)
+    web_service(t)
+    t.confirm("More options for web?", False)
+    t.confirm("Add another service?", False)
     t.confirm("Internal only", False)
     t.text("ACM certificate ARN")
-    t.confirm("Do tasks share data", False)
-    t.text("Service name?")
-    t.text("Container image?")
-    _default_fargate_service_until_expose(t)
-    t.confirm("Put it behind the load balancer?", True)
-    t.text("Port the container listens on?")
-    t.text("Which request paths go to it?")
-    t.text("Health check path?")
-    t.confirm("Add another service?", False)
     t.select("Which network?")
     t.text("VPC address range (CIDR)?")
     t.text("Availability zones?")
@@ -340,7 +355,7 @@ def test_ctrl_c_mid_way_writes_nothing(tmp_path: Path) -> None:
     t.text("AWS region?")
     t.text("Tags for every resource?")
     t.confirm("Do you want to manage servers yourself?", False)
-    t.wait("What traffic do the services take?")
+    t.wait("Do tasks share data")
     t.child.send("\x03")
     assert t.finish() == 130
     assert not out.exists()
@@ -408,7 +423,7 @@ def test_typing_replaces_the_default_and_a_refused_answer_is_not_offered_again(t
     assert (a["name"], a["environment"], a["region"]) == ("shop", "prod", "us-east-1")
 
 
-def test_refusals_use_the_questions_words_and_a_port_clash_comes_after_expose(tmp_path: Path) -> None:
+def test_refusals_use_the_questions_words_and_a_port_clash_comes_after_the_kind(tmp_path: Path) -> None:
     out = tmp_path / "stack"
     t = Terminal(out)
     t.text("Stack name?", "tcp")
@@ -418,16 +433,16 @@ def test_refusals_use_the_questions_words_and_a_port_clash_comes_after_expose(tm
     t.wait("reserved by AWS")
     t.text("Tags for every resource?", "team=x")
     t.confirm("Do you want to manage servers yourself?", False)
-    t.select("What traffic do the services take?", down=1)  # NLB
-    t.confirm("Internal only", True)
-    t.text("ACM certificate ARN for TLS?")
-    t.confirm("Publish the services through AWS PrivateLink", False)
     t.confirm("Do tasks share data", False)
+    t.select("What kind of service?", down=4)  # nlb
     t.text("Service name?", "web")
     t.text("Container image?")
+    t.text("Port the NLB sends traffic to", "eighty")
+    t.wait("type a whole number")
+    t.text("Port the NLB sends traffic to", "80")
+    t.confirm("More options for web?", True)
     t.select("CPU per task?")
     t.select("Memory per task?")
-    t.select("CPU architecture?")
     t.confirm("Scale the number of tasks with CPU load?", True)
     t.text("Fewest tasks?", "0")
     t.wait("give at least 1 task")
@@ -439,33 +454,41 @@ def test_refusals_use_the_questions_words_and_a_port_clash_comes_after_expose(tm
     t.text("How many tasks to start with?", "-1")
     t.wait("give at least 0 tasks")
     t.text("How many tasks to start with?", "1")
+    t.confirm("Reachable by the stack's other services by name", False)
+    t.select("CPU architecture?")
+    t.confirm("Run part of the tasks on Fargate Spot?", True)
+    t.text("Tasks always on regular Fargate?", "-1")
+    t.wait("give at least 0 tasks")
+    t.text("Tasks always on regular Fargate?", "0")
+    t.text("Percent of the other tasks on Spot?", "0")
+    t.wait("give at least 1%")
+    t.text("Percent of the other tasks on Spot?")
+    t.confirm("Allow ECS Exec", False)
+    t.text("Command?")
     t.text("Environment variables?", "1BAD=x")
     t.wait("not starting with a digit")
     t.text("Environment variables?")
     t.text("Secrets?")
+    t.confirm("Does web publish messages to topics", False)
     t.confirm("Does web read or write S3 buckets?", False)
     t.confirm("Does web read or write DynamoDB tables?", False)
-    t.confirm("Put it behind the load balancer?", True)
-    t.text("Port the container listens on?", "eighty")
-    t.wait("type a whole number")
-    t.text("Port the container listens on?", "80")
+    t.confirm("Extra containers in its task", False)
     t.confirm("Add another service?", True)
+    t.wait("What kind of service?")
+    before_kind = len(t.output)
+    t.child.send(DOWN * 4 + "\r")  # nlb too
     t.text("Service name?", "api")
     t.text("Container image?")
-    _default_fargate_service_until_expose(t)
-    t.wait("Put it behind the load balancer?")
-    before_expose = len(t.output)
-    t.child.send("y")
-    t.text("Port the container listens on?", "80")
+    t.text("Port the NLB sends traffic to", "80")
     t.wait("already has an NLB listener")
     clash = t.output.index("already has an NLB listener")
-    t.text("Port the container listens on?", "81")
-    t.wait("Add another service?")
+    t.text("Port the NLB sends traffic to", "81")
+    t.wait("More options for api?")
     t.child.send("\x03")
     assert t.finish() == 130
-    # The clash is reported only once the second service is on the load balancer (asked first).
-    assert clash > before_expose and "already has an NLB listener" not in t.output[:before_expose]
-    for raw in ("Input should", "greater than or equal", "services[", "autoscaling.min", "tags.aws"):
+    # The clash is reported only once the second service is known to be on the NLB (its kind, asked first).
+    assert clash > before_kind and "already has an NLB listener" not in t.output[:before_kind]
+    for raw in ("Input should", "greater than or equal", "services[", "autoscaling.min", "tags.aws", "spot.base"):
         assert raw not in t.output, raw
 
 
@@ -484,13 +507,14 @@ def test_change_a_section_keeps_the_other_answers(tmp_path: Path) -> None:
     t.text("AWS region?")
     _answer_defaults_after_region(t)
     t.select("What do you want to do?", down=1)  # change a section
-    t.select("Which section?", down=2)  # the stack, compute, traffic
-    t.select("What traffic do the services take?", down=2)  # none
+    t.select("Which section?", down=4)  # the stack, compute, storage, services, traffic
+    t.confirm("Internal only", True)
+    t.text("ACM certificate ARN")
     t.wait("What will be written")
     t.select("What do you want to do?")  # write
     assert t.finish() == 0, t.output
     a = answers_on_disk(out)
-    assert a["load_balancer"]["type"] == "none"
+    assert a["load_balancer"]["internal"] is True
     assert (a["name"], a["environment"], a["services"][0]["name"]) == ("shop", "prod", "web")
     assert "Stack name?" not in t.output.split("Which section?")[1]  # only the traffic section was asked again
 
@@ -616,6 +640,9 @@ def _paths(nodes, base: keys.Path):
     """Every (question, key path) under `nodes`, list items taken at index 0."""
     for node in nodes:
         path = base + keys.parse(node.key)
+        if isinstance(node, Gate):  # stores nothing: its questions sit in the item
+            yield from _paths(node.items, base)
+            continue
         yield node, path
         if isinstance(node, Repeat):
             yield from _paths(node.items, path + (0,))
@@ -658,7 +685,8 @@ def test_all_defaults_give_the_models_defaults() -> None:
 def test_questions_follow_the_guidance_order() -> None:
     script = Script({"name": "shop"})
     run(script)
-    firsts = [script.asked.index(k) for k in ("name", "launch_type", "load_balancer.type", "efs.enabled", "services[0].name", "network.create_vpc", "state.backend", "next")]
+    keys_in_order = ("name", "launch_type", "efs.enabled", "services[0].kind", "services[0].name", "load_balancer.internal", "network.create_vpc", "state.backend", "next")
+    firsts = [script.asked.index(k) for k in keys_in_order]
     assert firsts == sorted(firsts)
 
 
@@ -688,18 +716,18 @@ def test_ec2_desired_capacity_outside_min_max_is_refused_at_the_question() -> No
 
 
 def test_nlb_asks_privatelink_not_paths() -> None:
-    script = Script({"name": "shop", "load_balancer.type": "nlb", "load_balancer.privatelink": True})
+    script = Script({"name": "shop", "services[0].kind": "nlb", "load_balancer.privatelink": True})
     answers = run(script)
-    assert answers.load_balancer.type == "nlb" and answers.load_balancer.privatelink
-    assert "services[0].path_pattern" not in script.asked
-    assert "services[0].expose" in script.asked
+    assert answers.services[0].kind == "nlb" and answers.load_balancer.privatelink
+    assert "services[0].path_pattern" not in script.asked and "services[0].health_check_path" not in script.asked
+    assert "services[0].port" in script.asked
 
 
 def test_no_load_balancer_asks_nothing_about_one() -> None:
-    script = Script({"name": "shop", "load_balancer.type": "none"})
+    script = Script({"name": "shop", "services[0].kind": "worker"})
     answers = run(script)
-    assert answers.load_balancer.type == "none"
-    for key in ("load_balancer.internal", "load_balancer.certificate_arn", "services[0].expose", "services[0].path_pattern"):
+    assert answers.services[0].kind == "worker" and not answers.exposed_services
+    for key in ("load_balancer.internal", "load_balancer.certificate_arn", "load_balancer.privatelink", "services[0].port", "services[0].path_pattern"):
         assert key not in script.asked
 
 
@@ -752,18 +780,19 @@ def test_autoscaling_max_below_min_is_refused_at_the_question() -> None:
 
 def test_set_presets_are_not_asked_and_shown() -> None:
     script = Script()
-    answers = run(script, ["name=preset", "services[0].cpu=1024", "load_balancer.type=nlb"])
-    assert answers.name == "preset" and answers.load_balancer.type == "nlb"
-    for key in ("name", "services[0].cpu", "load_balancer.type"):
+    answers = run(script, ["name=preset", "services[0].cpu=1024", "services[0].kind=nlb"])
+    assert answers.name == "preset" and answers.services[0].kind == "nlb"
+    for key in ("name", "services[0].cpu", "services[0].kind"):
         assert key not in script.asked
-    assert script.presets == {"name": "preset", "services[0].cpu": 1024, "load_balancer.type": "nlb"}
+    assert script.presets == {"name": "preset", "services[0].cpu": 1024, "services[0].kind": "nlb"}
+    assert "load_balancer.privatelink" in script.asked  # what the preset kind needs is asked
     # The memory offered pairs with the preset CPU only.
     assert [m for _, m in script.choices["services[0].memory"]] == list(fargate.VALID_MEMORY[1024])
     assert answers.services[0].memory == fargate.VALID_MEMORY[1024][0]
 
 
 def test_set_on_a_second_service_adds_it_without_asking_another() -> None:
-    script = Script({"services[1].image": "public.ecr.aws/docker/library/redis:7", "services[1].port": "6379", "services[1].expose": False})
+    script = Script({"services[1].kind": "backend", "services[1].image": "public.ecr.aws/docker/library/redis:7", "services[1].port": "6379"})
     answers = run(script, ["name=shop", "services[1].name=cache"])
     assert [s.name for s in answers.services] == ["web", "cache"]
     assert "services[1]" not in script.asked  # the preset says there is a second service
@@ -809,16 +838,26 @@ def test_cross_field_problem_can_be_cancelled() -> None:
 
 
 def test_going_back_drops_answers_that_no_longer_apply() -> None:
-    # Every service unexposed: the ALB would have no targets. Going back to traffic and choosing
-    # no load balancer must not leave `expose` behind (the model refuses expose with type none).
+    # A web service with a certificate, then changed to a worker: the stack has no load balancer
+    # left, and the certificate (which the model refuses without one) must not stay behind.
+    cert = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
     script = Script(
-        {"name": "shop", "services[0].expose": False, "fix": "traffic", "load_balancer.type": [Attempt("alb"), Attempt("none")]}
+        {"name": "shop", "load_balancer.certificate_arn": cert, "next": [Attempt("change"), Attempt("write")], "section": "services",
+         "services[0].kind": [Attempt("web"), Attempt("worker")]}
     )
-    answers = run(script, sent_back=True)
-    assert answers.load_balancer.type == "none"
-    # Named by its question, with the key path in brackets for whoever edits the answers file.
-    assert any(p.startswith("What traffic do the services take? no service has expose") and p.endswith("[load_balancer.type]") for p in script.problems)
-    assert "expose" not in answers.services[0].model_fields_set
+    answers = run(script)
+    assert answers.services[0].kind == "worker" and answers.load_balancer.certificate_arn is None
+    assert "port" not in answers.services[0].model_fields_set and "path_pattern" not in answers.services[0].model_fields_set
+
+
+def test_a_problem_is_named_by_its_question_with_the_key_path_in_brackets() -> None:
+    script = Script(
+        {"name": "shop", "services[0].kind": "job", "services[0].schedule": "rate(1 hour)", "fix": "cancel"}
+    )
+    assert run(script, ["load_balancer.certificate_arn=arn:aws:acm:us-east-1:123456789012:certificate/abc"], sent_back=True) is None
+    (problem,) = script.problems
+    assert problem.startswith("ACM certificate ARN? there is no load balancer to put it on")
+    assert problem.endswith("[load_balancer.certificate_arn]")
 
 
 @pytest.mark.parametrize("signal", [KeyboardInterrupt, EOFError])
@@ -854,6 +893,7 @@ def test_tags_environment_and_secrets_are_asked_and_refused_by_entry() -> None:
         {
             "name": "shop",
             "tags": [Attempt("aws:team=x"), Attempt("team=shop, note=a b")],
+            "services[0].more": True,
             "services[0].environment": [Attempt("oops"), Attempt("1X=2"), Attempt("MODE=prod, LIST=a,b")],
             "services[0].secrets": [Attempt("TOKEN=shop/db"), Attempt(f"TOKEN={arn}")],
         }
@@ -876,12 +916,13 @@ def test_cpu_architecture_defaults_to_the_instance_types_and_arm64_needs_gravito
     graviton = Script({"name": "shop", "launch_type": True, "ec2.instance_type": "c7g.large"})
     assert run(graviton).services[0].platform == "linux/arm64"
     x86 = Script(
-        {"name": "shop", "launch_type": True, "ec2.instance_type": "m6i.large", "services[0].platform": [Attempt("linux/arm64"), Attempt("linux/amd64")]}
+        {"name": "shop", "launch_type": True, "ec2.instance_type": "m6i.large", "services[0].more": True,
+         "services[0].platform": [Attempt("linux/arm64"), Attempt("linux/amd64")]}
     )
     assert run(x86).services[0].platform == "linux/amd64"
     (problem,) = x86.problems
     assert "Graviton" in problem and "m6i.large" in problem and "services[" not in problem
-    fargate_arm = Script({"name": "shop", "services[0].platform": "linux/arm64"})
+    fargate_arm = Script({"name": "shop", "services[0].more": True, "services[0].platform": "linux/arm64"})
     assert run(fargate_arm).services[0].platform == "linux/arm64"
 
 
@@ -900,3 +941,11 @@ def test_a_rerun_keeps_saved_mappings_on_enter_and_dash_clears_them() -> None:
     cleared = Script({"tags": "-", "services[0].environment": "-"})
     answers = run_wizard([], prompter=cleared, initial=saved.model_dump(mode="json"))
     assert answers.tags == {} and answers.services[0].environment == {}
+
+
+def test_a_refused_secret_is_named_even_when_the_reason_mentions_a_longer_name() -> None:
+    """The model's reason names DB_PASSWORD as an example; the entry DB must still be named."""
+    script = Script({"name": "shop", "services[0].more": True, "services[0].secrets": [Attempt("DB=no pe"), Attempt("DB=/shop/db")]})
+    assert run(script).services[0].secrets == {"DB": "/shop/db"}
+    (problem,) = script.problems
+    assert problem.startswith("DB: 'no pe' is not valid: ") and "DB_PASSWORD" in problem

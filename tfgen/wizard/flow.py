@@ -20,7 +20,22 @@ from tfgen.answers.model import Answers, field_error, field_problem
 from tfgen.errors import AnswersError
 from tfgen.wizard import keys, words
 from tfgen.wizard.keys import MISSING, Path
-from tfgen.wizard.questions import SECTIONS, Ask, Ctx, Group, Node, Repeat, Section, question_at, section_of, terms
+from tfgen.wizard.questions import (
+    REPLACED_BY_KIND,
+    SECTIONS,
+    Ask,
+    Ctx,
+    Gate,
+    Group,
+    Node,
+    Repeat,
+    Section,
+    applies,
+    load_balancer_type,
+    question_at,
+    section_of,
+    terms,
+)
 from tfgen.wizard.summary import summary_rows
 
 CANCEL = "cancel"
@@ -102,7 +117,14 @@ class Wizard:
         self.ask_section(SECTIONS[number - 1], number)
 
     def ask_section(self, section: Section, number: int | None = None) -> None:
+        """Ask a section's questions; a section with none that applies (the load balancers of a
+        stack of workers and jobs) says so under its heading, or is passed over."""
         where = f"{number}/{len(SECTIONS)} " if number else ""
+        if not any(applies(node, Ctx(self.data)) for node in section.items):
+            if section.nothing:
+                self.p.heading(f"{where}{section.title}", section.nothing)
+            self.walk(section.items, (), ask=False)
+            return
         self.p.heading(f"{where}{section.title}", section.intro)
         self.walk(section.items, (), ask=True)
 
@@ -142,23 +164,46 @@ class Wizard:
         return f"{where} {words.in_words(message, self.terms)} [{keys.show(path)}]"
 
     def askable(self, section: Section) -> bool:
-        """False when --set preset every key of the section, so asking again would change nothing."""
-        return not all(self.is_preset(keys.parse(node.key)) for node in section.items)
+        """False when no question of the section applies, or --set preset every key of those that
+        do, so asking would change nothing."""
+        ctx = Ctx(self.data)
+        return any(applies(node, ctx) and not self.is_preset(keys.parse(node.key)) for node in section.items)
 
     def prune(self) -> None:
-        """Drop answers to questions that no longer apply (an existing VPC's ids after choosing a new VPC)."""
+        """Drop answers to questions that no longer apply (an existing VPC's ids after choosing a
+        new VPC), and the keys older answers used where every service now has a kind."""
         for section in SECTIONS:
             self.walk(section.items, (), ask=False)
+        services = keys.get(self.data, ("services",), [])
+        services = services if isinstance(services, list) else []
+        for i, service in enumerate(services):
+            if isinstance(service, dict) and "kind" in service:
+                for key in REPLACED_BY_KIND:
+                    if not self.is_preset(("services", i, key)):
+                        keys.drop(self.data, ("services", i, key))
+        lb_type = ("load_balancer", "type")
+        if services and all(isinstance(s, dict) and s.get("kind") for s in services) and not self.is_preset(lb_type):
+            wanted = load_balancer_type({s["kind"] for s in services})
+            if wanted is None:
+                keys.drop(self.data, lb_type)
+            else:
+                keys.put(self.data, lb_type, wanted)
 
     # --- one node at a time ----------------------------------------------------------------
 
-    def walk(self, nodes: tuple[Node, ...], base: Path, ask: bool) -> None:
-        active: set[Path] = set()
-        inactive: set[Path] = set()
+    def walk(self, nodes: tuple[Node, ...], base: Path, ask: bool, seen: tuple[set[Path], set[Path]] | None = None) -> None:
+        """Ask (or, with `ask` false, only judge) `nodes`, then drop the answers of those that do
+        not apply. `seen` collects (active, inactive) key paths over nested groups and gates,
+        so a key asked by several questions is dropped only when none of them applies."""
+        active, inactive = seen if seen is not None else (set(), set())
         for node in nodes:
             path = base + keys.parse(node.key)
             ctx = Ctx(self.data, base)
-            if node.when and not node.when(ctx):
+            if isinstance(node, Gate):
+                if applies(node, ctx):
+                    self.gate(node, base, ctx, ask, (active, inactive))
+                continue
+            if not applies(node, ctx):
                 inactive.add(path)
                 continue
             active.add(path)
@@ -166,9 +211,11 @@ class Wizard:
                 if ask:
                     self.ask(node, path, ctx)
             elif isinstance(node, Group):
-                self.group(node, path, base, ctx, ask)
+                self.group(node, path, base, ctx, ask, (active, inactive))
             else:
                 self.repeat(node, path, ctx, ask)
+        if seen is not None:
+            return  # the outermost walk drops
         # One key may be asked two ways (Fargate's CPU select, EC2's CPU number): keep it if either applies.
         for path in inactive - active:
             if not self.is_preset(path):
@@ -195,7 +242,7 @@ class Wizard:
             else:
                 # Empty input takes the default; a refused answer is never offered as the default.
                 shown_default = _as_text(default)
-                hint = " (- for none)" if kind in ("optional", "mapping") and shown_default else ""
+                hint = " (- for none)" if kind in ("optional", "optional_int", "optional_list", "mapping") and shown_default else ""
                 typed = self.p.text(shown, message + hint, shown_default)
                 value = _parse(kind, typed if typed.strip() else shown_default)
             problem = self.problem(node, path, value)
@@ -204,7 +251,16 @@ class Wizard:
                 return
             self.p.problem(problem)
 
-    def group(self, node: Group, path: Path, base: Path, ctx: Ctx, ask: bool) -> None:
+    def gate(self, node: Gate, base: Path, ctx: Ctx, ask: bool, seen: tuple[set[Path], set[Path]]) -> None:
+        """One yes/no before optional questions; no keeps their answers as they are (the
+        defaults, or a re-run's earlier answers). Yes is the default when any of them differs."""
+        if ask:
+            self.p.why(_text(node.why, ctx))
+            given = any(_differs(keys.get(self.data, base + keys.parse(k)), keys.model_default(base + keys.parse(k))) for k in node.keys)
+            ask = self.p.confirm(f"{keys.show(base)}.{node.name}" if base else node.name, _text(node.message, ctx), given)
+        self.walk(node.items, base, ask, seen)
+
+    def group(self, node: Group, path: Path, base: Path, ctx: Ctx, ask: bool, seen: tuple[set[Path], set[Path]]) -> None:
         current = keys.get(self.data, path, None)
         if ask and not self.is_preset(path) and not self.presets_under(path):
             self.p.why(_text(node.why, ctx))
@@ -219,7 +275,7 @@ class Wizard:
                 self.p.preset(keys.show(path), current)
             return
         if isinstance(keys.get(self.data, path, None), dict):
-            self.walk(node.items, base, ask)
+            self.walk(node.items, base, ask, seen)
 
     def repeat(self, node: Repeat, path: Path, ctx: Ctx, ask: bool) -> None:
         items = keys.get(self.data, path, None)
@@ -307,6 +363,14 @@ class Wizard:
         return f"{term[:1].upper()}{term[1:]}: {message}" if term else message
 
 
+def _differs(value: Any, default: Any) -> bool:
+    """An answer other than the model's default (a false or empty answer where the model leaves
+    the key null, such as `connect: false`, is none)."""
+    if value is MISSING or value == default:
+        return False
+    return not (default is None and not value)
+
+
 def _kind(node: Ask, path: Path) -> str:
     if node.kind:
         return node.kind
@@ -316,9 +380,9 @@ def _kind(node: Ask, path: Path) -> str:
     if base is bool:
         return "confirm"
     if base is int:
-        return "int"
+        return "optional_int" if keys.is_optional(path) else "int"
     if base is list:
-        return "list"
+        return "optional_list" if keys.is_optional(path) else "list"
     if base is dict:
         return "mapping"
     if typing.get_origin(base) is typing.Literal:
@@ -353,13 +417,16 @@ _NEXT_PAIR = re.compile(r",\s*(?=[^,=\s]+=)")
 def _parse(kind: str, typed: str) -> Any:
     """The typed text as the value the answers file would hold; the model judges it."""
     text = typed.strip()
-    if kind == "int":
+    if kind == "optional_int" and text in ("", "-"):
+        return None
+    if kind in ("int", "optional_int"):
         try:
             return int(text)
         except ValueError:
             return text  # the model says why it is not a number
-    if kind == "list":
-        return [part.strip() for part in text.split(",") if part.strip()]
+    if kind in ("list", "optional_list"):
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        return None if kind == "optional_list" and text in ("", "-") else parts
     if kind == "mapping":
         if text in ("", "-"):
             return {}

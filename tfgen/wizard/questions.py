@@ -4,21 +4,27 @@ Each `Ask` names the answers key it fills; the model behind that key supplies th
 how it is asked), the default and the validation. A question carries only what the model cannot:
 its wording, the one-line reason from the guidance, when it applies, and, for a select, the
 choices. `Group` is an optional sub-object behind a yes/no (autoscaling); `Repeat` is a list
-(services, a service's S3 buckets). Keys are relative to the list item they sit in.
+(services, a service's S3 buckets); `Gate` is a yes/no that stores nothing, before optional
+questions ("more options?"). Keys are relative to the list item they sit in.
+
+A service's kind is asked first; each question after it says in `when` which kinds need it, so a
+job is never asked for a port and a stack of workers never for a load balancer.
 
 To add a question: add the key to the model, then an `Ask` here in the section it belongs to.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Union
 
 from tfgen import fargate
 
 from tfgen.instances import is_graviton
-from tfgen.answers.model import DEFAULT_IMAGE, default_path_pattern
+from tfgen.answers.model import DEFAULT_IMAGE, default_path_pattern, derived_kind
 from tfgen.wizard import keys
 from tfgen.wizard.keys import MISSING, Path
 
@@ -94,7 +100,46 @@ class Repeat:
     when: Callable[[Ctx], bool] | None = None
 
 
-Node = Union[Ask, Group, Repeat]
+@dataclass(frozen=True)
+class Gate:
+    """One yes/no before optional questions, stored nowhere: yes asks them, no keeps their answers
+    as they are. `name` is how the prompter knows it ("services[0].more")."""
+
+    name: str
+    message: Text
+    why: Text
+    items: tuple[Node, ...]
+    when: Callable[[Ctx], bool] | None = None
+    key: str = ""  # no answers key of its own: its questions sit in the item it is asked in
+
+    @property
+    def keys(self) -> list[str]:
+        """The answers keys of its questions (relative to the item), nested ones included."""
+        found: list[str] = []
+        todo: list[Node] = list(self.items)
+        while todo:
+            node = todo.pop(0)
+            if isinstance(node, Gate):
+                todo += node.items
+            else:
+                found.append(node.key)
+        return found
+
+
+Node = Union[Ask, Group, Repeat, Gate]
+
+
+def applies(node: Node, ctx: Ctx) -> bool:
+    return node.when is None or node.when(ctx)
+
+
+def only(when: Callable[[Ctx], bool], *nodes: Node) -> tuple[Node, ...]:
+    """`nodes`, asked only when `when` holds too (one question asked in two places, for different kinds)."""
+
+    def both(node: Node) -> Callable[[Ctx], bool]:
+        return lambda c: when(c) and applies(node, c)
+
+    return tuple(dataclasses.replace(node, when=both(node)) for node in nodes)
 
 
 @dataclass(frozen=True)
@@ -103,6 +148,7 @@ class Section:
     title: str
     intro: str
     items: tuple[Node, ...] = field(default_factory=tuple)
+    nothing: str = ""  # said under the heading when no question of the section applies (else the section is passed over)
 
     @property
     def top_keys(self) -> set[str]:
@@ -116,7 +162,8 @@ class Section:
         todo: list[Node] = list(self.items)
         while todo:
             node = todo.pop()
-            found.add(node.key)
+            if node.key:
+                found.add(node.key)
             if not isinstance(node, Ask):
                 todo += node.items
         return found
@@ -133,16 +180,54 @@ def _fargate(c: Ctx) -> bool:
     return c.top("launch_type") == "fargate"
 
 
+# What a service's `kind` replaces in older answers: the wizard asks the kind, so `expose` is
+# dropped from a service once it has one.
+REPLACED_BY_KIND = ("expose",)
+
+
+def load_balancer_type(found: set[str]) -> str | None:
+    """`load_balancer.type` as the kinds make it, once every service has one: the kinds decide the
+    load balancers, and the saved answers then say the same (alb for web services, nlb for nlb
+    services, none for neither). None when both exist: no one type says it, and none is needed."""
+    lbs = found & {"web", "nlb"}
+    if len(lbs) == 2:
+        return None
+    return {"web": "alb", "nlb": "nlb"}[lbs.pop()] if lbs else "none"
+
+
+def _kind_at(c: Ctx, base: Path) -> str:
+    """The kind of the service at `base`: as answered, else what the model derives from older keys."""
+    given = keys.get(c.data, base + ("kind",), None)
+    if given:
+        return str(given)
+    expose = keys.get(c.data, base + ("expose",), None)
+    return derived_kind(SimpleNamespace(expose=expose is not False), str(c.top("load_balancer.type")))
+
+
+def _kind(c: Ctx) -> str:
+    return _kind_at(c, c.base[:2])
+
+
+def kinds(c: Ctx) -> set[str]:
+    """The kinds of every service so far."""
+    services = keys.get(c.data, ("services",), None)
+    return {_kind_at(c, ("services", i)) for i in range(len(services) if isinstance(services, list) else 0)}
+
+
+def _is(*wanted: str) -> Callable[[Ctx], bool]:
+    return lambda c: _kind(c) in wanted
+
+
+def _has_queue(c: Ctx) -> bool:
+    return _kind(c) == "worker" and isinstance(c.here("queue"), dict)
+
+
 def _has_lb(c: Ctx) -> bool:
-    return c.top("load_balancer.type") in ("alb", "nlb")
+    return bool(kinds(c) & {"web", "nlb"})
 
 
 def _nlb(c: Ctx) -> bool:
-    return c.top("load_balancer.type") == "nlb"
-
-
-def _alb_exposed(c: Ctx) -> bool:
-    return c.top("load_balancer.type") == "alb" and bool(c.here("expose"))
+    return "nlb" in kinds(c)
 
 
 def _new_vpc(c: Ctx) -> bool:
@@ -154,6 +239,7 @@ def _existing_vpc(c: Ctx) -> bool:
 
 
 def _public_lb(c: Ctx) -> bool:
+    # Web and nlb services face the internet unless load_balancer.internal says otherwise.
     return _existing_vpc(c) and _has_lb(c) and not c.top("load_balancer.internal")
 
 
@@ -264,47 +350,6 @@ COMPUTE = Section(
     ),
 )
 
-TRAFFIC = Section(
-    "traffic",
-    "Traffic: how do requests reach your tasks?",
-    "A load balancer spreads requests over the tasks and skips unhealthy ones. "
-    "(No Classic Load Balancer: it is legacy and does not work with Fargate.)",
-    (
-        Ask(
-            "load_balancer.type",
-            "What traffic do the services take?",
-            "The guidance: an ALB for most ECS services (it routes by path); an NLB for huge throughput or PrivateLink.",
-            choices=lambda c: [
-                ("HTTP/HTTPS: Application Load Balancer (ALB)", "alb"),
-                ("TCP/TLS, huge throughput or PrivateLink: Network Load Balancer (NLB)", "nlb"),
-                ("None: workers that nobody calls", "none"),
-            ],
-        ),
-        Ask(
-            "load_balancer.internal",
-            "Internal only (reachable from inside the VPC, not from the internet)?",
-            "Internet-facing load balancers sit in public subnets; internal ones in private subnets.",
-            when=_has_lb,
-        ),
-        Ask(
-            "load_balancer.certificate_arn",
-            lambda c: "ACM certificate ARN for HTTPS? (empty: plain HTTP on port 80)"
-            if c.top("load_balancer.type") == "alb"
-            else "ACM certificate ARN for TLS? (empty: plain TCP)",
-            lambda c: "With one, the ALB serves HTTPS on 443 and redirects port 80 to it."
-            if c.top("load_balancer.type") == "alb"
-            else "With one, the NLB terminates TLS on every listener.",
-            when=_has_lb,
-        ),
-        Ask(
-            "load_balancer.privatelink",
-            "Publish the services through AWS PrivateLink (a VPC endpoint service)?",
-            "Other VPCs and accounts then reach them privately, without peering or the internet; PrivateLink needs an NLB.",
-            when=_nlb,
-        ),
-    ),
-)
-
 STORAGE = Section(
     "storage",
     "Storage",
@@ -320,20 +365,73 @@ STORAGE = Section(
 
 _GRANT_WHY = "Each service has its own task role: list what it calls and it gets exactly that, no AWS keys needed."
 
-SERVICE = (
-    Ask(
-        "name",
-        "Service name?",
-        "Names its task definition, ECS service, log group and task role.",
-        default=lambda c: keys.model_default(("services", 0, "name")) if c.index == 0 else "",
-        check=("name",),
-    ),
-    Ask(
-        "image",
-        "Container image?",
-        "Any registry the tasks can pull from: ECR, ECR Public, Docker Hub.",
-        default=lambda c: DEFAULT_IMAGE,
-    ),
+KIND_CHOICES = (
+    ("web: a website or HTTP API the internet calls, behind the stack's load balancer (ALB)", "web"),
+    ("backend: an API only the stack's other services call, by name; no public entry", "backend"),
+    ("worker: works in the background, optionally on messages from a queue; nobody calls it", "worker"),
+    ("job: runs on a schedule (every hour, at 03:00...), then exits", "job"),
+    ("nlb: TCP or TLS traffic (not HTTP), or PrivateLink, behind a Network Load Balancer", "nlb"),
+)
+
+
+def _name_default(c: Ctx) -> str:
+    """The kind's own name while no other service has it (the first web service is `web`)."""
+    services = keys.get(c.data, ("services",), [])
+    taken = {s.get("name") for i, s in enumerate(services) if isinstance(s, dict) and i != c.index}
+    return _kind(c) if _kind(c) not in taken else ""
+
+
+def _published(c: Ctx) -> dict[str, list[str]]:
+    """Service name -> the topics it publishes, for every other service of the stack so far."""
+    services = keys.get(c.data, ("services",), [])
+    found: dict[str, list[str]] = {}
+    for i, s in enumerate(services if isinstance(services, list) else []):
+        topics = [t.get("name") for t in (s.get("publish") or []) if isinstance(t, dict) and t.get("name")] if isinstance(s, dict) else []
+        if i != c.index and topics and s.get("name"):
+            found[s["name"]] = topics
+    return found
+
+
+def _publisher_choices(c: Ctx) -> list[tuple[str, Any]]:
+    return [(f"{name} (topics {', '.join(topics)})", name) for name, topics in _published(c).items()]
+
+
+def _topic_choices(c: Ctx) -> list[tuple[str, Any]]:
+    return [(topic, topic) for topic in _published(c).get(str(c.here("service")), [])]
+
+
+def _target_choices(c: Ctx) -> list[tuple[str, Any]]:
+    own = (f"{c.here('name')} (its own container, port {c.here('port')})", None)
+    sidecars = [s for s in c.here("sidecars") or [] if isinstance(s, dict) and s.get("port")]
+    return [own] + [(f"{s['name']} (sidecar, port {s['port']})", s["name"]) for s in sidecars]
+
+
+def _port_message(c: Ctx) -> str:
+    return {"backend": "Port it serves on?", "nlb": "Port the NLB sends traffic to (and listens on)?"}.get(
+        _kind(c), "Port the container listens on?"
+    )
+
+
+def _port_why(c: Ctx) -> str:
+    if _kind(c) == "backend":
+        return f"Other services of the stack call it at http://{c.here('name')}:PORT (Service Connect)."
+    return "The load balancer and the security groups send traffic to it."
+
+
+def _graviton_ec2(c: Ctx) -> bool:
+    return _ec2(c) and is_graviton(str(c.top("ec2.instance_type")))
+
+
+PLATFORM = Ask(
+    "platform",
+    "CPU architecture?",
+    "arm64 runs on AWS Graviton, cheaper per vCPU; the image must be built for it (multi-arch images are).",
+    choices=lambda c: [("linux/amd64 (x86-64)", "linux/amd64"), ("linux/arm64 (AWS Graviton)", "linux/arm64")],
+    default=lambda c: "linux/arm64" if _graviton_ec2(c) else "linux/amd64",
+    check=("platform",),
+)
+
+SIZE = (
     Ask(
         "cpu",
         "CPU per task?",
@@ -344,18 +442,15 @@ SERVICE = (
     Ask("memory", "Memory per task?", "Only the sizes Fargate accepts with that CPU.", choices=_memory_choices, when=_fargate, default=_first_memory),
     Ask("cpu", "CPU units per task? (1024 = 1 vCPU)", "ECS reserves this much of an instance for each task.", when=_ec2, check=("cpu",), unit="CPU unit"),
     Ask("memory", "Memory per task, in MiB?", "The hard limit: a task that goes past it is stopped.", when=_ec2, check=("memory",), unit="MiB"),
-    Ask(
-        "platform",
-        "CPU architecture?",
-        "arm64 runs on AWS Graviton, cheaper per vCPU; the image must be built for it (multi-arch images are).",
-        choices=lambda c: [("linux/amd64 (x86-64)", "linux/amd64"), ("linux/arm64 (AWS Graviton)", "linux/arm64")],
-        default=lambda c: "linux/arm64" if _ec2(c) and is_graviton(str(c.top("ec2.instance_type"))) else "linux/amd64",
-        check=("platform",),
-    ),
+)
+
+SCALE = (
     Group(
         "autoscaling",
-        "Scale the number of tasks with CPU load?",
-        "Application Auto Scaling adds tasks above a CPU target and removes them below it, within your limits.",
+        lambda c: "Scale the number of tasks with the queue's backlog?" if _has_queue(c) else "Scale the number of tasks with CPU load?",
+        lambda c: "Application Auto Scaling adds tasks when messages wait and removes them when the queue empties."
+        if _has_queue(c)
+        else "Application Auto Scaling adds tasks above a CPU target and removes them below it, within your limits.",
         (
             Ask(
                 "autoscaling.min",
@@ -374,7 +469,23 @@ SERVICE = (
                 unit="task",
                 term="the most tasks",
             ),
-            Ask("autoscaling.cpu_target", "Target average CPU, in percent?", "Tasks are added above it and removed below it.", unit="%"),
+            Ask(
+                "autoscaling.backlog_per_task",
+                "Messages waiting per task to hold at?",
+                "The longest wait you accept divided by the seconds one message takes: 10 waiting at 3 s each is 30 s.",
+                kind="int",
+                default=lambda c: 10,
+                when=_has_queue,
+                unit="message",
+                term="the messages waiting per task",
+            ),
+            Ask(
+                "autoscaling.cpu_target",
+                "Target average CPU, in percent?",
+                "Tasks are added above it and removed below it.",
+                when=lambda c: not _has_queue(c),
+                unit="%",
+            ),
         ),
     ),
     Ask(
@@ -388,53 +499,195 @@ SERVICE = (
         unit="task",
         term="the tasks to run",
     ),
-    Ask(
-        "environment",
-        "Environment variables? (NAME=value, comma-separated; empty: none)",
-        "Plain settings the container reads; passwords and keys go in secrets, next, never here.",
-        check=("environment",),
-    ),
-    Ask(
-        "secrets",
-        "Secrets? (NAME=ARN of a Secrets Manager secret or SSM parameter, comma-separated; empty: none)",
-        "ECS injects them at start; the execution role may read exactly these and nothing else.",
-        check=("secrets",),
-    ),
-    Repeat(
-        "permissions.s3_buckets",
-        (
-            Ask("name", "Bucket name?", "The bucket itself; the grant covers its objects too."),
-            Ask("access", "Access to it?", "Grant only what the code needs.", choices=_ACCESS),
+)
+
+QUEUE = Group(
+    "queue",
+    "Does it take its work from a queue (Amazon SQS)?",
+    "The stack creates the queue, encrypted, with a dead-letter queue for messages that keep failing.",
+    (
+        Ask(
+            "queue.processing_time_seconds",
+            "Longest time one message takes, in seconds?",
+            "While a task works on a message the queue hides it, for twice this, so no other task takes it.",
+            unit="second",
+            term="the longest time one message takes",
         ),
-        another="Another S3 bucket?",
-        label="S3 bucket {n}",
-        first=lambda c: f"Does {c.here('name')} read or write S3 buckets?",
-        why=_GRANT_WHY,
-    ),
-    Repeat(
-        "permissions.dynamodb_tables",
-        (
-            Ask("name", "Table name?", "The table and its indexes."),
-            Ask("access", "Access to it?", "Grant only what the code needs.", choices=_ACCESS),
+        Repeat(
+            "queue.subscribe",
+            (
+                Ask("service", "Which service publishes it?", "Topics listed under the other services' options.", choices=_publisher_choices),
+                Ask("topic", "Which of its topics?", "Every message published to it lands in this queue.", choices=_topic_choices, check=("topic",)),
+            ),
+            another="Another topic?",
+            label="Topic {n} into the queue",
+            first="Does it subscribe to topics the stack's other services publish (Amazon SNS)?",
+            why="The stack subscribes the queue to each topic; filter policies can be added in the answers file.",
+            when=lambda c: bool(_published(c)),
         ),
-        another="Another DynamoDB table?",
-        label="DynamoDB table {n}",
-        first=lambda c: f"Does {c.here('name')} read or write DynamoDB tables?",
-        why="The same task role grants access to tables.",
+    ),
+    when=_is("worker"),
+)
+
+SIDECAR = (
+    Ask("name", "Container name?", "Unique in the task; the service's own container has the service's name.", check=("name",)),
+    Ask("image", "Container image?", "A proxy, a log router, an agent: any image the tasks can pull."),
+    Ask(
+        "port",
+        "Port it listens on? (empty: none)",
+        "Containers of a task share one network, so its port differs from the service's.",
+        check=("port",),
+    ),
+    Ask("essential", "Stop the task when it stops?", "Yes for a proxy in front of the app; no for a helper the app can live without."),
+)
+
+def _more_message(c: Ctx) -> str:
+    """The gate names what is behind it for this service."""
+    sized = _is("backend", "nlb")(c)
+    scaled = sized or (_kind(c) == "worker" and not _has_queue(c))
+    found = ["size"] * sized + ["scaling"] * scaled + ["time zone"] * _is("job")(c) + ["arm64"]
+    found += ["Spot"] * _fargate(c) + ["Exec", "variables", "secrets", "topics", "grants", "sidecars"]
+    return f"More options for {c.here('name')}? ({', '.join(found)})"
+
+
+MORE = Gate(
+    "more",
+    _more_message,
+    "No keeps the defaults: 0.25 vCPU and 2 tasks where not asked, x86-64, no variables, secrets or extra permissions.",
+    (
+        *only(_is("backend", "nlb"), *SIZE),
+        *only(lambda c: _is("backend", "nlb")(c) or (_kind(c) == "worker" and not _has_queue(c)), *SCALE),
+        Ask(
+            "timezone",
+            "Time zone of the schedule?",
+            "cron() times are read in it, daylight saving included.",
+            when=_is("job"),
+            check=("timezone",),
+        ),
+        Ask(
+            "max_age_seconds",
+            "Longest a run may wait to start, in seconds?",
+            "Past it, a run EventBridge could not start goes to the dead-letter queue.",
+            when=_is("job"),
+            unit="second",
+        ),
+        Ask(
+            "connect",
+            "Reachable by the stack's other services by name (Service Connect)?",
+            lambda c: f"They then call it at http://{c.here('name')}:{c.here('port')}; a backend always is.",
+            kind="confirm",
+            default=lambda c: False,
+            when=_is("web", "worker", "nlb"),
+        ),
+        *only(lambda c: not _graviton_ec2(c), PLATFORM),
+        Group(
+            "spot",
+            "Run part of the tasks on Fargate Spot?",
+            "Spot is up to 70% cheaper, but AWS may stop a Spot task at two minutes' notice.",
+            (
+                Ask("spot.base", "Tasks always on regular Fargate?", "These run whatever Spot does.", unit="task"),
+                Ask("spot.share", "Percent of the other tasks on Spot?", "50 splits them evenly; 100 puts them all on Spot.", unit="%"),
+            ),
+            when=_fargate,
+        ),
+        Ask("exec", "Allow ECS Exec (a shell in a running task)?", "For debugging: aws ecs execute-command, each session logged and encrypted."),
+        Ask(
+            "command",
+            "Command? (comma-separated words; empty: the image's own)",
+            "Replaces the image's CMD, such as: python, worker.py, --queue, orders.",
+        ),
+        Ask(
+            "environment",
+            "Environment variables? (NAME=value, comma-separated; empty: none)",
+            "Plain settings the container reads; passwords and keys go in secrets, next, never here.",
+            check=("environment",),
+        ),
+        Ask(
+            "secrets",
+            "Secrets? (NAME=secret or parameter ARN, or SSM parameter name, comma-separated; empty: none)",
+            "ECS injects them at start; the execution role may read exactly these and nothing else.",
+            check=("secrets",),
+        ),
+        Repeat(
+            "publish",
+            (Ask("name", "Topic name?", "The stack creates it as STACK-ENV-SERVICE-NAME, encrypted.", check=("name",)),),
+            another="Another topic?",
+            label="Topic {n}",
+            first=lambda c: f"Does {c.here('name')} publish messages to topics (Amazon SNS) that workers subscribe to?",
+            why="Its task role may publish to exactly these topics.",
+        ),
+        Repeat(
+            "permissions.s3_buckets",
+            (
+                Ask("name", "Bucket name?", "The bucket itself; the grant covers its objects too."),
+                Ask("access", "Access to it?", "Grant only what the code needs.", choices=_ACCESS),
+            ),
+            another="Another S3 bucket?",
+            label="S3 bucket {n}",
+            first=lambda c: f"Does {c.here('name')} read or write S3 buckets?",
+            why=_GRANT_WHY,
+        ),
+        Repeat(
+            "permissions.dynamodb_tables",
+            (
+                Ask("name", "Table name?", "The table and its indexes."),
+                Ask("access", "Access to it?", "Grant only what the code needs.", choices=_ACCESS),
+            ),
+            another="Another DynamoDB table?",
+            label="DynamoDB table {n}",
+            first=lambda c: f"Does {c.here('name')} read or write DynamoDB tables?",
+            why="The same task role grants access to tables.",
+        ),
+        Repeat(
+            "sidecars",
+            SIDECAR,
+            another="Another sidecar?",
+            label="Sidecar {n}",
+            first="Extra containers in its task (sidecars: a proxy, a log router, an agent)?",
+            why="They share the task's network, CPU and memory; start order and health checks go in the answers file.",
+        ),
+        Ask(
+            "target",
+            "Which container takes the load balancer's traffic?",
+            "A proxy sidecar (nginx in front of the app) takes it when it has a port.",
+            choices=_target_choices,
+            when=lambda c: _is("web", "nlb")(c) and any(isinstance(s, dict) and s.get("port") for s in c.here("sidecars") or []),
+            check=("target",),
+        ),
+    ),
+)
+
+SERVICE = (
+    Ask(
+        "kind",
+        "What kind of service?",
+        "It decides what the service needs: a load balancer, a queue, a schedule. Only those questions follow.",
+        choices=lambda c: list(KIND_CHOICES),
+        default=_kind,
     ),
     Ask(
-        "expose",
-        "Put it behind the load balancer?",
-        "No for workers that only call out; only exposed services get a target group and a listener.",
-        when=_has_lb,
+        "name",
+        "Service name?",
+        "Names its task definition, ECS service, log group and task role.",
+        default=_name_default,
+        check=("name",),
     ),
-    # After `expose`: a port clashes only for a service on the load balancer.
-    Ask("port", "Port the container listens on?", "The load balancer and the security groups send traffic to it.", check=("port",)),
+    Ask(
+        "image",
+        "Container image?",
+        "Any registry the tasks can pull from: ECR, ECR Public, Docker Hub.",
+        default=lambda c: DEFAULT_IMAGE,
+    ),
+    *only(_is("web", "worker", "job"), *SIZE),
+    # On Graviton instances the architecture must change from the model's default: asked, not optional.
+    *only(_graviton_ec2, PLATFORM),
+    # A port clashes only for a service on the NLB, known by now from its kind.
+    Ask("port", _port_message, _port_why, when=_is("web", "backend", "nlb"), check=("port",)),
     Ask(
         "path_pattern",
         "Which request paths go to it?",
         "The ALB routes each request by path; the most specific pattern wins and /* takes the rest.",
-        when=_alb_exposed,
+        when=_is("web"),
         default=lambda c: default_path_pattern(c.index, c.here("name")),
         check=("path_pattern",),
     ),
@@ -442,8 +695,31 @@ SERVICE = (
         "health_check_path",
         "Health check path?",
         "The ALB sends traffic only to tasks that answer it with 200-399.",
-        when=_alb_exposed,
+        when=_is("web"),
     ),
+    Ask(
+        "internal_path",
+        "Also route a path to it on an internal ALB? (a path such as /orders/*; empty: no)",
+        "Callers inside the VPC that cannot use Service Connect reach it there; the stack then has an internal ALB.",
+        when=_is("backend"),
+        check=("internal_path",),
+    ),
+    QUEUE,
+    Ask(
+        "schedule",
+        "When does it run? (rate(1 hour), rate(15 minutes), or cron(0 3 * * ? *) for 03:00 daily)",
+        "EventBridge Scheduler starts one task each time; cron() is read in UTC unless you pick a time zone.",
+        when=_is("job"),
+        check=("schedule",),
+    ),
+    Ask(
+        "retries",
+        "Retries when a run cannot start?",
+        "EventBridge Scheduler tries again this many times (0-185) before the run goes to a dead-letter queue.",
+        when=_is("job"),
+        unit="retry",
+    ),
+    *only(lambda c: _is("web")(c) or _has_queue(c), *SCALE),
     Ask(
         "efs_mount",
         "Mount the shared file system at? (container path; empty: no mount)",
@@ -452,14 +728,58 @@ SERVICE = (
         term="a mount path for the shared file system",
     ),
     Ask("efs_read_only", "Mount it read-only?", "For services that only read what others write.", when=lambda c: bool(c.here("efs_mount"))),
+    MORE,
 )
 
 SERVICES = Section(
     "services",
     "Services",
-    "Each service runs copies (tasks) of one container image, with its own task role.",
+    "Each service runs copies (tasks) of one container image, with its own task role. For each, its kind comes first.",
     (Repeat("services", SERVICE, another="Add another service?", label="Service {n}"),),
 )
+
+TRAFFIC = Section(
+    "traffic",
+    "Traffic: the load balancers",
+    "The kinds decide them: an ALB for web services, an NLB for nlb services. "
+    "(No Classic Load Balancer: it is legacy and does not work with Fargate.)",
+    (
+        Ask(
+            "load_balancer.internal",
+            "Internal only (reachable from inside the VPC, not from the internet)?",
+            "Internet-facing load balancers sit in public subnets; internal ones in private subnets.",
+            when=_has_lb,
+        ),
+        Ask(
+            "load_balancer.certificate_arn",
+            lambda c: {
+                "web": "ACM certificate ARN for HTTPS? (empty: plain HTTP on port 80)",
+                "nlb": "ACM certificate ARN for TLS? (empty: plain TCP)",
+                "none": "ACM certificate ARN?",
+            }.get(_lb_word(c), "ACM certificate ARN for HTTPS on the ALB and TLS on the NLB? (empty: plain HTTP and TCP)"),
+            lambda c: {
+                "web": "With one, the ALB serves HTTPS on 443 and redirects port 80 to it.",
+                "nlb": "With one, the NLB terminates TLS on every listener.",
+            }.get(_lb_word(c), "With one, the ALB serves HTTPS (80 redirects) and the NLB terminates TLS."),
+            when=_has_lb,
+            check=("load_balancer.certificate_arn",),
+        ),
+        Ask(
+            "load_balancer.privatelink",
+            "Publish the nlb services through AWS PrivateLink (a VPC endpoint service)?",
+            "Other VPCs and accounts then reach them privately, without peering or the internet; PrivateLink needs an NLB.",
+            when=_nlb,
+        ),
+    ),
+    nothing="None to set up: no service is of kind web or nlb (a backend's internal ALB needs no questions).",
+)
+
+
+def _lb_word(c: Ctx) -> str:
+    """web, nlb, both or none: which load balancers the certificate goes on."""
+    found = kinds(c) & {"web", "nlb"}
+    return found.pop() if len(found) == 1 else ("both" if found else "none")
+
 
 NETWORK = Section(
     "network",
@@ -542,7 +862,7 @@ STATE = Section(
     ),
 )
 
-SECTIONS: tuple[Section, ...] = (STACK, COMPUTE, TRAFFIC, STORAGE, SERVICES, NETWORK, STATE)
+SECTIONS: tuple[Section, ...] = (STACK, COMPUTE, STORAGE, SERVICES, TRAFFIC, NETWORK, STATE)
 
 
 def question_at(path: Path) -> tuple[Ask, Path] | None:
@@ -558,7 +878,7 @@ def question_at(path: Path) -> tuple[Ask, Path] | None:
                 return node, base
             if isinstance(node, Repeat) and after and isinstance(after[0], int):
                 found = search(node.items, after[1:], base + key + (after[0],))
-            elif isinstance(node, Group):
+            elif isinstance(node, (Group, Gate)):
                 found = search(node.items, rest, base)
             else:
                 found = None

@@ -22,14 +22,19 @@ def plural(count: int, unit: str) -> str:
         return f"{count}%"
     if not unit:
         return str(count)
-    return f"{count} {unit}" if count == 1 or unit in _INVARIANT else f"{count} {unit}s"
+    return f"{count} {unit}" if count == 1 or unit in _INVARIANT else f"{count} {_many(unit)}"
+
+
+def _many(unit: str) -> str:
+    """`task` -> `tasks`, `retry` -> `retries`."""
+    return f"{unit[:-1]}ies" if unit.endswith("y") and unit[-2:-1] not in "aeiou" else f"{unit}s"
 
 
 def field_message(error: Any, unit: str = "") -> str:
     """A pydantic error detail (type, ctx, msg) for one answer, as a person reads it."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
-    units = f" of {unit}s" if unit and unit not in _INVARIANT else ""
+    units = f" of {_many(unit)}" if unit and unit not in _INVARIANT else ""
     if kind in ("greater_than_equal", "greater_than"):
         low = ctx.get("ge", ctx.get("gt", 0) + 1)
         return f"give at least {plural(low, unit)}"
@@ -55,7 +60,8 @@ def field_message(error: Any, unit: str = "") -> str:
         message = "this needs an answer: " + message.removeprefix("'' is not valid: ")
     # Inside a mapping (environment, secrets, tags) name the entry: "DB_PASSWORD: 'x' is not valid: ...".
     entry = next((part for part in error.get("loc", ()) if isinstance(part, str) and part != "[key]"), None)
-    return f"{entry}: {message}" if entry and str(entry) not in message else message
+    named = entry and re.search(rf"(?<![\w/]){re.escape(str(entry))}(?!\w)", message)
+    return f"{entry}: {message}" if entry and not named else message
 
 
 def in_words(message: str, terms: dict[str, str]) -> str:
