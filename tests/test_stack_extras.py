@@ -113,7 +113,7 @@ def test_spot_weights_at_their_edges_exec_per_service_and_a_portless_sidecar(off
     tfvars.write_text(text)
     (tf.workdir / "terraform.tfstate").write_text(json.dumps(state))
     tf.plan("tfplan-share", "-refresh=false", "-lock=false")
-    (change,) = [rc["change"] for rc in tf.show_json("tfplan-share")["resource_changes"] if rc["address"] == 'module.service["api"].aws_ecs_service.this']
+    (change,) = [rc["change"] for rc in tf.show_json("tfplan-share")["resource_changes"] if rc["address"] == 'module.service["api"].aws_ecs_service.this[0]']
     assert change["actions"] == ["update"]
     assert {s["capacity_provider"]: s["weight"] for s in change["after"]["capacity_provider_strategy"]} == {"FARGATE": 1, "FARGATE_SPOT": 1}
 
