@@ -537,3 +537,30 @@ def test_scheduler_role_passes_exactly_the_jobs_two_roles(mixed_kinds_applied):
     assert sorted(passed) == sorted([task_role, execution_role])
     run = statements["RunJobTaskDefinitionOnCluster"]
     assert run["Action"] == "ecs:RunTask" and run["Resource"].endswith(":task-definition/mixed-dev-cleanup:*")
+
+
+def test_a_stack_rendered_before_jobs_existed_keeps_its_ecs_service(example_plans, offline_terraform, tmp_path_factory):
+    """The service resource gained a count (a job has none); the module's `moved` block carries
+    the service of an existing stack over instead of replacing it (its tasks would stop)."""
+    from plans import provider_resource_schemas, state_from_plan
+
+    name = "fargate-alb-defaults"
+    root = copy_stack(EXAMPLES / name, tmp_path_factory.mktemp("ex") / name)
+    tf = offline_terraform(root)
+    tf.init()
+    state = state_from_plan(example_plans[name], provider_resource_schemas(tf))
+    services = [r for r in state["resources"] if r["type"] == "aws_ecs_service"]
+    assert services
+    for resource in services:  # as the module wrote it before: no index
+        del resource["each"]
+        for instance in resource["instances"]:
+            del instance["index_key"]
+    (root / "terraform.tfstate").write_text(json.dumps(state))
+    tf.plan("tfplan-upgrade", "-refresh=false", "-lock=false")
+    plan = tf.show_json("tfplan-upgrade")
+    changes = [rc for rc in plan["resource_changes"] if rc["type"] == "aws_ecs_service"]
+    assert len(changes) == len(services)
+    for rc in changes:
+        assert rc["address"].endswith("aws_ecs_service.this[0]")
+        assert rc["previous_address"] == rc["address"].removesuffix("[0]")
+        assert "delete" not in rc["change"]["actions"] and "create" not in rc["change"]["actions"], rc["change"]["actions"]

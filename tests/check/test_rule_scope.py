@@ -62,7 +62,8 @@ def test_generated_stacks_ignore_tfg305_where_they_serve_plain_http(tfgen, monke
     monkeypatch.chdir(REPO)
     result = tfgen("check", "examples", "--format", "json", "--fail-on", "warning", "--show-suppressed")
     assert result.code == 0
-    suppressed = sorted(f["file"] for f in result.json()["suppressed"] if f["rule_id"] == "TFG305")
+    # A stack with a public and an internal ALB has the finding twice in the one module file.
+    suppressed = sorted({f["file"] for f in result.json()["suppressed"] if f["rule_id"] == "TFG305"})
     expected = []
     for answers in sorted(REPO.glob("examples/*/answers.yaml")):
         alb = answers.parent / "modules" / "alb" / "main.tf"
