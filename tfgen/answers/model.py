@@ -161,6 +161,32 @@ MountPath = Annotated[str, Rule(r"/[A-Za-z0-9_./-]{0,254}[A-Za-z0-9_-]", "an abs
 EnvVarName = Annotated[
     str, Rule(r"[A-Za-z_][A-Za-z0-9_]{0,254}", "letters, digits and underscores, not starting with a digit")
 ]
+# The root variables a stack may declare (templates/variables.tf.j2), and the names Terraform
+# reserves for variables: a stack input variable named by `services[].variables` takes neither.
+ROOT_VARIABLES = frozenset({
+    "name", "environment", "region", "tags", "vpc_cidr", "azs", "single_nat_gateway", "vpc_id", "public_subnet_ids",
+    "private_subnet_ids", "ec2", "load_balancer", "efs", "services", "deploy", "ci",
+})
+_TERRAFORM_RESERVED = frozenset({"source", "version", "providers", "count", "for_each", "lifecycle", "depends_on", "locals"})
+
+
+def _free_variable_name(name: str) -> str | None:
+    if name in ROOT_VARIABLES:
+        return "the stack already declares a variable of that name; choose another"
+    if name in _TERRAFORM_RESERVED:
+        return "Terraform reserves that name for variables; choose another"
+    return None
+
+
+TfVariableName = Annotated[
+    str,
+    Rule(
+        r"[a-z][a-z0-9_]{0,63}",
+        "a Terraform variable name: 1-64 lowercase letters, digits and underscores, starting with a letter "
+        "(not one the stack declares itself, nor one Terraform reserves)",
+        _free_variable_name,
+    ),
+]
 # A secret's value: an ARN, or the name of an SSM parameter in the stack's region and account
 # (ECS takes the name as valueFrom; the execution role gets the parameter's ARN). SSM caps a name
 # at 1,011 characters and a hierarchy at 15 levels, and a name with a slash begins with one.
@@ -651,6 +677,12 @@ class Service(_Strict):
         description="Variables injected from Secrets Manager or SSM Parameter Store, read by the execution role: a secret ARN, a "
         "parameter ARN or a parameter name (in the stack's region and account). The execution role may read exactly these.",
     )
+    variables: dict[EnvVarName, TfVariableName] = Field(
+        {},
+        description="Environment variables whose values are the stack's Terraform input variables: ENV_NAME -> variable name. "
+        "Each variable is declared once in variables.tf (no default, refused empty) and set in terraform.tfvars or with "
+        "TF_VAR_<name>. Names not also in environment or secrets; never AWS credentials.",
+    )
     permissions: Permissions = Field(Permissions(), description="What the task role may do.")
     spot: Spot | None = Field(
         None,
@@ -804,6 +836,15 @@ class Answers(_Strict):
 
     def of_kind(self, *kinds: str) -> list[Service]:
         return [s for s in self.services if s.kind in kinds]
+
+    def input_variables(self) -> dict[str, list[tuple[str, str]]]:
+        """The stack's input variables from `services[].variables`, each declared once:
+        Terraform name -> the (environment variable, service) pairs that take its value."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for s in self.services:
+            for env, var in s.variables.items():
+                out.setdefault(var, []).append((env, s.name))
+        return out
 
     @property
     def internal_alb_services(self) -> list[Service]:
@@ -1203,7 +1244,8 @@ def _service_problems(a: Answers) -> list[Problem]:
       and within one instance of ec2.instance_type, less what the ECS agent and the OS keep (a task never
       spans instances; a type tfgen does not know is not checked).
     - services[].desired_count: between autoscaling.min and max, and min not above max.
-    - services[].environment, secrets: no AWS credentials (use the task role), and no name in both."""
+    - services[].environment, secrets: no AWS credentials (use the task role), and no name in both.
+    - services[].variables: no AWS credentials, and no name also in environment or secrets."""
     problems: list[Problem] = []
     if not a.services:
         return [("services", "give at least one service")]
@@ -1222,6 +1264,17 @@ def _service_problems(a: Answers) -> list[Problem]:
                     (f"{at}.desired_count", f"must lie between autoscaling.min ({s.autoscaling.min}) and max ({s.autoscaling.max})")
                 )
         problems += _environment_problems(s.environment, s.secrets, at)
+        problems += _variables_problems(s, at)
+    return problems
+
+
+def _variables_problems(s: Service, at: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for var in sorted(_AWS_CREDENTIAL_VARIABLES & set(s.variables)):
+        problems.append((f"{at}.variables.{var}", f"AWS credentials are refused here ({GUIDANCE['task_role']})"))
+    for where, names in (("environment", s.environment), ("secrets", s.secrets)):
+        for var in sorted(set(s.variables) & set(names)):
+            problems.append((f"{at}.variables.{var}", f"is also set in {where}; give it once"))
     return problems
 
 

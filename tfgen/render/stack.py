@@ -209,7 +209,7 @@ def render_stack(a: Answers, saved_answers: str | None = None) -> dict[str, byte
         files[out] = jinja_env().get_template(template).render(context).encode()
     if a.state.backend == "s3":
         files["backend.tf"] = jinja_env().get_template("backend.tf.j2").render(context).encode()
-    files["terraform.tfvars"] = (TFVARS_HEADER + hcl_assignments(context["tfvars"])).encode()
+    files["terraform.tfvars"] = (TFVARS_HEADER + hcl_assignments(context["tfvars"]) + _unset_variables(a)).encode()
     files[ANSWERS_FILE] = answers_yaml(a, saved_answers).encode()
     files[SCHEMA_FILE] = schema_json().encode()
     for module in context["modules"]:
@@ -220,6 +220,16 @@ def render_stack(a: Answers, saved_answers: str | None = None) -> dict[str, byte
 
 
 TFVARS_HEADER = "# Values from .tfgen-answers.yaml, written by tfgen. Edit here; `tfgen update` keeps your edits.\n\n"
+
+
+def _unset_variables(a: Answers) -> str:
+    """A commented line per input variable of `services[].variables`: the answers hold no value for
+    it, so the user sees here where to set it (or sets TF_VAR_<name>)."""
+    lines = [
+        f'# {var} = "..."  # set me: environment variable {", ".join(f"{env} of {svc}" for env, svc in uses)}\n'
+        for var, uses in a.input_variables().items()
+    ]
+    return "\n" + "".join(lines) if lines else ""
 
 
 def _is_module_file(path: Path) -> bool:
