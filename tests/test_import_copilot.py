@@ -271,10 +271,40 @@ def test_yaml_1_2_strings(prod):
 def test_variables_copilot_names_substituted_shell_names_reported(prod):
     env = services(prod)["frontend"]["environment"]
     assert env["APP_NAME"] == "shop-prod" and env["LOG_LEVEL"] == "info"
-    assert env["RELEASE"] == "${RELEASE_TAG}"
+    # ${RELEASE_TAG} as the whole value: a Terraform variable, not literal text in environment.
+    assert "RELEASE" not in env and services(prod)["frontend"]["variables"] == {"RELEASE": "release_tag"}
     status, note, _ = rows(prod, "svc/frontend")["variables.RELEASE"]
-    assert status == "approximated" and 'services["frontend"].environment["RELEASE"]' in note
-    assert any("RELEASE_TAG" in step for step in prod.report.next_steps)
+    assert status == "mapped" and "Terraform variable release_tag" in note and "TF_VAR_release_tag" in note
+    assert any("release_tag" in step and "${RELEASE_TAG}" in step for step in prod.report.next_steps)
+
+
+def test_shell_variables_become_terraform_variables_mixed_text_stays_approximated(tmp_path):
+    root = workspace(tmp_path / "ws", {
+        "copilot/w/manifest.yml": """\
+        name: w
+        type: Backend Service
+        image:
+          location: nginx
+        env_file: copilot/w/w.env
+        variables:
+          TAG: ${RELEASE_TAG}
+          WHERE: ${REGION}
+          URL: https://${DOMAIN}/api
+          SHARED: ${RELEASE_TAG}
+        """,
+        "copilot/w/w.env": "TAG=from-the-file\nOTHER=1\n",
+    })
+    imported = import_workspace(root, None, "a.yaml")
+    w = services(imported)["w"]
+    # region is the stack's own variable: the shell's REGION takes a prefixed name.
+    assert w["variables"] == {"TAG": "release_tag", "WHERE": "shell_region", "SHARED": "release_tag"}
+    assert w["environment"] == {"OTHER": "1", "URL": "https://${DOMAIN}/api"}  # the variable wins over env_file's TAG
+    assert ("services", 0, "environment", "TAG") not in imported.origins
+    assert imported.origins[("services", 0, "variables", "TAG")].endswith("manifest.yml:7")
+    status, note, _ = rows(imported, "svc/w")["variables.URL"]
+    assert status == "approximated" and "${DOMAIN}" in note
+    (step,) = [s for s in imported.report.next_steps if "release_tag" in s]
+    assert "shell_region (Copilot's ${REGION})" in step and "TF_VAR_" in step
 
 
 def test_env_file_contents_become_environment(prod):
@@ -486,7 +516,8 @@ def shop_plan(offline_terraform, tmp_path_factory) -> dict:
     tf.fmt_check()
     tf.init()
     tf.validate()
-    tf.plan("tfplan", "-refresh=false")
+    # The shop's ${RELEASE_TAG} is a stack input variable without a value: the deployer passes it.
+    tf.plan("tfplan", "-refresh=false", "-var", "release_tag=v1.2.3")
     return tf.show_json("tfplan")
 
 
@@ -509,6 +540,9 @@ def test_shop_plan_carries_the_manifest_values(shop_plan):
     main = next(c for c in containers if c["name"] == "frontend")
     env = {e["name"]: e["value"] for e in main["environment"]}
     assert env["APP_NAME"] == "shop-prod" and env["FEATURE_FLAG"] == "no" and env["TZ_OFFSET"] == "-05:00"
+    assert env["RELEASE"] == "v1.2.3"  # from the Terraform variable release_tag
+    other = [c for v in _values(shop_plan, "aws_ecs_task_definition") for c in json.loads(v["container_definitions"]) if c is not main]
+    assert not any(e["name"] == "RELEASE" for c in other for e in c.get("environment") or [])
     targets = {(t["min_capacity"], t["max_capacity"]) for t in _values(shop_plan, "aws_appautoscaling_target")}
     assert (3, 10) in targets and (1, 5) in targets  # frontend's prod range, the worker's range
     paths = {p for rule in _values(shop_plan, "aws_lb_listener_rule") for c in rule["condition"] for pp in c.get("path_pattern", []) for p in pp["values"]}

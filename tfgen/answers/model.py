@@ -170,7 +170,8 @@ ROOT_VARIABLES = frozenset({
 _TERRAFORM_RESERVED = frozenset({"source", "version", "providers", "count", "for_each", "lifecycle", "depends_on", "locals"})
 
 
-def _free_variable_name(name: str) -> str | None:
+def variable_name_refusal(name: str) -> str | None:
+    """Why a stack input variable may not take `name` (the stack's own or a Terraform-reserved name), or None."""
     if name in ROOT_VARIABLES:
         return "the stack already declares a variable of that name; choose another"
     if name in _TERRAFORM_RESERVED:
@@ -184,7 +185,7 @@ TfVariableName = Annotated[
         r"[a-z][a-z0-9_]{0,63}",
         "a Terraform variable name: 1-64 lowercase letters, digits and underscores, starting with a letter "
         "(not one the stack declares itself, nor one Terraform reserves)",
-        _free_variable_name,
+        variable_name_refusal,
     ),
 ]
 # A secret's value: an ARN, or the name of an SSM parameter in the stack's region and account

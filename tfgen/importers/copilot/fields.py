@@ -80,7 +80,7 @@ FIELDS: tuple[Field, ...] = (
     Field("exec", _A, MAPPED, "`exec` (ECS Exec)"),
     Field("entrypoint", _A, MAPPED, "`entrypoint` (a string is split as a shell would)"),
     Field("command", _A, MAPPED, "`command` (a string is split as a shell would)"),
-    Field("variables.*", _A, MAPPED, "`environment`; ${COPILOT_APPLICATION_NAME} and ${COPILOT_ENVIRONMENT_NAME} are substituted, other ${VAR} (the deployer's shell) are named in the report to set in terraform.tfvars; `from_cfn` is unsupported"),
+    Field("variables.*", _A, MAPPED, "`environment`; ${COPILOT_APPLICATION_NAME} and ${COPILOT_ENVIRONMENT_NAME} are substituted; a value that is exactly ${VAR} (the deployer's shell) becomes `variables` {NAME: var}, a Terraform variable named in the report to set in terraform.tfvars or with TF_VAR_var; ${VAR} mixed with text stays in the text (approximated: set the whole value in terraform.tfvars); `from_cfn` is unsupported"),
     Field("env_file", _A, MAPPED, "`environment`: every NAME=value line of the file"),
     Field("secrets.*", _A, MAPPED, "`secrets`: SSM parameter names and ARNs and Secrets Manager ARNs as they are; `secretsmanager: NAME` becomes the secret's ARN when the workspace names the account (approximated); `from_cfn` is unsupported"),
     Field("storage.volumes.*", _A, MAPPED, "`efs.enabled`, `efs_mount`, `efs_read_only` (Copilot's default read_only true); `efs: true` is the stack's file system; a named file system (`efs.id`) is approximated by the stack's own; one volume per service"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tfgen.answers.model import variable_name_refusal
 from tfgen.errors import InputError
 from tfgen.render.provenance import SCHEMA_FILE
 from tfgen.importers.copilot import convert
@@ -139,7 +140,8 @@ class _Context:
     efs: bool = False
     builds: list[str] = field(default_factory=list)
     build_args: dict[str, tuple[str, str]] = field(default_factory=dict)  # service -> (context, dockerfile)
-    shell_vars: list[str] = field(default_factory=list)
+    shell_vars: list[str] = field(default_factory=list)  # ${VAR} kept in text: the user sets the whole value
+    input_variables: dict[str, str] = field(default_factory=dict)  # ${VAR} as a whole value -> its Terraform variable
     published: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -550,6 +552,20 @@ def _variables(svc: _Service, doc: Doc) -> None:
             svc.row(path, F.UNSUPPORTED, f"from_cfn (a CloudFormation export): {F.WORKSPACE_UNSUPPORTED['from_cfn']}")
             continue
         text = svc.text(value if value is not None else "")
+        whole = _SHELL_VAR.fullmatch(text)
+        if whole:
+            var = _terraform_variable(whole.group(1))
+            svc.ctx.input_variables.setdefault(whole.group(1), var)
+            # ECS lets `environment` win over an env_file's line of the same name; so does the answers file.
+            svc.ctx.out.data["services"][svc.index].get("environment", {}).pop(name, None)
+            svc.ctx.out.origins.pop(("services", svc.index, "environment", name), None)
+            svc.set(("variables", name), var, path)
+            svc.row(
+                path, F.MAPPED,
+                f"variables.{name}: the Terraform variable {var} (Copilot read ${{{whole.group(1)}}} from the deployer's shell); "
+                f"set it in terraform.tfvars or with TF_VAR_{var} before planning",
+            )
+            continue
         svc.set(("environment", name), text, path)
         shell = _SHELL_VAR.findall(text)
         if shell:
@@ -561,6 +577,15 @@ def _variables(svc: _Service, doc: Doc) -> None:
             )
         else:
             svc.row(path, F.MAPPED, f"environment.{name}" + (" (Copilot's variables substituted)" if text != str(value) and not isinstance(value, bool) else ""))
+
+
+def _terraform_variable(shell_name: str) -> str:
+    """The Terraform variable a shell variable becomes: lowercased, other characters to `_`, and
+    prefixed where it would not start with a letter or would take a name the stack declares."""
+    name = re.sub(r"[^a-z0-9_]", "_", shell_name.lower())
+    if not name[:1].isalpha() or variable_name_refusal(name):
+        name = f"shell_{name}"
+    return name[:64]
 
 
 def _env_file(root: Path, relative: str, where: str) -> list[tuple[str, str, str]]:
@@ -875,6 +900,11 @@ def _next_steps(ctx: _Context, answers: str) -> list[str]:
             f"{name} (REPOSITORY below, a stack output), or let the pipeline's first run do it: "
             f"aws ecr get-login-password --region {ctx.region} | docker login --username AWS --password-stdin {registry} && "
             f"docker build -t REPOSITORY:first -f {dockerfile} {context} && docker push REPOSITORY:first"
+        )
+    if ctx.input_variables:
+        steps.append(
+            "set the Terraform variables " + ", ".join(f"{var} (Copilot's ${{{shell}}})" for shell, var in ctx.input_variables.items())
+            + " in the stack's terraform.tfvars or with TF_VAR_<name>: Copilot read them from the deployer's shell"
         )
     if ctx.shell_vars:
         steps.append(f"set {', '.join(ctx.shell_vars)} (Copilot read them from the deployer's shell) in the stack's terraform.tfvars")
