@@ -541,7 +541,7 @@ def test_shop_plan_carries_the_manifest_values(shop_plan):
     env = {e["name"]: e["value"] for e in main["environment"]}
     assert env["APP_NAME"] == "shop-prod" and env["FEATURE_FLAG"] == "no" and env["TZ_OFFSET"] == "-05:00"
     assert env["RELEASE"] == "v1.2.3"  # from the Terraform variable release_tag
-    other = [c for v in _values(shop_plan, "aws_ecs_task_definition") for c in json.loads(v["container_definitions"]) if c is not main]
+    other = [c for v in _values(shop_plan, "aws_ecs_task_definition") if "container_definitions" in v for c in json.loads(v["container_definitions"]) if c != main]
     assert not any(e["name"] == "RELEASE" for c in other for e in c.get("environment") or [])
     targets = {(t["min_capacity"], t["max_capacity"]) for t in _values(shop_plan, "aws_appautoscaling_target")}
     assert (3, 10) in targets and (1, 5) in targets  # frontend's prod range, the worker's range
