@@ -189,3 +189,37 @@ def test_refusals_in_a_file_name_the_line(tmp_path):
         load_answers_file(path)
     (problem,) = err.value.problems
     assert problem.startswith("services[0].spot") and "line 7" in problem and "Fargate capacity provider" in problem, problem
+
+
+# --- services[].variables: environment variables from stack input variables -----------------------
+
+
+def test_variables_map_environment_names_to_terraform_variables():
+    (s,) = build_answers(stack(variables={"RELEASE": "release_tag", "TOKEN_NAME": "release_tag"})).services
+    assert s.variables == {"RELEASE": "release_tag", "TOKEN_NAME": "release_tag"}
+    assert build_answers(stack()).services[0].variables == {}
+
+
+@pytest.mark.parametrize(
+    ("variables", "key", "reason"),
+    [
+        ({"RELEASE": "Release"}, "services[0].variables.RELEASE", "a Terraform variable name"),
+        ({"RELEASE": "1tag"}, "services[0].variables.RELEASE", "a Terraform variable name"),
+        ({"RELEASE": "a" * 65}, "services[0].variables.RELEASE", "a Terraform variable name"),
+        ({"REGION": "region"}, "services[0].variables.REGION", "the stack already declares a variable of that name"),
+        ({"SVC": "services"}, "services[0].variables.SVC", "the stack already declares a variable of that name"),
+        ({"N": "count"}, "services[0].variables.N", "Terraform reserves that name"),
+        ({"1BAD": "tag"}, "services[0].variables.1BAD", "letters, digits and underscores"),
+        ({"AWS_SECRET_ACCESS_KEY": "key"}, "services[0].variables.AWS_SECRET_ACCESS_KEY", "AWS credentials are refused"),
+    ],
+)
+def test_variables_refusals_name_the_key(variables, key, reason):
+    found = problems(stack(variables=variables))
+    assert any(p.startswith(key) and reason in p for p in found), found
+
+
+@pytest.mark.parametrize("other", ["environment", "secrets"])
+def test_a_variable_name_also_in_environment_or_secrets_is_refused(other):
+    value = {"environment": "v1", "secrets": "/shop/release"}[other]
+    found = problems(stack(variables={"RELEASE": "release_tag"}, **{other: {"RELEASE": value}}))
+    assert any(p.startswith("services[0].variables.RELEASE") and f"is also set in {other}" in p for p in found), found

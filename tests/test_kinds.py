@@ -334,3 +334,40 @@ def test_a_backend_nothing_can_call_is_a_warning():
     (warning,) = build_answers(stack(WEB, {"name": "api", "kind": "backend", "connect": False})).warnings
     assert warning.startswith("services[1].connect: ") and "nothing can call it" in warning
     assert build_answers(stack(WEB, {"name": "api", "kind": "backend", "connect": False, "internal_path": "/api/*"})).warnings == []
+
+
+# --- services[].variables: environment variables from stack input variables -----------------------
+
+
+def test_input_variables_are_declared_once_and_merged_into_their_services_only():
+    a = build_answers(stack(
+        {"name": "web", "variables": {"RELEASE": "release_tag", "API_HOST": "api_host"}},
+        {"name": "w", "kind": "worker", "queue": {"processing_time_seconds": 30}, "variables": {"BUILD": "release_tag"}},
+        {"name": "plain", "kind": "backend", "environment": {"LOG_LEVEL": "info"}},
+    ))
+    files = {k: v.decode() for k, v in render_stack(a).items()}
+    variables, main, tfvars = files["variables.tf"], files["main.tf"], files["terraform.tfvars"]
+    assert variables.count('variable "release_tag" {') == 1 and variables.count('variable "api_host" {') == 1
+    assert "RELEASE of web, BUILD of w" in variables and "length(var.release_tag) > 0" in variables
+    assert "default" not in variables.split('variable "release_tag" {')[1].split("\n}\n")[0]
+    locals_block = main.split("variable_environment = {")[1].split("\n  }\n")[0]
+    assert '"web" = {' in locals_block and '"w" = {' in locals_block and '"plain"' not in locals_block
+    assert "RELEASE  = var.release_tag" in locals_block and "API_HOST = var.api_host" in locals_block
+    assert "BUILD = var.release_tag" in locals_block
+    # The queue URL, the literal environment and the variables all reach the container.
+    assert "each.value.environment, try(local.variable_environment[each.key], {}))" in main
+    assert '# release_tag = "..."  # set me: environment variable RELEASE of web, BUILD of w' in tfvars
+    assert "`release_tag`, `api_host`" in files["README.md"]
+    # Values are the deployer's: terraform.tfvars holds none, and no service's map carries them.
+    assert "RELEASE" not in str(root_variables(a)["services"])
+
+
+@pytest.mark.parametrize("name", KIND_EXAMPLES + OLD_EXAMPLES)
+def test_examples_render_the_same_with_no_variables_given(name):
+    data = yaml.safe_load((EXAMPLES / name / "answers.yaml").read_text())
+    explicit = copy.deepcopy(data)
+    for raw in explicit.get("services", []):
+        raw["variables"] = {}
+    rendered = render_stack(build_answers(explicit))
+    assert rendered == render_stack(build_answers(data))
+    assert not any(b"variable_environment" in v or b"services[].variables" in v for v in rendered.values())
