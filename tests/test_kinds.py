@@ -9,13 +9,14 @@ The plans of the kinds' examples are asserted on in test_examples_terraform.py.
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 import yaml
 
-from stacks import EXAMPLES
+from stacks import EXAMPLES, of_type
 from tfgen.answers import build_answers, load_answers_file
-from tfgen.errors import AnswersError
+from tfgen.errors import AnswersError, TerraformError
 from tfgen.render.provenance import ANSWERS_FILE, answers_yaml
 from tfgen.render.stack import load_balancers, modules_used, render_stack, root_variables, uses_kinds
 
@@ -371,3 +372,25 @@ def test_examples_render_the_same_with_no_variables_given(name):
     rendered = render_stack(build_answers(explicit))
     assert rendered == render_stack(build_answers(data))
     assert not any(b"variable_environment" in v or b"services[].variables" in v for v in rendered.values())
+
+
+@pytest.mark.terraform
+def test_input_variable_reaches_the_container_and_an_empty_value_fails_at_plan(offline_terraform, tmp_path):
+    """A stack without queue workers (the other `environment =` variant): the value passed at plan
+    is in the container's environment; an empty value stops the plan with the variable's message."""
+    a = build_answers(stack({"name": "web", "environment": {"LOG_LEVEL": "info"}, "variables": {"RELEASE": "release_tag"}}))
+    for path, content in render_stack(a).items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(content)
+    tf = offline_terraform(tmp_path)
+    tf.fmt_check()
+    tf.init()
+    tf.validate()
+    with pytest.raises(TerraformError) as err:
+        tf.plan("empty", "-refresh=false", "-var", "release_tag=")
+    assert "release_tag: set it in terraform.tfvars or with TF_VAR_release_tag" in str(err.value)
+    tf.plan("tfplan", "-refresh=false", "-var", "release_tag=v7")
+    plan = tf.show_json("tfplan")
+    (td,) = [r["values"] for r in of_type(plan, "aws_ecs_task_definition")]
+    (container,) = json.loads(td["container_definitions"])
+    assert {e["name"]: e["value"] for e in container["environment"]} == {"LOG_LEVEL": "info", "RELEASE": "v7"}
