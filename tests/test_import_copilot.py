@@ -560,3 +560,30 @@ def test_shop_plan_carries_the_manifest_values(shop_plan):
     strategy = {s["capacity_provider"]: (s["base"], s["weight"]) for s in services["shop-prod-orders-worker"]["capacity_provider_strategy"]}
     assert strategy == {"FARGATE": (1, 0), "FARGATE_SPOT": (0, 1)}  # spot_from: 2
     assert services["shop-prod-frontend"]["enable_execute_command"] is True
+
+
+def test_a_sidecar_variable_from_the_shell_is_reported_not_called_mapped(tmp_path):
+    """A sidecar has no `variables` key, so `${VAR}` in its variables stays literal text: the
+    report once called that row mapped; it is approximated and names the shell variable."""
+    root = workspace(tmp_path, {"copilot/web/manifest.yml": """\
+        type: Backend Service
+        image:
+          location: nginx
+        sidecars:
+          agent:
+            image: public.ecr.aws/datadog/agent:7
+            variables:
+              DD_API_KEY_VERSION: ${DD_VERSION}
+              DD_SITE: datadoghq.eu
+          plain:
+            image: busybox:1.36
+            variables:
+              MODE: quiet
+        """})
+    imported = import_workspace(root, None, "a.yaml")
+    found = rows(imported, "svc/web")
+    status, note, _ = found["sidecars.agent"]
+    assert status == "approximated" and "${DD_VERSION}" in note
+    assert found["sidecars.plain"][0] == "mapped"
+    (agent,) = [c for c in services(imported)["web"]["sidecars"] if c["name"] == "agent"]
+    assert agent["environment"]["DD_API_KEY_VERSION"] == "${DD_VERSION}"

@@ -881,7 +881,15 @@ def _sidecars(svc: _Service, doc: Doc) -> None:
         note = f"sidecar {name}" + ("" if "essential" in spec else " (Copilot's default essential true)")
         if left:
             note += f"; {', '.join(left)} not imported"
-        svc.row(path, F.APPROXIMATED if left else F.MAPPED, note)
+        # A sidecar has no `variables` key: a value from the deployer's shell stays literal text.
+        shell = [v for text in car.get("environment", {}).values() for v in _SHELL_VAR.findall(text)]
+        if shell:
+            svc.ctx.shell_vars += [v for v in shell if v not in svc.ctx.shell_vars]
+            note += (
+                f"; {', '.join(dict.fromkeys('${' + v + '}' for v in shell))} in its variables came from the deployer's shell "
+                "and stay literal text: set the values in the sidecar's environment in the answers file"
+            )
+        svc.row(path, F.APPROXIMATED if left or shell else F.MAPPED, note)
         out.append(car)
     if out:
         svc.set("sidecars", out, ("sidecars",))
