@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,14 @@ class _Context:
     shell_vars: list[str] = field(default_factory=list)  # ${VAR} kept in text: the user sets the whole value
     input_variables: dict[str, str] = field(default_factory=dict)  # ${VAR} as a whole value -> its Terraform variable
     published: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _kept_shell_vars(ctx: _Context, texts: Iterable[str]) -> list[str]:
+    """The `${VAR}` names in `texts` that stay literal text (in order, as written), each recorded
+    once in `ctx.shell_vars` for the next steps."""
+    found = [v for text in texts for v in _SHELL_VAR.findall(text)]
+    ctx.shell_vars += [v for v in dict.fromkeys(found) if v not in ctx.shell_vars]
+    return found
 
 
 def _application(path: Path, shown: str) -> tuple[str, str]:
@@ -567,9 +576,8 @@ def _variables(svc: _Service, doc: Doc) -> None:
             )
             continue
         svc.set(("environment", name), text, path)
-        shell = _SHELL_VAR.findall(text)
+        shell = _kept_shell_vars(svc.ctx, [text])
         if shell:
-            svc.ctx.shell_vars += [v for v in shell if v not in svc.ctx.shell_vars]
             svc.row(
                 path, F.APPROXIMATED,
                 f"{', '.join('${' + v + '}' for v in shell)} came from the deployer's shell at each Copilot deploy; tfgen keeps the text: "
@@ -882,9 +890,8 @@ def _sidecars(svc: _Service, doc: Doc) -> None:
         if left:
             note += f"; {', '.join(left)} not imported"
         # A sidecar has no `variables` key: a value from the deployer's shell stays literal text.
-        shell = [v for text in car.get("environment", {}).values() for v in _SHELL_VAR.findall(text)]
+        shell = _kept_shell_vars(svc.ctx, car.get("environment", {}).values())
         if shell:
-            svc.ctx.shell_vars += [v for v in shell if v not in svc.ctx.shell_vars]
             note += (
                 f"; {', '.join(dict.fromkeys('${' + v + '}' for v in shell))} in its variables came from the deployer's shell "
                 "and stay literal text: set the values in the sidecar's environment in the answers file"
