@@ -175,12 +175,14 @@ def checked(tmp_path, monkeypatch, tfgen):
 
     def run(*extra: str):
         monkeypatch.setattr(cache, "_in_process", {})
+        # The parse cache alone: a reused report (tfgen.check.results) would read no entry.
+        shutil.rmtree(folder / "results", ignore_errors=True)
         result = tfgen("check", tree, "--format", "json", "--fail-on", "never", *extra)
         cache.configure()
         return result
 
     run.folder = folder
-    run.entries = lambda: sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".tmp-"))
+    run.entries = lambda: sorted(p for p in (folder / f"v{cache.FORMAT}").rglob("*") if p.is_file() and not p.name.startswith(".tmp-"))
     return run
 
 

@@ -4,7 +4,8 @@ Each corpus that benchmarks/check_speed.py times (benchmarks/corpus.py, plain an
 `.terraform/modules` laid out), built small, is checked four ways: with the plain reference
 (every file parsed on its own, straight from the loader: no memo, no disk cache, no worker
 processes, no parsing ahead, root modules one after another), with --no-cache, with an empty
-cache and with the cache it filled. The JSON reports must be equal, byte for byte.
+cache, with the cache it filled (the report reused) and with only the parsed files of that cache
+(every root judged again). The JSON reports must be equal, byte for byte.
 """
 
 from __future__ import annotations
@@ -70,7 +71,10 @@ def test_every_way_of_reading_gives_the_same_report(corpus, tfgen, monkeypatch, 
     assert not (tmp_path / "cache").exists()
     assert check() == reference, "an empty cache"
     assert any((tmp_path / "cache").rglob("*")), "the cache was filled"
-    assert check() == reference, "the filled cache"
+    assert check() == reference, "the filled cache: the report reused"
+    assert any((tmp_path / "cache" / "results").rglob("*")), "a report was kept"
+    __import__("shutil").rmtree(tmp_path / "cache" / "results")
+    assert check() == reference, "the filled parse cache, every root judged again"
 
 
 def _roots(top: Path, count: int) -> None:

@@ -17,6 +17,9 @@ Three layers, fastest first:
    format) is a miss, parsed afresh and rewritten.
 3. What is left is parsed, in several processes when there are many files.
 
+A whole check's report is kept too, under `results/` in the same folder, and reused only while
+nothing it read has changed: see `tfgen.check.results`.
+
 `TFGEN_CACHE_DIR` chooses the folder (default: `$XDG_CACHE_HOME/tfgen` or `~/.cache/tfgen`);
 `configure(enabled=False)` (`--no-cache`) bypasses the disk for one run.
 """
@@ -35,6 +38,7 @@ from typing import Any, Callable, Iterable
 
 from tfgen import __version__
 from tfgen.check import expr as E
+from tfgen.check.inputs import observed, recording_active
 from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile, is_config_file
 from tfgen.errors import InputError
 
@@ -54,7 +58,7 @@ class _Settings:
 
 _settings = _Settings()
 # This process's memo, one dict so that forgetting it is one step:
-#   (kind, absolute path) -> (size and modification time when parsed, the parse of that file)
+#   (kind, absolute path) -> (size and modification time when parsed, the parse of that file, its digest)
 #   (kind, digest, "") -> a parse of those bytes (naming whichever path it was first read at)
 _in_process: dict[tuple[str, ...], Any] = {}
 
@@ -63,6 +67,11 @@ def configure(enabled: bool = True, directory: Path | None = None) -> None:
     """Turn the disk cache on or off, or point it at another folder, for this process."""
     _settings.enabled = enabled
     _settings.directory = directory
+
+
+def enabled() -> bool:
+    """False for a run with `--no-cache`: nothing is read from or written to the cache folder."""
+    return _settings.enabled
 
 
 def cache_dir() -> Path:
@@ -87,6 +96,7 @@ def _parser_version() -> str:
         return "unknown"
 
 
+@observed
 def tf_files(folder: Path) -> list[Path]:
     """The configuration files of `folder` (`.tf` and `.tf.json`), sorted, the order Terraform
     reads them. A folder that cannot be listed is an InputError naming it, as an unreadable file
@@ -151,19 +161,21 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any], 
             continue
         signature = _signature(path)
         memo = _in_process.get((kind, os.path.abspath(path)))
-        if memo is not None and signature is not None and memo[0] == signature:
+        # The same bytes read as JSON syntax and as native syntax are different parses.
+        file_salt = salt + (b"json\0" if path.name.endswith(".json") else b"")
+        # While a check's reads are recorded (to reuse its report), its every file is read.
+        if memo is not None and signature is not None and memo[0] == signature and (not recording_active() or _digest(path, file_salt) == memo[2]):
             found[path] = memo[1]
             continue
-        # The same bytes read as JSON syntax and as native syntax are different parses.
-        digest = _digest(path, salt + (b"json\0" if path.name.endswith(".json") else b"")) if signature is not None else None
+        digest = _digest(path, file_salt) if signature is not None else None
         known = _in_process.get((kind, digest, "")) if digest is not None else None
         if known is not None:
-            found[path] = _remember(kind, path, signature, _copy_for(known, path))
+            found[path] = _remember(kind, path, signature, _copy_for(known, path), digest)
             continue
         cached = store.get(digest, path) if store is not None and digest is not None else None
         if cached is not None:
             _in_process[(kind, digest, "")] = cached
-            found[path] = _remember(kind, path, signature, cached)
+            found[path] = _remember(kind, path, signature, cached, digest)
             continue
         to_parse.append((path, digest, signature))
     # Files with the same bytes (a module copied into many stacks) are parsed once.
@@ -187,7 +199,7 @@ def _load(paths: Iterable[str | Path], kind: str, parse: Callable[[Path], Any], 
                     store.put(digest, result)
         else:
             result = _copy_for(result, path)
-        found[path] = _remember(kind, path, signature, result) if signature else result
+        found[path] = _remember(kind, path, signature, result, digest) if signature else result
     return [found[p] for p in paths]
 
 
@@ -208,14 +220,20 @@ def _attempt(parse: Callable[[Path], Any], path: Path) -> Any:
 
 
 def _digest(path: Path, salt: bytes) -> str | None:
+    data = file_bytes(path)
+    return hashlib.sha256(salt + data).hexdigest() if data is not None else None
+
+
+@observed
+def file_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or None when it cannot be read or is over the limit (the loader then
+    reports it, with the file's name and the limit: never read a file that large whole)."""
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError:
-        return None  # the parser reports it, with the file's name
-    if len(data) > MAX_FILE_BYTES:
-        return None  # the loader refuses it, naming the limit; never read it whole
-    return hashlib.sha256(salt + data).hexdigest()
+        return None
+    return data if len(data) <= MAX_FILE_BYTES else None
 
 
 def _copy_for(result: Any, path: Path) -> Any:
@@ -247,9 +265,9 @@ def _signature(path: Path) -> tuple[int, int] | None:
     return (st.st_mtime_ns, st.st_size)
 
 
-def _remember(kind: str, path: Path, signature: tuple[int, int], result: Any) -> Any:
+def _remember(kind: str, path: Path, signature: tuple[int, int], result: Any, digest: str | None) -> Any:
     # Keyed by absolute path: a module is reached as "stack/modules/x" and as "stack/./modules/x".
-    _in_process[(kind, os.path.abspath(path))] = (signature, result)
+    _in_process[(kind, os.path.abspath(path))] = (signature, result, digest)
     return result
 
 
@@ -306,19 +324,26 @@ class _Store:
             data = json.dumps({"key": digest, "kind": self.kind, "data": encode(self.kind, source)}, separators=(",", ":"))
         except (ValueError, TypeError, RecursionError):
             return  # something the format cannot hold is simply not cached
-        entry = self._entry(digest)
-        temporary = None
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(data)
-            os.replace(temporary, entry)
-        except OSError:
+        if not write_entry(self._entry(digest), data):
             # A read-only or full cache folder must never fail a check: stop writing this run.
             self.writable = False
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
+
+
+def write_entry(entry: Path, data: str) -> bool:
+    """Write a cache entry whole or not at all (a temporary file renamed into place, so that
+    concurrent runs never read half of one). False when the folder cannot be written."""
+    temporary = None
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(data)
+        os.replace(temporary, entry)
+        return True
+    except OSError:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        return False
 
 
 def _relocated(source: SourceFile, path: str) -> SourceFile:

@@ -38,7 +38,7 @@ from tfgen.check.functions import (
     within_budget,
 )
 from tfgen.check.jsontext import parse_json
-from tfgen.check import cache
+from tfgen.check import cache, inputs
 from tfgen.check.model import Computed, Model, ModuleCall, PartialJson, PartialString, Place, Resource, Unknown, is_known
 from tfgen.check.source import SourceBlock, SourceFile, assignment_line
 from tfgen.errors import InputError
@@ -236,6 +236,7 @@ class Run:
         return self._loaded[directory]
 
 
+@inputs.observed
 def registry_modules(root_dir: Path) -> dict[str, Path]:
     """Module key -> folder, from the manifest `terraform init` writes (none: no modules)."""
     manifest = root_dir / ".terraform" / "modules" / "modules.json"
@@ -434,15 +435,13 @@ class ModuleInstance:
         if not isinstance(source, str):
             return not_read("module source is not a literal string")
         if source.startswith("./") or source.startswith("../"):
-            directory = (self.directory / source).resolve()
+            directory = inputs.resolved(self.directory / source)
         elif key_path in self.run.registry:
             directory = self.run.registry[key_path]
         else:
             return not_read(f"module {source!r} is not available locally (run terraform init)")
         try:
-            is_folder = stat.S_ISDIR(directory.stat().st_mode)
-        except (FileNotFoundError, NotADirectoryError):
-            is_folder = False
+            is_folder = _is_folder(directory)
         except OSError as err:  # there, but not for us to read: never a silent skip
             raise InputError(f"{directory}: cannot read the module folder ({address}): {err.strerror or err}") from None
         if not is_folder:
@@ -891,8 +890,9 @@ def _root(name: str, scope: Scope) -> Any:
         return _Namespace("data", lambda type_: _Namespace(f"data.{type_}", lambda n: module.resource_value("data", type_, n)))
     if name == "path":
         # As Terraform shows them: relative to the root module, where terraform runs.
-        relative = os.path.relpath(module.directory.resolve(), module.run.root_dir.resolve())
-        return {"module": Path(relative).as_posix(), "root": ".", "cwd": str(module.run.root_dir.resolve())}
+        root_dir = inputs.resolved(module.run.root_dir)
+        relative = os.path.relpath(inputs.resolved(module.directory), root_dir)
+        return {"module": Path(relative).as_posix(), "root": ".", "cwd": str(root_dir)}
     if name == "terraform":
         return {"workspace": "default"}
     if name in ("count", "each", "self"):
@@ -1225,6 +1225,30 @@ def _call(expr: E.Call, scope: Scope) -> Any:
     return result
 
 
+@inputs.observed
+def _is_folder(path: Path) -> bool:
+    """Whether a module's folder is there; an OSError when it is but cannot be looked at."""
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
+@inputs.observed
+def _function_file(path: Path) -> bytes | str:
+    """The bytes file() and its kin read, or why they cannot (to follow the path in a message)."""
+    try:
+        with open(path, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return "is not a regular file"
+            data = handle.read(MAX_FILE_READ + 1)
+    except OSError:
+        return "cannot be read"
+    if len(data) > MAX_FILE_READ:
+        return f"is larger than tfgen's budget of {MAX_FILE_READ} bytes"
+    return data
+
+
 def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
     if not args or not isinstance(args[0], str):
         return Unknown(f"{name}() of a path not known")
@@ -1233,23 +1257,17 @@ def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
         path = scope.module.run.root_dir / path
     # Only the module tree being checked: the root module's folder, or the calling module's.
     try:
-        resolved = path.resolve()
+        resolved = inputs.resolved(path)
     except (OSError, RuntimeError, ValueError):
         return Unknown(f"{name}(): cannot resolve {args[0]}")
-    inside = any(resolved.is_relative_to(d.resolve()) for d in (scope.module.run.root_dir, scope.module.directory))
+    inside = any(resolved.is_relative_to(inputs.resolved(d)) for d in (scope.module.run.root_dir, scope.module.directory))
     if not inside:
         return Unknown(f"{name}(): {args[0]} is outside the checked module tree; tfgen does not read it")
     if name == "fileexists":
-        return resolved.is_file()
-    try:
-        with open(resolved, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return Unknown(f"{name}(): {args[0]} is not a regular file")
-            data = handle.read(MAX_FILE_READ + 1)
-    except OSError:
-        return Unknown(f"{name}(): cannot read {args[0]}")
-    if len(data) > MAX_FILE_READ:
-        return Unknown(f"{name}(): {args[0]} is larger than tfgen's budget of {MAX_FILE_READ} bytes")
+        return inputs.kind(resolved) == "file"
+    data = _function_file(resolved)
+    if isinstance(data, str):
+        return Unknown(f"{name}(): {args[0]} {data}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

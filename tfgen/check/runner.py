@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 
 from tfgen.check import expr as E
 from tfgen.check.evaluator import evaluate_root, registry_modules
-from tfgen.check import cache
+from tfgen.check import cache, inputs
 from tfgen.check.model import Model, ModuleCall, Place, Resource
 from tfgen.check.policy import Policy
 from tfgen.check.rules import BY_ID
@@ -170,6 +170,7 @@ def _unreadable(err: OSError) -> None:
     raise InputError(f"{err.filename}: cannot read the folder: {err.strerror or err}")
 
 
+@inputs.observed
 def _tf_folders(top: Path) -> list[Path]:
     found = []
     for folder, subfolders, files in os.walk(top, onerror=_unreadable):
@@ -199,9 +200,10 @@ def discover(paths: Iterable[str]) -> list[RootModule]:
     roots: list[RootModule] = []
     for given in paths:
         path = Path(given)
-        if not path.exists():
+        found = inputs.kind(path)
+        if found is None:
             raise InputError(f"{given}: no such file or directory")
-        if path.is_file():
+        if found == "file":
             if not is_config_file(path.name):
                 raise InputError(f"{given}: not a .tf or .tf.json file, nor a directory")
             roots.append(RootModule(path.parent, [cache.load(path)], display_path(path) or given))
@@ -248,6 +250,7 @@ def _fetched_files(folders: Iterable[Path]) -> list[Path]:
     return found
 
 
+@inputs.observed
 def _tfvars_files(directory: Path) -> list[Path]:
     out = []
     for name in ("terraform.tfvars", "terraform.tfvars.json"):
@@ -375,13 +378,34 @@ def run(
     init: Callable[[RootModule], None] | None = None,
 ) -> Report:
     """Check every root module under `paths`. With `init`, a root that calls modules not yet
-    fetched (and has no `.terraform/modules/`) is handed to it first, then read again."""
-    var_files = list(var_files)
-    for var_file in var_files:
-        if not Path(var_file).is_file():
-            raise InputError(f"--var-file {var_file}: no such file")
+    fetched (and has no `.terraform/modules/`) is handed to it first, then read again.
+
+    With the cache on and no `init`, the report of an earlier check with the same question is
+    reused when nothing it read has changed (`tfgen.check.results`)."""
+    paths, var_files = list(paths), list(var_files)
     # The change rules (5xx) need a plan's actions; on HCL alone they have nothing to judge.
     rules = tuple(BY_ID[i] for i in policy.rule_ids if not BY_ID[i].plan_only)
+    if init is not None or not cache.enabled():
+        return _run(paths, policy, var_files, rules, init)
+    from tfgen.check import results
+
+    entry = results.key(paths, policy, var_files)
+    report = results.reuse(entry)
+    if report is not None:
+        report.rules = rules
+        return report
+    with inputs.recording() as record:
+        report = _run(paths, policy, var_files, rules, init)
+    results.keep(entry, record, report)
+    return report
+
+
+def _run(
+    paths: list[str], policy: Policy, var_files: list[str], rules: tuple[Rule, ...], init: Callable[[RootModule], None] | None
+) -> Report:
+    for var_file in var_files:
+        if inputs.kind(Path(var_file)) != "file":
+            raise InputError(f"--var-file {var_file}: no such file")
     report = Report(rules=rules)
     roots = discover(paths)
     files_read: set[str] = set()
@@ -418,10 +442,15 @@ def judge_root(
 _job: tuple[list[RootModule], tuple[Rule, ...], Policy, list[str]] | None = None
 
 
-def _judge_at(index: int) -> tuple[Report, list[str]]:
+def _judge_at(index: int) -> tuple[Report, list[str], list[list[Any]]]:
+    """One root's share, judged in a worker, with what it read when the check records that."""
     assert _job is not None
     roots, rules, policy, var_files = _job
-    return judge_root(roots[index], rules, policy, var_files)
+    if not inputs.recording_active():
+        return (*judge_root(roots[index], rules, policy, var_files), [])
+    with inputs.recording() as record:
+        part, read = judge_root(roots[index], rules, policy, var_files)
+    return part, read, record.entries()
 
 
 def _judge_all(roots: list[RootModule], rules: tuple[Rule, ...], policy: Policy, var_files: list[str]) -> Iterable[tuple[Report, list[str]]]:
@@ -441,6 +470,9 @@ def _judge_all(roots: list[RootModule], rules: tuple[Rule, ...], policy: Policy,
     _job = (roots, rules, policy, var_files)
     try:
         with ProcessPoolExecutor(max_workers=cache.worker_count(), mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_judge_at, range(len(roots))))
+            shares = list(pool.map(_judge_at, range(len(roots))))
     finally:
         _job = None
+    for _, _, observations in shares:
+        inputs.absorb(observations)
+    return [(part, read) for part, read, _ in shares]

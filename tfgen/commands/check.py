@@ -26,7 +26,7 @@ def report_options(command):
         click.option("--show-unknown", is_flag=True, help="List the checks that could not decide because a value is not known statically."),
         click.option("--show-suppressed", is_flag=True, help="List findings suppressed by tfgen:ignore comments or .tfgen.yaml."),
         click.option("--color/--no-color", default=None, help="Color the text report (default: only on a terminal, never with NO_COLOR)."),
-        click.option("--no-cache", is_flag=True, help="Parse every file afresh, without the parse cache ($TFGEN_CACHE_DIR, default ~/.cache/tfgen)."),
+        click.option("--no-cache", is_flag=True, help="Read and judge everything afresh: no parsed files and no earlier report from the cache ($TFGEN_CACHE_DIR, default ~/.cache/tfgen)."),
     ]
     for option in reversed(options):
         command = option(command)
