@@ -87,6 +87,32 @@ def test_another_tfgen_version_does_not_read_old_entries(parses, tmp_path, monke
     assert parses == ["a.tf", "a.tf"]
 
 
+def test_edited_tfgen_code_does_not_read_old_entries(parses, tmp_path, monkeypatch):
+    """An editable install keeps its version while its loader changes: the code is in the key."""
+    path = write(tmp_path, "a")
+    cache.load(path)
+    forget_this_process(monkeypatch)
+    monkeypatch.setattr(cache, "code_digest", lambda: "an edited loader")
+    cache.load(path)
+    assert parses == ["a.tf", "a.tf"]
+
+
+def test_the_code_digest_changes_with_any_file_of_the_package(tmp_path):
+    import shutil
+
+    import tfgen
+
+    copy = tmp_path / "tfgen"
+    shutil.copytree(Path(tfgen.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert cache.tree_digest(copy) == cache.code_digest()
+    (copy / "__pycache__").mkdir(exist_ok=True)
+    (copy / "__pycache__" / "x.pyc").write_bytes(b"bytecode")
+    assert cache.tree_digest(copy) == cache.code_digest(), "bytecode is not the code"
+    loader = copy / "check" / "loader.py"
+    loader.write_text(loader.read_text() + "# an edit\n")
+    assert cache.tree_digest(copy) != cache.code_digest()
+
+
 def test_a_corrupt_entry_is_a_miss(parses, tmp_path, monkeypatch):
     path = write(tmp_path, "a")
     cache.load(path)

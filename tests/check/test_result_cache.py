@@ -211,7 +211,7 @@ def test_the_question_is_part_of_the_key(check, counted, tmp_path, monkeypatch):
     monkeypatch.chdir(stack)
     shown = json.loads(check("."))
     assert all(not f["file"].startswith("stack/") for f in shown["findings"]), "paths shown from the new folder"
-    monkeypatch.setattr(results, "_code_digest", lambda: "another tfgen")
+    monkeypatch.setattr(cache, "code_digest", lambda: "another tfgen")
     check(".")
     assert len(counted) == 7, "each question, and tfgen's code, made its own check"
 

@@ -6,8 +6,9 @@ Three layers, fastest first:
    the disk under another path (a module copied into many stacks, or laid out by
    `terraform init` in each root): each distinct content is parsed or decoded once a run.
 2. On disk, in the user's cache folder, entries are addressed by the SHA-256 of the file's bytes
-   together with tfgen's and python-hcl2's versions and this format's number: a changed file, an
-   upgrade, or another parser never reads a stale entry. Entries are written to a temporary file
+   together with tfgen's version and code (`code_digest`), python-hcl2's version and this
+   format's number: a changed file, an upgrade, an edited source file of an editable install, or
+   another parser never reads a stale entry. Entries are written to a temporary file
    and renamed into place, so concurrent runs (CI jobs, pre-commit hooks) never see half an
    entry.
    An entry is JSON, never a pickle: a cache folder shared between CI jobs is writable by
@@ -85,7 +86,27 @@ def cache_dir() -> Path:
 
 
 def _salt() -> bytes:
-    return f"tfgen {__version__} python-hcl2 {_parser_version()} format {FORMAT}\0".encode()
+    return f"tfgen {__version__} {code_digest()} python-hcl2 {_parser_version()} format {FORMAT}\0".encode()
+
+
+@functools.cache
+def code_digest() -> str:
+    """The SHA-256 of every file of the tfgen package (its code, rule examples and tables): an
+    edited loader in an editable install is another parser, as a new version is."""
+    return tree_digest(Path(__file__).resolve().parent.parent)
+
+
+def tree_digest(package: Path) -> str:
+    """The SHA-256 of the names and bytes of every file under `package` (bytecode left out)."""
+    digest = hashlib.sha256()
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+        for name in sorted(files):
+            path = Path(folder) / name
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
 
 
 @functools.cache  # reading an installed version scans package metadata: once a process

@@ -17,7 +17,6 @@ building only the report's own classes with every field's type checked: anything
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import os
@@ -40,7 +39,7 @@ def key(paths: Iterable[str], policy: Policy, var_files: Iterable[str]) -> str:
     """The entry's name: everything a check's report depends on besides what it reads."""
     asked = {
         "format": FORMAT,
-        "code": _code_digest(),
+        "code": cache.code_digest(),
         "python": sys.version,
         "python-hcl2": cache._parser_version(),
         "cwd": os.getcwd(),
@@ -84,21 +83,6 @@ def keep(entry_key: str, record: inputs.Recording, report: Report) -> None:
 
 def _entry(entry_key: str) -> Path:
     return cache.cache_dir() / "results" / f"v{FORMAT}" / entry_key[:2] / entry_key
-
-
-@functools.cache
-def _code_digest() -> str:
-    """The SHA-256 of every file of the tfgen package (its code, rule examples and tables)."""
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for folder, subfolders, files in os.walk(package):
-        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
-        for name in sorted(files):
-            path = Path(folder) / name
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
-    return digest.hexdigest()
 
 
 # --- the report as JSON ----------------------------------------------------------------------
