@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
+from tfgen.check.policy import FAIL_ON
+
 # The reporters' names, spelled here so that --help does not import them (tfgen.report.FORMATS is
 # the registry; a test keeps the two equal).
 _FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
-_FAIL_ON = ("error", "warning", "info", "never")
 
 
 def report_options(command):
@@ -19,7 +20,7 @@ def report_options(command):
     options = [
         click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True, help="Report format."),
         click.option("--output", "-o", "output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout."),
-        click.option("--fail-on", type=click.Choice(_FAIL_ON), default="error", show_default=True, help="Exit 1 when a finding is at or above this severity."),
+        click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True, help="Exit 1 when a finding is at or above this severity."),
         click.option("--skip", multiple=True, metavar="ID,...", help="Do not run these rules (repeatable, comma-separated)."),
         click.option("--only", multiple=True, metavar="ID,...", help="Run only these rules (repeatable, comma-separated)."),
         click.option("--var-file", "var_files", multiple=True, metavar="FILE", help="A .tfvars file for every root module (repeatable; after terraform.tfvars and *.auto.tfvars)."),
