@@ -25,6 +25,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from tfgen.errors import InputError
+from tfgen.files import NotUtf8, read_bounded, utf8_text
 
 KeyPath = tuple[str | int, ...]
 
@@ -74,19 +75,17 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[KeyPath, int]]:
 
 def _read_text(path: Path) -> str:
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        raw = read_bounded(path, MAX_BYTES)
     except FileNotFoundError:
         raise InputError(f"{path}: answers file not found") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read answers file: {err.strerror or err}") from None
-    if len(raw) > MAX_BYTES:
+    if raw is None:
         raise InputError(f"{path}: answers file is larger than {MAX_BYTES // 1024} KiB; an answers file is a few KiB")
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: answers file is not UTF-8 text ({err.reason} at byte {err.start})") from None
+        return utf8_text(raw)
+    except NotUtf8 as err:
+        raise InputError(f"{path}:{err.line}: answers file is not UTF-8 text ({err})") from None
 
 
 def _read_json(text: str, source: str) -> tuple[Any, dict[KeyPath, int]]:

@@ -42,6 +42,7 @@ from tfgen.check import expr as E
 from tfgen.check.inputs import observed, recording_active
 from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile, is_config_file
 from tfgen.errors import InputError
+from tfgen.files import read_bounded
 
 FORMAT = 2
 # The largest file read (a generated module file is about 20 KiB); the loader refuses larger ones.
@@ -250,11 +251,9 @@ def file_bytes(path: Path) -> bytes | None:
     """The file's bytes, or None when it cannot be read or is over the limit (the loader then
     reports it, with the file's name and the limit: never read a file that large whole)."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        return read_bounded(path, MAX_FILE_BYTES)
     except OSError:
         return None
-    return data if len(data) <= MAX_FILE_BYTES else None
 
 
 def _copy_for(result: Any, path: Path) -> Any:

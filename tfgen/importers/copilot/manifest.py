@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from tfgen.errors import InputError
+from tfgen.files import NotUtf8, read_bounded, utf8_text
 
 KeyPath = tuple[str | int, ...]
 
@@ -109,19 +110,17 @@ def read_manifest(path: Path, shown: str) -> Doc:
 def read_text(path: Path, shown: str) -> str:
     """A workspace file's text; InputError naming it when it is missing, too large or not UTF-8."""
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        raw = read_bounded(path, MAX_BYTES)
     except FileNotFoundError:
         raise InputError(f"{shown}: not found; nothing was written") from None
     except OSError as err:
         raise InputError(f"{shown}: cannot read: {err.strerror or err}; nothing was written") from None
-    if len(raw) > MAX_BYTES:
+    if raw is None:
         raise InputError(f"{shown}: larger than {MAX_BYTES // 1024} KiB, which no manifest is; nothing was written")
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError(f"{shown}:{line}: not UTF-8 text; nothing was written") from None
+        return utf8_text(raw)
+    except NotUtf8 as err:
+        raise InputError(f"{shown}:{err.line}: not UTF-8 text; nothing was written") from None
 
 
 def _yaml() -> YAML:
