@@ -620,3 +620,25 @@ def test_ci_files_are_part_of_the_stack_for_tfgen_update(tmp_path):
     off = tfgen("update", str(stack), "--set", "ci.system=none", "--set", "ci.repository=null")
     assert off.returncode == 0, off.stdout + off.stderr
     assert infra.is_file() and "kept" in off.stdout  # edited: kept and reported, never lost
+
+
+def test_update_says_leaving_the_pipeline_or_adding_spot_replaces_the_service():
+    """Going back from the pipeline to Terraform deploys, and adding or removing Spot, replace a
+    running ECS service: `tfgen update` says so (with the state move that avoids the first)."""
+    from tfgen.update.impact import impact
+
+    piped = build_answers(answers())
+    name = piped.pipeline_services[0].name
+    data = answers()
+    unbuilt = [{**{k: v for k, v in s.items() if k != "build"}, "image": "nginx:1.27"} for s in data["services"]]
+    back = build_answers(answers(deploy={"images": "terraform"}, services=unbuilt))
+    (line,) = [l for l in impact(piped, back) if l.startswith(f"service {name!r} is no longer deployed by the pipeline")]
+    assert "is replaced (TFG503)" in line
+    assert f"'module.service[\"{name}\"].aws_ecs_service.pipeline[0]' 'module.service[\"{name}\"].aws_ecs_service.this[0]'" in line
+    assert not [l for l in impact(back, piped) if "pipeline" in l], "into the pipeline: moved blocks, nothing replaced"
+
+    spotted = {**data, "services": [{**s, "spot": {"base": 1, "share": 50}} if s["name"] == name else s for s in data["services"]]}
+    with_spot = build_answers(spotted)
+    assert f"service {name!r} spot added: ECS service {name!r} is replaced (TFG503)" in " ".join(impact(piped, with_spot))
+    assert f"service {name!r} spot removed" in " ".join(impact(with_spot, piped))
+    assert impact(piped, piped) == []

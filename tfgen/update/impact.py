@@ -47,6 +47,7 @@ def impact(old: Answers, new: Answers) -> list[str]:
             f"is replaced (TFG503): {NEW_DNS_NAME}"
         )
     said += _kind_impact(old, new)
+    said += _service_impact(old, new)
     if old.launch_type != new.launch_type:
         kept = [n for n in new_services if n in old_services]
         said.append(
@@ -74,4 +75,27 @@ def _kind_impact(old: Answers, new: Answers) -> list[str]:
         for lb in load_balancers(old):
             if lb.module not in kept:
                 said.append(f"no service of kind {lb.kind} needs {_LB_WORDS[lb.module]} any more: it is deleted (TFG503): {NEW_DNS_NAME}")
+    return said
+
+
+def _service_impact(old: Answers, new: Answers) -> list[str]:
+    """Answers of one service whose change replaces its ECS service (the same service kept)."""
+    said = []
+    before = {s.name: s for s in old.services}
+    piped_before = {s.name for s in old.pipeline_services}
+    piped_now = {s.name for s in new.pipeline_services}
+    for s in new.services:
+        was = before.get(s.name)
+        if was is None or s.kind == "job" or was.kind == "job":
+            continue
+        if s.name in piped_before and s.name not in piped_now:
+            said.append(
+                f"service {s.name!r} is no longer deployed by the pipeline (deploy.images, build): ECS service "
+                f"{s.name!r} is replaced (TFG503) unless you first run terraform state mv "
+                f"'module.service[\"{s.name}\"].aws_ecs_service.pipeline[0]' 'module.service[\"{s.name}\"].aws_ecs_service.this[0]': "
+                f"{TASKS_REPLACED}"
+            )
+        if (was.spot is None) != (s.spot is None) and old.launch_type == new.launch_type:
+            change = "added" if s.spot is not None else "removed"
+            said.append(f"service {s.name!r} spot {change}: ECS service {s.name!r} is replaced (TFG503): {TASKS_REPLACED}")
     return said
