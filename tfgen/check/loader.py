@@ -364,7 +364,10 @@ def _edge_token(node: Tree | Token, first: bool) -> Token | None:
 
 def _number(node: Tree) -> E.Literal:
     text = str(node.children[0])
-    value = _number_value(text, node.data == "float_lit")
+    try:
+        value = _number_value(text, node.data == "float_lit")
+    except ValueError:  # python-hcl2's FLOAT_LITERAL also matches `-1-2.5`, which is no number
+        raise _SyntaxError(f"cannot read the number {text[:20]}", *_position(node)) from None
     if value is None:
         raise _SyntaxError(f"number {text[:20]}{'...' if len(text) > 20 else ''} is out of range", *_position(node))
     return E.Literal(value)
