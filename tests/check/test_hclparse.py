@@ -465,3 +465,15 @@ _SOUP = st.sampled_from(
 @given(st.lists(st.tuples(_SOUP, _GLUE), min_size=1, max_size=10))
 def test_token_soup_is_never_read_where_python_hcl2_refuses_it(tokens):
     _assert_fast_is_lark_or_gives_up(local("".join(token + glue for token, glue in tokens)))
+
+
+def test_python_hcl2_is_imported_only_for_what_the_fast_reader_leaves(tmp_path):
+    (tmp_path / "ok.tf").write_text(local('"${a}" == 1 ? [for x in y : x] : {}'))
+    (tmp_path / "quirk.tf").write_text("x {\n  a = 1 b = 2\n}\n")
+    code = (
+        "import sys\nfrom tfgen.check import loader\n"
+        "loader.load_file(sys.argv[1]); print(sorted(m for m in ('hcl2', 'lark') if m in sys.modules))\n"
+        "loader.load_file(sys.argv[2]); print(sorted(m for m in ('hcl2', 'lark') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ok.tf"), str(tmp_path / "quirk.tf")], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["[]", "['hcl2', 'lark']"]

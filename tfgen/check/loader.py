@@ -19,11 +19,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import hcl2
-from lark import Lark, Token, Tree
-from lark.exceptions import LarkError, UnexpectedInput
+from typing import TYPE_CHECKING, Any
 
 from tfgen.check import expr as E
 from tfgen.check import hclparse
@@ -31,6 +27,9 @@ from tfgen.check.cache import MAX_FILE_BYTES
 from tfgen.check.jsontext import parse_json
 from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile
 from tfgen.errors import InputError
+
+if TYPE_CHECKING:
+    from lark import Lark, Token, Tree
 
 SUPPORTED_HCL2 = ">=8.1.4,<8.2"
 
@@ -172,6 +171,15 @@ def _refuse_conflict_markers(text: str, path: Path) -> None:
         raise InputError(message)
 
 
+def _import_lark() -> None:
+    """Import python-hcl2 and Lark into this module, on first use: tfgen's own reader
+    (hclparse) reads nearly every text without them, and importing them takes a process 50 ms."""
+    global hcl2, Lark, Token, Tree, LarkError, UnexpectedInput
+    import hcl2
+    from lark import Lark, Token, Tree
+    from lark.exceptions import LarkError, UnexpectedInput
+
+
 @functools.cache
 def _parser() -> Lark:
     """python-hcl2's parser with two changes: `$${` and `%%{` are escapes on their own, and
@@ -182,6 +190,7 @@ def _parser() -> Lark:
     a brace after the closing quote swallows the rest of the string. The tables are python-hcl2's
     own (loaded from its cache); only the two terminals' patterns are replaced.
     """
+    _import_lark()
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 
@@ -201,9 +210,10 @@ def _parser() -> Lark:
 
 
 def _parse(text: str) -> Tree:
+    parser = _parser()  # which imports what the except clauses name
     try:
         # The newline: python-hcl2's own workaround for a body that ends without one.
-        return _parser().parse(text + "\n")
+        return parser.parse(text + "\n")
     except UnexpectedInput as err:
         line = getattr(err, "line", 0)
         column = getattr(err, "column", 0)
