@@ -55,6 +55,8 @@ _TOKEN = re.compile(
     )""",
     re.X,
 )
+_NL, _HEREDOC_START, _OP = 1, 5, 6  # the groups' numbers: nl, name, num, str, hd, op, other
+_KINDS = (None, "nl", "name", "num", "str")
 # Inside a quoted string with templates: text (escapes read later), `$${`/`%%{`, `${`/`%{`, the
 # closing quote. A newline is not allowed in a quoted string (Terraform refuses it).
 _STRING = re.compile(r'(?P<x>(?:[^"\\\n$%]|\\[^\n]|\$(?!\$?\{)|%(?!%?\{))+)|(?P<esc>\$\$\{|%%\{)|(?P<open>\$\{|%\{)|(?P<end>")')
@@ -67,6 +69,8 @@ _CONTINUES = frozenset(("||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "*", 
 # What python-hcl2 lexes as one NL_OR_COMMENT token, with the blanks it ignores after it; none:
 # only the newline a heredoc ends with, which is its own.
 _ONE_NEWLINE = re.compile(r"(?:\n|#[^\n]*\n|//[^\n]*\n|/\*(?:[^*]|\*(?!/))*\*/)?[ \t\r]*")
+# Tokens after which no expression goes on.
+_ENDS = frozenset(("eof", ",", "]", "}", ")", "=", ":", "=>", "...", "~"))
 _PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}
 # Nested blocks: real configurations stay under 10; deeper ones are left to the Lark path.
 _MAX_BLOCK_DEPTH = 50
@@ -117,23 +121,74 @@ def _set_ignores(blocks: list[SourceBlock], lines: list[str]) -> None:
 def tokenize(text: str) -> tuple[list[str], list[Any], list[int]]:
     """Kinds, values and offsets of the tokens of `text` (which ends with a newline), then `eof`.
 
-    Kinds: `nl`, `name`, `num`, `str` (a quoted string without templates; its raw text), `h` (a
-    heredoc: its text and whether it is trimmed, then an `nl`, as it ends a line), an operator or
-    bracket as itself, and for a quoted string with templates: `q`, then `x` (raw text), `esc`
-    (`${` or `%{` written `$${`/`%%{`), `${` and `%{` followed by expression tokens up to their
-    `}`, and `qe` for the closing quote.
+    Kinds: `nl` (its text), `name`, `num`, `str` (a quoted string without templates; its raw
+    text), `h` (a heredoc: its text and whether it is trimmed, then an `nl` with the newlines
+    after it, as the heredoc ends a line), an operator or bracket as itself, and for a quoted
+    string with templates: `q`, then `x` (raw text), `esc` (`${` or `%{` written `$${`/`%%{`),
+    `${` and `%{` followed by expression tokens up to their `}`, and `qe` for the closing quote.
     """
     kinds: list[str] = []
     values: list[Any] = []
     offsets: list[int] = []
     kind_append, value_append, offset_append = kinds.append, values.append, offsets.append
-    match = _TOKEN.match
+    scan = _TOKEN.finditer
     end = len(text)
     pos = 0
-    # For each quoted string being read: the braces open in its current `${`/`%{` (-1: in text).
-    strings: list[int] = []
     while pos < end:
-        if strings and strings[-1] < 0:
+        # Outside quoted strings with templates, one pass of the master regex: most of a file.
+        for found in scan(text, pos):
+            index = found.lastindex
+            if index == _OP:
+                value = found.group(index)
+                kind_append(value)
+            elif index < _HEREDOC_START:
+                value = found.group(index)
+                kind_append(_KINDS[index])
+            else:
+                break
+            value_append(value)
+            offset_append(found.start(index))
+        else:
+            break
+        pos = found.start(index)
+        if index == _HEREDOC_START:
+            pos = _heredoc(text, pos, kinds, values, offsets)
+        elif text[pos] == '"':
+            pos = _template_string(text, pos, kinds, values, offsets)
+        else:
+            raise _GiveUp(f"unexpected character {text[pos]!r}")
+    kind_append("eof")
+    value_append(None)
+    offset_append(end)
+    return kinds, values, offsets
+
+
+def _heredoc(text: str, pos: int, kinds: list[str], values: list[Any], offsets: list[int]) -> int:
+    """The heredoc at `pos` as an `h` token and an `nl`; where the text goes on after them."""
+    heredoc = _HEREDOC.match(text, pos) or _HEREDOC_TRIM.match(text, pos)
+    if heredoc is None:
+        raise _GiveUp("not a heredoc python-hcl2 reads")
+    kinds += ("h", "nl")
+    pos = heredoc.end()
+    # The heredoc's last newline ends its line: one newline token with the newlines after it.
+    after = _TOKEN.match(text, pos) if pos < len(text) else None
+    newlines = after.group("nl") if after is not None and after.lastgroup == "nl" else None
+    values += ((heredoc.group(), heredoc.re is _HEREDOC_TRIM), newlines or "")
+    offsets += (heredoc.start(), pos - 1)
+    return after.end() if newlines else pos
+
+
+def _template_string(text: str, pos: int, kinds: list[str], values: list[Any], offsets: list[int]) -> int:
+    """The tokens of the quoted string with templates at `pos` (nested ones too); where it ends."""
+    kind_append, value_append, offset_append = kinds.append, values.append, offsets.append
+    kind_append("q")
+    value_append('"')
+    offset_append(pos)
+    pos += 1
+    # For each quoted string being read: the braces open in its current `${`/`%{` (-1: in text).
+    strings = [-1]
+    while strings:
+        if strings[-1] < 0:
             found = _STRING.match(text, pos)
             if found is None:
                 raise _GiveUp("newline or end of text in a quoted string")
@@ -154,69 +209,29 @@ def tokenize(text: str) -> tuple[list[str], list[Any], list[int]]:
             offset_append(found.start())
             pos = found.end()
             continue
-        found = match(text, pos)
-        kind = found.lastgroup
-        if kind == "op":
-            value = found.group("op")
-            if strings:
-                if value == "{":
-                    strings[-1] += 1
-                elif value == "}":
-                    if strings[-1] == 0:
-                        strings[-1] = -1
-                    else:
-                        strings[-1] -= 1
+        found = _TOKEN.match(text, pos)
+        index = found.lastindex
+        start = found.start(index)
+        pos = found.end()
+        if index == _OP:
+            value = found.group(index)
+            if value == "{":
+                strings[-1] += 1
+            elif value == "}":
+                strings[-1] -= 1  # to -1, back in the text, when it closes the `${` or `%{`
             kind_append(value)
-            value_append(value)
-            offset_append(found.start("op"))
-            pos = found.end()
-        elif kind == "name" or kind == "num" or kind == "str":
-            kind_append(kind)
-            value_append(found.group(kind))
-            offset_append(found.start(kind))
-            pos = found.end()
-        elif kind == "hd":
-            start = found.start("hd")
-            heredoc = _HEREDOC.match(text, start) or _HEREDOC_TRIM.match(text, start)
-            if heredoc is None or strings:
-                raise _GiveUp("not a heredoc python-hcl2 reads here")
-            kind_append("h")
-            value_append((heredoc.group(), heredoc.re is _HEREDOC_TRIM))
-            offset_append(start)
-            pos = heredoc.end()
-            # The heredoc's last newline ends its line: one newline token with what follows.
-            kind_append("nl")
-            offset_append(pos - 1)
-            after = match(text, pos) if pos < end else None
-            if after is not None and after.lastgroup == "nl":
-                value_append(after.group("nl"))
-                pos = after.end()
-            else:
-                value_append("")
-        elif kind == "nl":
-            if strings:
-                raise _GiveUp("a newline inside a quoted string's template")
-            kind_append("nl")
-            value_append(found.group("nl"))
-            offset_append(found.start("nl"))
-            pos = found.end()
+        elif index < _HEREDOC_START and index != _NL:
+            value = found.group(index)
+            kind_append(_KINDS[index])
+        elif text[start] == '"':
+            kind_append("q")
+            value = '"'
+            strings.append(-1)
         else:
-            start = found.start("other")
-            char = text[start]
-            if char == '"':
-                kind_append("q")
-                value_append('"')
-                offset_append(start)
-                strings.append(-1)
-                pos = start + 1
-            else:
-                raise _GiveUp(f"unexpected character {char!r}")
-    if strings:
-        raise _GiveUp("a quoted string is never closed")
-    kind_append("eof")
-    value_append(None)
-    offset_append(end)
-    return kinds, values, offsets
+            raise _GiveUp("a newline, a heredoc or an unexpected character inside a quoted string's template")
+        value_append(value)
+        offset_append(start)
+    return pos
 
 
 class _Parser:
@@ -336,6 +351,19 @@ class _Parser:
     # --- expressions --------------------------------------------------------------------------
 
     def expression(self) -> tuple[E.Expr, int]:
+        i = self.i
+        kinds = self.kinds
+        following = kinds[i + 1]
+        # Most values are one string or name: read at once when nothing can go on from them.
+        if following in _ENDS or (following == "nl" and kinds[i + 2] not in _CONTINUES):
+            kind = kinds[i]
+            value = self.values[i]
+            if kind == "str":
+                self.i = i + 1
+                return E.Template((loader._unescape(value, 0, 0),) if value else ()), 2
+            if kind == "name" and value not in _KEYWORDS:
+                self.i = i + 1
+                return (E.Literal(_LITERALS[value]) if value in _LITERALS else E.Variable(value)), 2
         self.depth += 1
         if self.depth > loader.MAX_NESTING // 2:
             raise self.fail("nested near the loader's limit")
