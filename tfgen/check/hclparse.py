@@ -4,8 +4,8 @@ It builds exactly what `tfgen.check.loader` builds from python-hcl2's Lark tree 
 `SourceFile`, `SourceBlock`, `SourceAttribute` and `tfgen.check.expr` trees, the same lines and
 ignores) several times faster: one compiled master regex splits the text into tokens (a quoted
 string without `${`/`%{` is a single token) and a recursive-descent parser with precedence
-climbing reads them. It reads a subset of what python-hcl2 accepts: newlines are allowed exactly
-where python-hcl2's grammar allows them (never more), and anything it does not read (a syntax
+climbing reads them. It reads a subset of what python-hcl2 accepts: newlines are allowed only
+where python-hcl2's grammar (and its postlexer) allows them, and anything it does not read (a syntax
 error, a quirk of python-hcl2's lexer, text Terraform rejects such as two attributes on a line,
 or nesting near the loader's limits) makes it give up. The loader then reads the text with
 python-hcl2 as before, so errors, their positions and every refusal stay the Lark path's:
@@ -66,8 +66,8 @@ _LITERALS = {"true": True, "false": False, "null": None}
 # python-hcl2's postlexer drops one newline (or comment) right before these operators: the
 # expression goes on over the line break (not before `-`, which may start a negative value).
 _CONTINUES = frozenset(("||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "*", "/", "%", "?"))
-# What python-hcl2 lexes as one NL_OR_COMMENT token, with the blanks it ignores after it; none:
-# only the newline a heredoc ends with, which is its own.
+# What python-hcl2 lexes as one NL_OR_COMMENT token, with the blanks it ignores after it; or
+# nothing (after a heredoc, whose own last newline is part of its token).
 _ONE_NEWLINE = re.compile(r"(?:\n|#[^\n]*\n|//[^\n]*\n|/\*(?:[^*]|\*(?!/))*\*/)?[ \t\r]*")
 # Tokens after which no expression goes on.
 _ENDS = frozenset(("eof", ",", "]", "}", ")", "=", ":", "=>", "...", "~"))
@@ -83,7 +83,7 @@ class _GiveUp(Exception):
 def parse_file(text: str, path: str) -> SourceFile | None:
     """The blocks of a `.tf` file's text (BOM already skipped), or None to use the Lark path."""
     try:
-        attributes, blocks = _Parser(text, path).body(True)
+        _, blocks = _Parser(text, path).body(True)
     except Exception:  # noqa: BLE001 - any failure: the Lark path decides, with its own message
         return None
     if "tfgen:ignore=" in text:
