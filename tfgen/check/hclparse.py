@@ -41,6 +41,10 @@ _NEGATIVE = re.compile(f"{LARK_FLOAT}|{LARK_INT}")
 _HEREDOC = re.compile(LARK_HEREDOC)
 _HEREDOC_TRIM = re.compile(LARK_HEREDOC_TRIM)
 
+# A run of a quoted string's text: no newline, and `$`/`%` only when no `{` (or `${`/`%{`, an
+# escaped opening) follows, as python-hcl2's STRING_CHARS.
+_TEXT = r'(?:[^"\\\n$%]|\\[^\n]|\$(?!\$?\{)|%(?!%?\{))'
+
 # One token per match, after the blanks python-hcl2 ignores. A run of newlines and comments is
 # one `nl` token (python-hcl2's NL_OR_COMMENT, which a `/* */` comment is too, newline or not).
 _TOKEN = re.compile(
@@ -48,18 +52,18 @@ _TOKEN = re.compile(
     (?P<nl>(?:(?:\n|\#[^\n]*\n|//[^\n]*\n|/\*[\s\S]*?\*/)[ \t\r]*)+)
     |(?P<name>[a-zA-Z_][a-zA-Z0-9_-]*)
     |(?P<num>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
-    |"(?P<str>(?:[^"\\\n$%]|\\[^\n]|\$(?!\$?\{)|%(?!%?\{))*)"
+    |"(?P<str>{_TEXT}*)"
     |(?P<hd><<(?=-?[a-zA-Z]))
     |(?P<op>\[\*\]|\.\.\.|\.\*|::|=>|==|!=|<=|>=|&&|\|\||[-+*/%<>!?:=.,()\[\]{}~])
     |(?P<other>[\s\S])
-    )""",
+    )""".replace("{_TEXT}", _TEXT),
     re.X,
 )
 _NL, _HEREDOC_START, _OP = 1, 5, 6  # the groups' numbers: nl, name, num, str, hd, op, other
 _KINDS = (None, "nl", "name", "num", "str")
 # Inside a quoted string with templates: text (escapes read later), `$${`/`%%{`, `${`/`%{`, the
 # closing quote. A newline is not allowed in a quoted string (Terraform refuses it).
-_STRING = re.compile(r'(?P<x>(?:[^"\\\n$%]|\\[^\n]|\$(?!\$?\{)|%(?!%?\{))+)|(?P<esc>\$\$\{|%%\{)|(?P<open>\$\{|%\{)|(?P<end>")')
+_STRING = re.compile(rf'(?P<x>{_TEXT}+)|(?P<esc>\$\$\{{|%%\{{)|(?P<open>\$\{{|%\{{)|(?P<end>")')
 
 _KEYWORDS = frozenset(("in", "for", "if", "for_each", "else", "endif", "endfor"))
 _LITERALS = {"true": True, "false": False, "null": None}
