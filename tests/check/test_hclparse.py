@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hardening.properties import mutated_text
 from tfgen.check import expr as E
 from tfgen.check import hclparse, loader
 from tfgen.errors import InputError
@@ -477,3 +479,35 @@ def test_python_hcl2_is_imported_only_for_what_the_fast_reader_leaves(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ok.tf"), str(tmp_path / "quirk.tf")], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[:2] == ["[]", "['hcl2', 'lark']"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_text())
+def test_mutated_real_files_are_read_alike_or_refused_alike(case):
+    """The hardening tests' mutations of real files (hostile snippets, deletions, raw bytes)."""
+    name, content = case
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return  # refused before any parser sees it
+    if not name.endswith(".tfvars"):
+        _assert_fast_is_lark_or_gives_up(text)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(text, encoding="utf-8")
+        with lark_only():
+            reference = _tfvars_or_error(path)
+        fast = hclparse.parse_tfvars(text)
+        if isinstance(reference, str):
+            assert fast is None
+        elif fast is not None:
+            assert canonical(fast) == canonical(reference)
+        assert canonical(_tfvars_or_error(path)) == canonical(reference)
+
+
+def _tfvars_or_error(path: Path):
+    try:
+        return loader.load_tfvars(path)
+    except InputError as err:
+        return f"InputError: {err}"
