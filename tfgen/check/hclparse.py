@@ -69,6 +69,7 @@ _KEYWORDS = frozenset(("in", "for", "if", "for_each", "else", "endif", "endfor")
 _LITERALS = {"true": True, "false": False, "null": None}
 # python-hcl2's postlexer drops one newline (or comment) right before these operators: the
 # expression goes on over the line break (not before `-`, which may start a negative value).
+_BLOCK_COMMENT = re.compile(r"/\*(?:[^*]|\*(?!/))*\*/")
 _CONTINUES = frozenset(("||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "*", "/", "%", "?"))
 # What python-hcl2 lexes as one NL_OR_COMMENT token, with the blanks it ignores after it; or
 # nothing (after a heredoc, whose own last newline is part of its token).
@@ -78,6 +79,12 @@ _ENDS = frozenset(("eof", ",", "]", "}", ")", "=", ":", "=>", "...", "~"))
 _PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}
 # Nested blocks: real configurations stay under 10; deeper ones are left to the Lark path.
 _MAX_BLOCK_DEPTH = 50
+
+
+def _breaks_line(newlines: str) -> bool:
+    """Whether an `nl` token ends a line for Terraform: a `/* */` comment is only space to it
+    (a heredoc's newline token, empty, holds its end of line)."""
+    return "/*" not in newlines or "\n" in _BLOCK_COMMENT.sub("", newlines)
 
 
 class _GiveUp(Exception):
@@ -248,6 +255,9 @@ class _Parser:
         self.text = text + "\n"
         self.path = path
         self.bad_source = False  # a `source` in the body being read is not one literal string
+        # Whether newlines are space here, as Terraform reads them inside parentheses, brackets,
+        # function calls and for-expressions, or end the item (attribute values, objects).
+        self.free = False
         self.kinds, self.values, self.offsets = tokenize(self.text)
         self.i = 0
         self.depth = 0
@@ -274,7 +284,21 @@ class _Parser:
         self.i += 1
 
     def skip_nl(self) -> bool:
+        """A newline (or comment) where python-hcl2's grammar allows one as mere space: inside
+        brackets, where Terraform ignores newlines; elsewhere Terraform ends the item there."""
         if self.kinds[self.i] == "nl":
+            if not self.free and _breaks_line(self.values[self.i]):
+                raise self.fail("a newline Terraform reads as the end of the item")
+            self.i += 1
+            return True
+        return False
+
+    def skip_newline(self) -> bool:
+        """A newline that separates items (of a body, of an object): a `/* */` comment alone is
+        no newline to Terraform."""
+        if self.kinds[self.i] == "nl":
+            if not _breaks_line(self.values[self.i]):
+                raise self.fail("a comment where Terraform wants a newline")
             self.i += 1
             return True
         return False
@@ -282,34 +306,38 @@ class _Parser:
     # --- bodies and blocks --------------------------------------------------------------------
 
     def body(self, top: bool) -> tuple[dict[str, SourceAttribute], list[SourceBlock]]:
-        kinds, values = self.kinds, self.values
+        """Attributes and blocks, each ending with a newline, up to the end of the text (`top`)
+        or the closing brace of a block whose `{` ends its line."""
+        kinds = self.kinds
         attributes: dict[str, SourceAttribute] = {}
         blocks: list[SourceBlock] = []
         close = "eof" if top else "}"
-        self.skip_nl()
-        while True:
-            i = self.i
-            kind = kinds[i]
-            if kind == close:
-                break
-            if kind != "name":
+        self.skip_newline()
+        while kinds[self.i] != close:
+            if kinds[self.i] != "name":
                 raise self.fail("expected an attribute or a block")
-            if kinds[i + 1] == "=":
-                name = values[i]
-                line = self.line(self.offsets[i])
-                self.i = i + 2
-                value, height = self.expression()
-                if height > loader.MAX_NESTING:
-                    raise self.fail("nested near the loader's limit")
-                if name == "source" and not (kinds[i + 2] == "str" and self.i == i + 3):
-                    self.bad_source = True
-                attributes[name] = SourceAttribute(name=name, expr=value, line=line)
+            if kinds[self.i + 1] == "=":
+                self.attribute(attributes)
             else:
                 blocks.append(self.block(top))
-            # Terraform ends each item with a newline (or the block's closing brace).
-            if not self.skip_nl() and kinds[self.i] != close:
+            if not self.skip_newline():
                 raise self.fail("expected a newline after an item")
         return attributes, blocks
+
+    def attribute(self, attributes: dict[str, SourceAttribute]) -> None:
+        """`name = value` (the name is the current token) into `attributes`."""
+        kinds = self.kinds
+        i = self.i
+        name = self.values[i]
+        line = self.line(self.offsets[i])
+        self.i = i + 2
+        self.free = False
+        value, height = self.expression()
+        if height > loader.MAX_NESTING:
+            raise self.fail("nested near the loader's limit")
+        if name == "source" and not (kinds[i + 2] == "str" and self.i == i + 3):
+            self.bad_source = True
+        attributes[name] = SourceAttribute(name=name, expr=value, line=line)
 
     def block(self, top: bool) -> SourceBlock:
         kinds, values = self.kinds, self.values
@@ -334,7 +362,16 @@ class _Parser:
         if self.block_depth > _MAX_BLOCK_DEPTH:
             raise self.fail("blocks nested deeply")
         outer, self.bad_source = self.bad_source, False
-        attributes, blocks = self.body(False)
+        kind = kinds[self.i]
+        if kind == "nl" or kind == "}":
+            attributes, blocks = self.body(False)
+        else:  # `x { a = 1 }`: one attribute, closed on its line
+            attributes, blocks = {}, []
+            if kind != "name" or kinds[self.i + 1] != "=":
+                raise self.fail("Terraform reads one attribute in a block on one line")
+            self.attribute(attributes)
+            if kinds[self.i] != "}":
+                raise self.fail("expected the one-line block's }")
         if top and values[start] == "module" and self.bad_source:
             raise self.fail("a module source that is not a literal string")
         self.bad_source = outer
@@ -347,7 +384,7 @@ class _Parser:
         """`x = EXPRESSION`, one attribute and nothing else (the loader's `_expression`)."""
         self.i = 2
         found = self.expression()
-        self.skip_nl()
+        self.skip_newline()
         if self.kinds[self.i] != "eof":
             raise self.fail("expected the end of the expression")
         return found
@@ -391,8 +428,10 @@ class _Parser:
         while True:
             op = kinds[self.i]
             if op == "nl" and kinds[self.i + 1] in _CONTINUES:
-                if not _ONE_NEWLINE.fullmatch(self.values[self.i]):
-                    raise self.fail("more than one newline token before an operator")
+                # Terraform goes on over a newline only inside brackets; python-hcl2 over one.
+                value = self.values[self.i]
+                if not _ONE_NEWLINE.fullmatch(value) or (not self.free and _breaks_line(value)):
+                    raise self.fail("a newline before an operator")
                 self.i += 1
                 op = kinds[self.i]
             precedence = _PRECEDENCE.get(op)
@@ -435,6 +474,7 @@ class _Parser:
                 found, key_height = stepped
                 height = max(height, key_height)
             elif self.kinds[self.i] == ".*" or self.kinds[self.i] == "[*]":
+                marker = self.kinds[self.i]
                 self.i += 1
                 current: E.Expr = E.SplatItem()
                 steps = 0
@@ -442,6 +482,8 @@ class _Parser:
                     current, key_height = stepped
                     height = max(height, key_height) + 2
                     steps += 1
+                if marker == ".*" and self.kinds[self.i] == ".*":
+                    raise self.fail("Terraform refuses a splat in an attribute-only splat")
                 found = E.Splat(found, (current,) if steps else ())
             else:
                 return found, height
@@ -474,10 +516,12 @@ class _Parser:
     def bracket_index(self, obj: E.Expr) -> tuple[E.Expr, int]:
         """`[key]` applied to `obj`, and the key's height."""
         self.i += 1
+        outer, self.free = self.free, True
         self.skip_nl()
         key, height = self.expression()
         self.skip_nl()
         self.expect("]")
+        self.free = outer
         return E.Index(obj, key), height
 
     def primary(self) -> tuple[E.Expr, int]:
@@ -502,10 +546,12 @@ class _Parser:
             return self.number()
         if kind == "(":
             self.i = i + 1
+            outer, self.free = self.free, True
             self.skip_nl()
             found, height = self.expression()
             self.skip_nl()
             self.expect(")")
+            self.free = outer
             return found, height + 2
         if kind == "[":
             return self.tuple()
@@ -545,6 +591,7 @@ class _Parser:
             i += 4
         self.i = i
         self.expect("(")
+        outer, self.free = self.free, True
         self.skip_nl()
         args: list[E.Expr] = []
         expand = False
@@ -572,14 +619,18 @@ class _Parser:
                     self.skip_nl()
                 break
         self.expect(")")
+        self.free = outer
         return E.Call("::".join(names), tuple(args), expand), height + 2
 
     def tuple(self) -> tuple[E.Expr, int]:
         kinds = self.kinds
         self.i += 1
+        outer, self.free = self.free, True
         self.skip_nl()
         if kinds[self.i] == "name" and self.values[self.i] == "for":
-            return self.for_expression("]")
+            found = self.for_expression("]")
+            self.free = outer
+            return found
         items: list[E.Expr] = []
         height = 0
         while kinds[self.i] != "]":
@@ -593,14 +644,22 @@ class _Parser:
             elif kinds[self.i] != "]":
                 raise self.fail("expected , or ]")
         self.i += 1
+        self.free = outer
         return E.TupleExpr(tuple(items)), height + 2
 
     def object(self) -> tuple[E.Expr, int]:
         kinds, values = self.kinds, self.values
         self.i += 1
-        self.skip_nl()
-        if kinds[self.i] == "name" and values[self.i] == "for" and kinds[self.i + 1] not in ("=", ":"):
-            return self.for_expression("}")
+        # Terraform reads a `for` first (newlines aside) as a for-expression, `{for = 1}` too.
+        first = self.i + 1 if kinds[self.i] == "nl" else self.i
+        if kinds[first] == "name" and values[first] == "for":
+            outer, self.free = self.free, True
+            self.skip_nl()
+            found = self.for_expression("}")
+            self.free = outer
+            return found
+        outer, self.free = self.free, False  # newlines separate the elements
+        self.skip_newline()
         items: list[tuple[E.Expr, E.Expr]] = []
         height = 0
         while kinds[self.i] != "}":
@@ -620,13 +679,16 @@ class _Parser:
             value, value_height = self.expression()
             height = max(height, value_height)
             items.append((key, value))
-            newline = self.skip_nl()
-            if kinds[self.i] == ",":
+            if self.skip_newline():
+                if kinds[self.i] == ",":
+                    raise self.fail("Terraform refuses a comma after a newline in an object")
+            elif kinds[self.i] == ",":
                 self.i += 1
-                self.skip_nl()
-            elif not newline and kinds[self.i] != "}":
+                self.skip_newline()
+            elif kinds[self.i] != "}":
                 raise self.fail("expected a newline, , or }")
         self.i += 1
+        self.free = outer
         return E.ObjectExpr(tuple(items)), height + 2
 
     def for_expression(self, close: str) -> tuple[E.Expr, int]:
