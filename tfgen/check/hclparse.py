@@ -4,10 +4,11 @@ It builds exactly what `tfgen.check.loader` builds from python-hcl2's Lark tree 
 `SourceFile`, `SourceBlock`, `SourceAttribute` and `tfgen.check.expr` trees, the same lines and
 ignores) several times faster: one compiled master regex splits the text into tokens (a quoted
 string without `${`/`%{` is a single token) and a recursive-descent parser with precedence
-climbing reads them. It reads a subset of what python-hcl2 accepts: newlines are allowed only
-where python-hcl2's grammar (and its postlexer) allows them, and anything it does not read (a syntax
-error, a quirk of python-hcl2's lexer, text Terraform rejects such as two attributes on a line,
-or nesting near the loader's limits) makes it give up. The loader then reads the text with
+climbing reads them. It reads only text that both python-hcl2 and Terraform read: a newline
+only where python-hcl2's grammar (and its postlexer) allows one and where Terraform takes it
+as space (inside parentheses, brackets, calls and for-expressions) or as the end of an item.
+Anything else (a syntax error, a quirk of python-hcl2's lexer, text Terraform refuses such as
+two attributes on a line, nesting near the loader's limits) makes it give up. The loader then reads the text with
 python-hcl2 as before, so errors, their positions and every refusal stay the Lark path's:
 `parse_file`, `parse_tfvars` and `expression` return None instead of raising.
 
