@@ -8,9 +8,9 @@ climbing reads them. It reads only text that both python-hcl2 and Terraform read
 only where python-hcl2's grammar (and its postlexer) allows one and where Terraform takes it
 as space (inside parentheses, brackets, calls and for-expressions) or as the end of an item.
 Anything else (a syntax error, a quirk of python-hcl2's lexer, text Terraform refuses such as
-two attributes on a line, nesting near the loader's limits) makes it give up. The loader then reads the text with
-python-hcl2 as before, so errors, their positions and every refusal stay the Lark path's:
-`parse_file`, `parse_tfvars` and `expression` return None instead of raising.
+two attributes on a line, nesting near the loader's limits) makes it give up. The loader
+then reads the text with python-hcl2 as before, so errors, their positions and every refusal
+stay the Lark path's: `parse_file`, `parse_tfvars` and `expression` return None, never raise.
 
 The loader's helpers are reused for everything that is not syntax (escapes, template assembly,
 heredoc trimming, number ranges, ignores, the nesting limit): the loader module is imported
