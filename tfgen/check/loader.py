@@ -19,17 +19,17 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import hcl2
-from lark import Lark, Token, Tree
-from lark.exceptions import LarkError, UnexpectedInput
+from typing import TYPE_CHECKING, Any
 
 from tfgen.check import expr as E
+from tfgen.check import hclparse
 from tfgen.check.cache import MAX_FILE_BYTES
 from tfgen.check.jsontext import parse_json
 from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile
 from tfgen.errors import InputError
+
+if TYPE_CHECKING:
+    from lark import Lark, Token, Tree
 
 SUPPORTED_HCL2 = ">=8.1.4,<8.2"
 
@@ -62,6 +62,9 @@ def parse_source(source: str | bytes, path: str | Path) -> SourceFile:
     path = Path(path)
     text = _decoded(source, path).removeprefix("\ufeff")
     with _positioned(str(path)):
+        fast = hclparse.parse_file(text, str(path))
+        if fast is not None:
+            return fast
         tree = _parse(text)
         lines = text.splitlines()
         items = [child for child in _body_items(tree.children[0]) if child.data == "block"]
@@ -83,6 +86,9 @@ def load_tfvars(path: str | Path) -> dict[str, E.Expr]:
             return {k: _json_expr(v, 1) for k, v in data.items()}
         except ValueError as err:
             raise InputError(f"{path}: {err}") from None
+    fast = hclparse.parse_tfvars(text)
+    if fast is not None:
+        return fast
     out: dict[str, E.Expr] = {}
     with _positioned(str(path)):
         tree = _parse(text)
@@ -165,6 +171,15 @@ def _refuse_conflict_markers(text: str, path: Path) -> None:
         raise InputError(message)
 
 
+def _import_lark() -> None:
+    """Import python-hcl2 and Lark into this module, on first use: tfgen's own reader
+    (hclparse) reads nearly every text without them, and importing them takes a process 50 ms."""
+    global hcl2, Lark, Token, Tree, LarkError, UnexpectedInput
+    import hcl2
+    from lark import Lark, Token, Tree
+    from lark.exceptions import LarkError, UnexpectedInput
+
+
 @functools.cache
 def _parser() -> Lark:
     """python-hcl2's parser with two changes: `$${` and `%%{` are escapes on their own, and
@@ -175,6 +190,7 @@ def _parser() -> Lark:
     a brace after the closing quote swallows the rest of the string. The tables are python-hcl2's
     own (loaded from its cache); only the two terminals' patterns are replaced.
     """
+    _import_lark()
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 
@@ -194,9 +210,10 @@ def _parser() -> Lark:
 
 
 def _parse(text: str) -> Tree:
+    parser = _parser()  # which imports what the except clauses name
     try:
         # The newline: python-hcl2's own workaround for a body that ends without one.
-        return _parser().parse(text + "\n")
+        return parser.parse(text + "\n")
     except UnexpectedInput as err:
         line = getattr(err, "line", 0)
         column = getattr(err, "column", 0)
@@ -210,6 +227,9 @@ def _parse(text: str) -> Tree:
 
 def _expression(text: str, line: int, column: int) -> E.Expr:
     """One expression from `text`, which starts at `line`:`column` of the file."""
+    fast = hclparse.expression(text, MAX_NESTING - _depth[0])
+    if fast is not None:
+        return fast
     prefix = "x = "
     try:
         tree = _parse(prefix + text)
@@ -302,7 +322,12 @@ def _ignores(lines: list[str]) -> dict[str, str]:
     return found
 
 
-_BINARY = {"||", "&&", "==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
+# Binary operators by python-hcl2's token type: its postlexer merges a newline or a comment
+# right before an operator into the operator's token, so the token's text is not the operator.
+_BINARY = {
+    "DOUBLE_PIPE": "||", "DOUBLE_AMP": "&&", "DOUBLE_EQ": "==", "NEQ": "!=", "LT": "<", "GT": ">", "LEQ": "<=",
+    "GEQ": ">=", "PLUS": "+", "MINUS": "-", "ASTERISK": "*", "SLASH": "/", "PERCENT": "%",
+}
 
 
 # How deeply _expr is nested right now: the walk is recursive, and a file is refused at
@@ -349,11 +374,22 @@ def _edge_token(node: Tree | Token, first: bool) -> Token | None:
 
 def _number(node: Tree) -> E.Literal:
     text = str(node.children[0])
+    try:
+        value = _number_value(text, node.data == "float_lit")
+    except ValueError:  # python-hcl2's FLOAT_LITERAL also matches `-1-2.5`, which is no number
+        raise _SyntaxError(f"cannot read the number {text[:20]}", *_position(node)) from None
+    if value is None:
+        raise _SyntaxError(f"number {text[:20]}{'...' if len(text) > 20 else ''} is out of range", *_position(node))
+    return E.Literal(value)
+
+
+def _number_value(text: str, is_float: bool) -> int | float | None:
+    """The value of a number literal as written, or None when it is beyond float range."""
     digits = len(text.lstrip("-").split(".")[0].split("e")[0].split("E")[0])
     value: float = float(text) if digits <= 309 else float("inf")
     if not abs(value) <= MAX_NUMBER:
-        raise _SyntaxError(f"number {text[:20]}{'...' if len(text) > 20 else ''} is out of range", *_position(node))
-    return E.Literal(int(text) if node.data == "int_lit" else value)
+        return None
+    return value if is_float else int(text)
 
 
 def _expr_node(node: Tree) -> E.Expr:
@@ -411,7 +447,7 @@ def _expr_node(node: Tree) -> E.Expr:
     if kind == "binary_op":
         left, term = _rules(kids)[:2]
         operator, right = _rules(term.children)
-        return E.BinOp(str(operator.children[0]), _expr(left), _expr(right))
+        return E.BinOp(_BINARY[operator.children[0].type], _expr(left), _expr(right))
     if kind == "unary_op":
         return E.UnaryOp(str(kids[0]), _expr(_rules(kids)[0]))
     if kind in ("for_tuple_expr", "for_object_expr"):
@@ -574,7 +610,12 @@ def _merge(parts: list[Any]) -> tuple[E.TemplatePart, ...]:
 
 
 def _heredoc(token: Token, trim: bool) -> E.Template:
-    text = str(token)
+    return _heredoc_template(str(token), _position(token)[0], trim)
+
+
+def _heredoc_template(text: str, line: int, trim: bool, expression: Any = None) -> E.Template:
+    """The template of a heredoc written `text` (from `<<` to its closing marker's newline) whose
+    `<<` is on `line`; `expression` reads each `${...}` (the loader's `_expression` by default)."""
     first_newline = text.index("\n")
     body = text[first_newline + 1 :]
     body = body[: body.rstrip("\n").rfind("\n") + 1] if "\n" in body.rstrip("\n") else ""
@@ -585,8 +626,7 @@ def _heredoc(token: Token, trim: bool) -> E.Template:
         cut = min(indents) if indents else 0
         body = "\n".join(l[cut:] for l in lines)
     # The body starts on the line after the marker; trimmed lines lost `cut` columns.
-    line, _ = _position(token)
-    return E.Template(_assemble(_scan_template(body, (line + 1, 1, cut))))
+    return E.Template(_assemble(_scan_template(body, (line + 1, 1, cut), expression)))
 
 
 # Leftmost first, and at one place the escape before the opening, as a scan character by
@@ -594,10 +634,12 @@ def _heredoc(token: Token, trim: bool) -> E.Template:
 _TEMPLATE_MARK = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
 
 
-def _scan_template(text: str, origin: tuple[int, int, int]) -> list[Any]:
+def _scan_template(text: str, origin: tuple[int, int, int], expression: Any = None) -> list[Any]:
     """Split raw template text into literal text, `${expr}` and `%{directive}` items.
 
-    `origin` is (line, column, columns cut from each line) of the text's start in its file."""
+    `origin` is (line, column, columns cut from each line) of the text's start in its file;
+    `expression(text, line, column)` reads an expression (the loader's `_expression` by default)."""
+    expression = expression or _expression
 
     def at(offset: int) -> tuple[int, int]:
         line, column, cut = origin
@@ -637,9 +679,9 @@ def _scan_template(text: str, origin: tuple[int, int, int]) -> list[Any]:
         items.append(text_so_far)
         literal = []
         if text[i] == "$":
-            items.append(_expression(inner, *at(start)))
+            items.append(expression(inner, *at(start)))
         else:
-            items.append(_directive(inner, at(i), at(start)))
+            items.append(_directive(inner, at(i), at(start), expression))
         i = end + 1
         if strip_right:
             while i < len(text) and text[i] in " \t\r\n":
@@ -648,13 +690,13 @@ def _scan_template(text: str, origin: tuple[int, int, int]) -> list[Any]:
     return items
 
 
-def _directive(inner: str, where: tuple[int, int], start: tuple[int, int]) -> tuple[Any, ...]:
+def _directive(inner: str, where: tuple[int, int], start: tuple[int, int], expression: Any) -> tuple[Any, ...]:
     words = inner.split(None, 1)
     tag = words[0] if words else ""
     if tag == "if":
         if len(words) < 2:
             raise _SyntaxError("%{if} needs a condition", *where)
-        return ("if", _expression(words[1], start[0], start[1] + inner.index(words[1])), where)
+        return ("if", expression(words[1], start[0], start[1] + inner.index(words[1])), where)
     if tag in ("else", "endif", "endfor") and len(words) == 1:
         return (tag, None, where)
     if tag == "for":
@@ -662,7 +704,7 @@ def _directive(inner: str, where: tuple[int, int], start: tuple[int, int]) -> tu
         if not match:
             raise _SyntaxError(f"cannot read template directive %{{{inner[:60]}}}", *where)
         names = [n for n in match.group(1, 2) if n]
-        return ("for", (names, _expression(match.group(3), start[0], start[1] + match.start(3))), where)
+        return ("for", (names, expression(match.group(3), start[0], start[1] + match.start(3))), where)
     raise _SyntaxError(f"unknown template directive %{{{inner[:60]}}}", *where)
 
 
