@@ -1,15 +1,16 @@
 """Where the time of one `tfgen check` goes, phase by phase: what bounds it on 2 cores.
 
-Runs the check in this process (this checkout's tfgen, the garbage collector off as the command
-line runs it), cold (`--no-cache`) or warm (the parse cache filled first by an untimed run in a
-temporary TFGEN_CACHE_DIR), and prints for each phase its wall time, this process's CPU time and
-the CPU time of the worker processes it waited for:
+Runs the check in a fresh interpreter (this checkout's tfgen, the garbage collector off as the
+command line runs it), cold (`--no-cache`) or warm (the cache folder filled first by an untimed
+run in a temporary TFGEN_CACHE_DIR, so the report is reused), and prints for each phase its wall
+time, this process's CPU time and the CPU time of the worker processes it waited for:
 
   start-up   importing the command line and the checker (what `tfgen check` imports)
-  read       finding the root modules: every file read, hashed and parsed or decoded from the
-             cache (parsing in worker processes when many files are not cached)
+  read       finding the root modules: every file read, hashed and parsed (cold)
   judge      evaluating every root module and running the rules (in forked workers when there
-             are many roots)
+             are many roots) (cold)
+  reuse      checking that nothing the kept report's check read has changed, and reading the
+             report (warm)
   report     rendering the JSON report
 
 and, from the CPU times, the least wall time the run could take on N idle processors (the
@@ -61,7 +62,7 @@ def discover(paths):
     return roots
 runner.discover = discover
 report = runner.run([{str(corpus)!r}], policy_for([{str(corpus)!r}], (), ()), [])
-marks.append(("judge", snap()))
+marks.append(("judge" if marks[-1][0] == "read" else "reuse", snap()))
 render(report, "json", Options("never", False, False, False))
 marks.append(("report", snap()))
 print(json.dumps([(name, *m) for name, m in marks]))

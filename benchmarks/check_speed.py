@@ -8,8 +8,6 @@ in each mode:
   cold empty cache    the first run with TFGEN_CACHE_DIR pointed at a new, empty folder
   warm                TFGEN_CACHE_DIR at one folder that an untimed run filled first: the
                       report of that run is reused (nothing it read has changed)
-  warm parse cache    the same folder with its kept reports removed first (as after an edit):
-                      every file's parse is read from the cache, every root judged again
 
 When `tfgen check --help` lists no `--no-cache`, there is no cache to be cold or warm: it times
 plain runs only and says so. When TFGEN_CACHE_DIR is still empty after the filling run, the two
@@ -301,13 +299,6 @@ def main() -> None:
         if any(warm_dir.iterdir()):
             modes.append(Mode("tfgen cold empty cache", "tfgen", base, prepare=fresh_cache))
             modes.append(Mode("tfgen warm", "tfgen", base, env={"TFGEN_CACHE_DIR": str(warm_dir)}))
-
-            def parses_only() -> dict[str, str]:
-                shutil.rmtree(warm_dir / "results", ignore_errors=True)
-                return {"TFGEN_CACHE_DIR": str(warm_dir)}
-
-            # As after an edit to one file: every file's parse cached, the report not reusable.
-            modes.append(Mode("tfgen warm parse cache", "tfgen", base, prepare=parses_only))
         else:
             notes.append(f"TFGEN_CACHE_DIR={warm_dir} was still empty after a run: the cache modes are left out")
     else:
@@ -374,7 +365,7 @@ def main() -> None:
     checkov = by_label.get("checkov")
     if checkov:
         print()
-        for label in ("tfgen cold --no-cache", "tfgen cold empty cache", "tfgen (no cache)", "tfgen warm", "tfgen warm parse cache"):
+        for label in ("tfgen cold --no-cache", "tfgen cold empty cache", "tfgen (no cache)", "tfgen warm"):
             if label in by_label:
                 wall_ratio = checkov.median("wall") / by_label[label].median("wall")
                 target = TARGETS.get(label)

@@ -1703,7 +1703,7 @@ def _duplicates(hashes: list[tuple[str, int]]) -> dict[str, int]:
 
 def check_command(outdir: Path) -> list[str]:
     """`tfgen check OUTDIR` as a user would run it; with --no-cache when tfgen has it, so every
-    file is really parsed and the user's parse cache does not fill with a throwaway corpus."""
+    file is really parsed and the user's cache folder does not fill with a throwaway corpus."""
     command = [sys.executable, "-m", "tfgen", "check", str(outdir), "--format", "json", "--fail-on", "never"]
     shown = subprocess.run([*command[:4], "--help"], capture_output=True, text=True, cwd=REPO).stdout
     return command + (["--no-cache"] if "--no-cache" in shown else [])

@@ -17,7 +17,7 @@ from tfgen.terraform import Terraform, find_provider_mirror
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep the tests' parse cache out of the user's: one fresh folder per test session
+    """Keep the tests' cache folder (kept reports) out of the user's: one fresh folder per test session
     (subprocesses inherit it through the environment)."""
     if "TFGEN_CACHE_DIR" not in os.environ:
         import tempfile

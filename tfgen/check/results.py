@@ -10,7 +10,7 @@ read by `file()`) means a full check, as does a new version of tfgen or an edite
 an editable install (the code's own bytes are in the key).
 
 A check with an internal error, or whose files changed while it ran, is not kept. Entries are
-JSON under `<cache folder>/results/`, written by rename like the parse cache's, and read back
+JSON under `<cache folder>/results/`, written whole or not at all, and read back
 building only the report's own classes with every field's type checked: anything else is a miss.
 """
 
@@ -21,11 +21,11 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tfgen.check import cache, inputs
-from tfgen.check.cache import _Malformed, _fixed, _int, _list, _optional, _str, _tuple_of
 from tfgen.check.model import ModuleCall, Place
 from tfgen.check.policy import Policy
 from tfgen.check.rules.base import SEVERITY_RANK
@@ -78,7 +78,24 @@ def keep(entry_key: str, record: inputs.Recording, report: Report) -> None:
         data = json.dumps({"key": entry_key, "inputs": record.entries(), "report": _encode_report(report)}, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError):
         return
-    cache.write_entry(_entry(entry_key), data)
+    _write(_entry(entry_key), data)
+
+
+def _write(entry: Path, data: str) -> bool:
+    """Write a cache entry whole or not at all (a temporary file renamed into place, so that
+    concurrent runs never read half of one). False when the folder cannot be written."""
+    temporary = None
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(data)
+        os.replace(temporary, entry)
+        return True
+    except OSError:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        return False
 
 
 def _entry(entry_key: str) -> Path:
@@ -122,6 +139,42 @@ def _decode_report(data: Any) -> Report:
     if any(f.rule_id not in BY_ID for f in report.findings) or any(u.rule_id not in BY_ID for u in report.unknowns):
         raise _Malformed("rule")
     return report
+
+
+class _Malformed(ValueError):
+    """An entry that is not exactly what `keep` writes."""
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise _Malformed("not a string")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise _Malformed("not an integer")
+    return value
+
+
+def _optional(decode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else decode(value)
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Malformed("not a list")
+    return value
+
+
+def _fixed(value: Any, length: int) -> list[Any]:
+    if not isinstance(value, list) or len(value) != length:
+        raise _Malformed(f"not a list of {length}")
+    return value
+
+
+def _tuple_of(decode: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    return lambda value: tuple(decode(item) for item in _list(value))
 
 
 def _severity(value: Any) -> str:
