@@ -189,7 +189,7 @@ EXPRESSIONS = [
     '""', '"a"', r'"a\nb\t\"q\" \u00e9 \U0001F600 \\"', '"$${x}"', '"%%{x}"', '"$$"', '"100%"', '"a $ { b"', '"$$${x}"',
     '"${a}"', '"x-${a.b}-${f("y", {a = "}"})}"', '"${ "in${"ner"}" }"', '"%{ if a }x%{ else }y%{ endif }"',
     '"%{~ if a ~} x %{~ endif ~}"', '"%{ for k, v in m }${k}=${v},%{ endfor }"', '"%{for x in y~}${x}%{~endfor}"',
-    '"${a}${b}"', '"a${ {b = 1}.b }c"', '"#not a comment // nor this"', '"${1 + 2 * x}"',
+    '"${a}${b}"', '"${[\n1]}"', '"${join(",", [\n  a,\n  b,\n])}"', '"${a\n + b}"', '"%{ if f(\n) }x%{ endif }"', '"a${ {b = 1}.b }c"', '"#not a comment // nor this"', '"${1 + 2 * x}"',
     # heredocs
     "<<EOT\nhello ${name}\nEOT\n", "<<-EOT\n    a\n      b ${x}\n    EOT\n", "<<EOT\n%{ for x in y ~}\n${x}\n%{ endfor ~}\nEOT\n",
     "<<EOT\nEOT\n", 'jsonencode(<<EOT\n{"a": 1}\nEOT\n)', "f(<<A\nx\nA\n, <<-B\n  y\n  B\n)", '(<<EOT\nx\nEOT\n + "y")',
@@ -330,7 +330,6 @@ LEFT_TO_LARK = [
     local('\\"abc\\"'),  # python-hcl2's escaped-quote string
     "x\n{\n}\n",  # a newline before a block's brace
     local("a + b\n\n + c"),  # two newline tokens before an operator (python-hcl2 lets a binary operation end with one)
-    local('"${[\n1]}"'),  # a newline in a quoted string's interpolation
     local("x.0.5"),
     local("(" * 150 + "1" + ")" * 150),  # nesting near the loader's limit
     'x "a${b}" {}\n',
@@ -354,7 +353,7 @@ INVALID = [
     local("[" * 1000 + "]" * 1000), local("[for]"), local("x.-1"), local("f(a\n,)"), local("f(a\n...)"), local('"${~ a}"'),
     local("- -1"), local("--1"), local("!!x"), local("{for k,\n v in y : k => v}"), local("a\n - b"), local("[a,\n * b]"),
     local("b -12"), local("-1-2.5"), local("{a = b -12}"), local("[b -12]"), local("a\n # c\n + b"), local("a = "), local("(a"), local("[1,,2]"),
-    local("{a = 1,, b = 2}"), local("f(,)"), local("a ? b"), local("a ?: b"), local("<<EOT\nx\n"), local('"abc'), local("x.*b"),
+    local("{a = 1,, b = 2}"), local('"${\na}"'), local('"${a\n}"'), local("f(,)"), local("a ? b"), local("a ?: b"), local("<<EOT\nx\n"), local('"abc'), local("x.*b"),
     "locals {\n  a = 1\n", "locals {\n  a = 1\n}}\n", "x = \n", "= 1\n", '"x" {}\n', "x { a = 1 }}\n", "locals {\n  a = <<EOT\nok\n  x %{ foo }\nEOT\n}\n",
     "locals {\n  a = <<EOT\nok\n%{ else }\nEOT\n}\n", "locals {\n  a = <<EOT\nok\n%{ if true }\nEOT\n}\n",
     "locals {\n  a = <<EOT\nok\n  %{ if }\nEOT\n}\n", "locals {\n  a = <<EOT\nok\nx ${ 1 + }\nEOT\n}\n", "locals {\n  a = <<EOT\nok\nx ${ 1\nEOT\n}\n",
