@@ -38,7 +38,7 @@ from tfgen.check import expr as E
 from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile, is_config_file
 from tfgen.errors import InputError
 
-FORMAT = 2
+FORMAT = 3  # 3: a binary operator after a line break is read as the operator (was "\n &&")
 # The largest file read (a generated module file is about 20 KiB); the loader refuses larger ones.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
