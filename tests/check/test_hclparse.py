@@ -359,6 +359,7 @@ INVALID = [
     "locals {\n  a = <<EOT\nok\n  %{ if }\nEOT\n}\n", "locals {\n  a = <<EOT\nok\nx ${ 1 + }\nEOT\n}\n", "locals {\n  a = <<EOT\nok\nx ${ 1\nEOT\n}\n",
     "locals {\n  a = <<-EOT\n    ok\n      %{ bad }\n  EOT\n}\n", 'variable "x" {}\nmodule "m" {\n  source = "./${var.x}"\n}\n',
     'variable "x" {}\nmodule "m" {\n  source = ("./m")\n}\n', "resource \"a\" \"b\" {\n  x = [\n}\n",
+    'resource "aws_efs_file_system" "x" {\n  encrypted = true\n  = oops\n}\n', 'resource "x" "y" {\n  a = \n}\n',
 ]
 
 
@@ -386,11 +387,13 @@ def test_an_operator_after_a_line_break_is_the_operator_on_the_lark_path_too():
     assert found == E.BinOp("||", E.BinOp("&&", E.Variable("a"), E.Variable("b")), E.Variable("c"))
 
 
-def test_a_tfvars_with_a_block_gives_the_same_error_as_before(tmp_path):
+@pytest.mark.parametrize("text", ["a = 1\nb {\n}\n", 'x = "unterminated\n', "a = 1 b = \n"])
+def test_an_invalid_tfvars_gives_the_same_error_as_before(tmp_path, text):
     path = tmp_path / "x.tfvars"
-    path.write_text("a = 1\nb {\n}\n")
+    path.write_text(text)
     with lark_only(), pytest.raises(InputError) as before:
         loader.load_tfvars(path)
+    assert hclparse.parse_tfvars(text) is None
     with pytest.raises(InputError) as now:
         loader.load_tfvars(path)
     assert str(now.value) == str(before.value)
