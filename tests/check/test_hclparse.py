@@ -463,14 +463,14 @@ def _assert_fast_is_lark_or_gives_up(text: str) -> None:
     assert canonical(loader_read(text)) == canonical(reference)
 
 
-@settings(max_examples=150, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(_hcl())
 def test_generated_expressions_are_read_alike_or_refused_alike(value):
     _assert_fast_is_lark_or_gives_up(local(value))
     _assert_fast_is_lark_or_gives_up(local(f"[{value}]"))  # where Terraform takes newlines as space
 
 
-@settings(max_examples=60, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(["a", "in", "x y", 'x "l"', "b"]), _hcl(2), _GLUE, st.booleans()), max_size=4), _GLUE)
 def test_generated_bodies_are_read_alike_or_refused_alike(items, glue):
     text = glue
@@ -485,7 +485,7 @@ _SOUP = st.sampled_from(
 )
 
 
-@settings(max_examples=150, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(_SOUP, _GLUE), min_size=1, max_size=10))
 def test_token_soup_is_never_read_where_python_hcl2_refuses_it(tokens):
     _assert_fast_is_lark_or_gives_up(local("".join(token + glue for token, glue in tokens)))
