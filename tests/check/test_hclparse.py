@@ -193,7 +193,7 @@ EXPRESSIONS = [
     # heredocs
     "<<EOT\nhello ${name}\nEOT\n", "<<-EOT\n    a\n      b ${x}\n    EOT\n", "<<EOT\n%{ for x in y ~}\n${x}\n%{ endfor ~}\nEOT\n",
     "<<EOT\nEOT\n", 'jsonencode(<<EOT\n{"a": 1}\nEOT\n)', "f(<<A\nx\nA\n, <<-B\n  y\n  B\n)", '(<<EOT\nx\nEOT\n + "y")',
-    "<<EOT\n$${not} %%{this}\nEOT\n", "[<<EOT\na\nEOT\n, 1]", "{a = <<EOT\nx\nEOT\n}",
+    "<<EOT\n$${not} %%{this}\nEOT\n", "<<EOT\n${a ?\n  b : c}\n%{ if a\n  && b }x%{ endif }\nEOT\n", "[<<EOT\na\nEOT\n, 1]", "{a = <<EOT\nx\nEOT\n}",
     # what module and policy code writes
     'jsonencode({\n  Version = "2012-10-17"\n  Statement = [{\n    Effect   = "Allow"\n    Action   = ["s3:GetObject"]\n'
     '    Resource = "${aws_s3_bucket.b.arn}/*"\n  }]\n})',
@@ -533,3 +533,21 @@ def _tfvars_or_error(path: Path):
         return loader.load_tfvars(path)
     except InputError as err:
         return f"InputError: {err}"
+
+
+def _read_or_error(read, text: str) -> str:
+    try:
+        return canonical(read(text))
+    except InputError as err:
+        return f"InputError: {err}"
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_SOUP, st.sampled_from(["", " ", "\n"])), min_size=1, max_size=12))
+def test_generated_templates_and_expressions_from_text_are_read_alike_or_refused_alike(tokens):
+    """parse_template (templatefile(), heredoc bodies) and parse_expression (.tf.json values)."""
+    text = "".join(token + glue for token, glue in tokens)
+    for read in (loader.parse_template, loader.parse_expression):
+        with lark_only():
+            reference = _read_or_error(read, text)
+        assert _read_or_error(read, text) == reference, text

@@ -382,8 +382,10 @@ class _Parser:
         return SourceBlock(type=values[start], labels=tuple(labels), attributes=attributes, blocks=blocks, file=self.path, line=line, end_line=end_line)
 
     def one_expression(self) -> tuple[E.Expr, int]:
-        """`x = EXPRESSION`, one attribute and nothing else (the loader's `_expression`)."""
+        """`x = EXPRESSION`, one attribute and nothing else (the loader's `_expression`: a
+        template's `${}` or `%{}`, or an expression alone, where Terraform takes newlines as space)."""
         self.i = 2
+        self.free = True
         found = self.expression()
         self.skip_newline()
         if self.kinds[self.i] != "eof":
