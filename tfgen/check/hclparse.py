@@ -60,7 +60,7 @@ _TOKEN = re.compile(
     )""".replace("{_TEXT}", _TEXT),
     re.X,
 )
-_NL, _HEREDOC_START, _OP = 1, 5, 6  # the groups' numbers: nl, name, num, str, hd, op, other
+_HEREDOC_START, _OP = 5, 6  # the groups' numbers: nl, name, num, str, hd, op, other
 _KINDS = (None, "nl", "name", "num", "str")
 # Inside a quoted string with templates: text (escapes read later), `$${`/`%%{`, `${`/`%{`, the
 # closing quote. A newline is not allowed in a quoted string (Terraform refuses it).
@@ -232,7 +232,7 @@ def _template_string(text: str, pos: int, kinds: list[str], values: list[Any], o
             elif value == "}":
                 strings[-1] -= 1  # to -1, back in the text, when it closes the `${` or `%{`
             kind_append(value)
-        elif index < _HEREDOC_START and index != _NL:
+        elif index < _HEREDOC_START:  # newlines too: Terraform reads them as space in a `${}`
             value = found.group(index)
             kind_append(_KINDS[index])
         elif text[start] == '"':
@@ -240,7 +240,7 @@ def _template_string(text: str, pos: int, kinds: list[str], values: list[Any], o
             value = '"'
             strings.append(-1)
         else:
-            raise _GiveUp("a newline, a heredoc or an unexpected character inside a quoted string's template")
+            raise _GiveUp("a heredoc or an unexpected character inside a quoted string's template")
         value_append(value)
         offset_append(start)
     return pos
@@ -382,8 +382,10 @@ class _Parser:
         return SourceBlock(type=values[start], labels=tuple(labels), attributes=attributes, blocks=blocks, file=self.path, line=line, end_line=end_line)
 
     def one_expression(self) -> tuple[E.Expr, int]:
-        """`x = EXPRESSION`, one attribute and nothing else (the loader's `_expression`)."""
+        """`x = EXPRESSION`, one attribute and nothing else (the loader's `_expression`: a
+        template's `${}` or `%{}`, or an expression alone, where Terraform takes newlines as space)."""
         self.i = 2
+        self.free = True
         found = self.expression()
         self.skip_newline()
         if self.kinds[self.i] != "eof":
@@ -756,6 +758,7 @@ class _Parser:
         items: list[Any] = []
         height = 0
         where = (0, 0)  # positions only serve errors, and an error is the Lark path's to report
+        outer, self.free = self.free, True  # inside `${}` and `%{}`, where newlines are space
         while True:
             kind = kinds[self.i]
             if kind == "x":
@@ -800,6 +803,7 @@ class _Parser:
                 self.expect("}")
             elif kind == "qe":
                 self.i += 1
+                self.free = outer
                 return E.Template(loader._assemble(items)), height + 2
             else:
                 raise self.fail("unexpected in a quoted string")

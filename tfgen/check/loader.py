@@ -5,6 +5,10 @@ It turns `.tf` and `.tfvars` text into `tfgen.check.source` blocks whose attribu
 quotes, so this walks the Lark parse tree from `hcl2.parses_to_tree`, whose nodes carry
 positions (found from the first and last token of each node: see `_position`).
 
+Every text goes first to `tfgen.check.hclparse`, tfgen's own reader, which builds the same
+result several times faster; what it does not read (errors included) is read here as before,
+and python-hcl2 is imported only then.
+
 Tested with python-hcl2 8.1.4; the supported range is `>=8.1.4,<8.2` because the grammar's rule
 names are this module's contract with the library (tests/check/test_loader.py pins them).
 Callers go through `tfgen.check.cache`, which keeps parsed files across runs.
