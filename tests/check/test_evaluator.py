@@ -390,3 +390,24 @@ def test_community_module_shapes_are_read(tmp_path):
     assert definitions[0]["portMappings"][0]["containerPort"] == 3000
     assert model.get('module.service["web"].data.aws_iam_policy_document.efs[0]') is None
     assert model.get('module.service["api"].aws_iam_role_policy.efs[0]') is not None
+
+
+def test_an_index_after_an_attribute_only_splat_applies_to_its_result(tmp_path):
+    """`x.*.name[0]` is the first name (Terraform ends a `.*` splat at `[`); `.0` stays inside
+    it, and `[*]` takes every step, as Terraform reads them."""
+    model = model_of(write(tmp_path, {"main.tf": '''
+locals {
+  nets = [{ name = "a", ids = ["a1", "a2"] }, { name = "b", ids = ["b1", "b2"] }]
+}
+resource "aws_ecs_cluster" "c" {
+  name    = local.nets.*.name[0]
+  second  = local.nets.*.ids.1
+  inner   = local.nets[*].ids[1]
+  chained = local.nets.*.name[1]
+}
+'''}))
+    cluster = attrs(model, "aws_ecs_cluster.c")
+    assert cluster["name"] == "a"
+    assert cluster["second"] == ["a2", "b2"]
+    assert cluster["inner"] == ["a2", "b2"]
+    assert cluster["chained"] == "b"

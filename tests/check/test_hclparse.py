@@ -551,3 +551,14 @@ def test_generated_templates_and_expressions_from_text_are_read_alike_or_refused
         with lark_only():
             reference = _read_or_error(read, text)
         assert _read_or_error(read, text) == reference, text
+
+
+@pytest.mark.parametrize("reader", ["fast", "lark"])
+def test_an_index_ends_an_attribute_only_splat_on_both_paths(reader):
+    text = local("x.*.id[0].name")
+    read = lark_read(text) if reader == "lark" else hclparse.parse_file(text, "t.tf")
+    value = read.blocks[0].attributes["a"].expr
+    splat = E.Splat(E.Variable("x"), (E.GetAttr(E.SplatItem(), "id"),))
+    assert value == E.GetAttr(E.Index(splat, E.Literal(0)), "name")
+    inside = (lark_read if reader == "lark" else lambda t: hclparse.parse_file(t, "t.tf"))(local("x[*].id[0]"))
+    assert inside.blocks[0].attributes["a"].expr == E.Splat(E.Variable("x"), (E.Index(E.GetAttr(E.SplatItem(), "id"), E.Literal(0)),))

@@ -481,7 +481,9 @@ class _Parser:
                 self.i += 1
                 current: E.Expr = E.SplatItem()
                 steps = 0
-                while (stepped := self.step(current)) is not None:
+                # An attribute-only splat takes `.name` and `.0` steps; a `[key]` ends it and
+                # applies to its result, as Terraform reads `x.*.id[0]`.
+                while (marker == "[*]" or self.kinds[self.i] == ".") and (stepped := self.step(current)) is not None:
                     current, key_height = stepped
                     height = max(height, key_height) + 2
                     steps += 1

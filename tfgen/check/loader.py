@@ -439,12 +439,17 @@ def _expr_node(node: Tree) -> E.Expr:
         return _index(_expr(obj), index)
     if kind in ("attr_splat_expr_term", "full_splat_expr_term"):
         obj, splat = _rules(kids)
-        ops: list[E.Expr] = []
+        ops = _rules(splat.children)
+        # An attribute-only splat takes `.name` and `.0` steps; a `[key]` ends it and applies to
+        # its result, as Terraform reads `x.*.id[0]` (python-hcl2 keeps them all in the splat).
+        cut = next((n for n, op in enumerate(ops) if op.data == "braces_index"), len(ops)) if kind == "attr_splat_expr_term" else len(ops)
         current: E.Expr = E.SplatItem()
-        for op in _rules(splat.children):
-            current = E.GetAttr(current, _name(_rules(op.children)[0])) if op.data == "get_attr" else _index(current, op)
-            ops.append(current)
-        return E.Splat(_expr(obj), (current,) if ops else ())
+        for op in ops[:cut]:
+            current = _step(current, op)
+        found: E.Expr = E.Splat(_expr(obj), (current,) if cut else ())
+        for op in ops[cut:]:
+            found = _step(found, op)
+        return found
     if kind == "conditional":
         cond, then, other = _rules(kids)
         return E.Conditional(_expr(cond), _expr(then), _expr(other))
@@ -457,6 +462,11 @@ def _expr_node(node: Tree) -> E.Expr:
     if kind in ("for_tuple_expr", "for_object_expr"):
         return _for(kind, kids)
     return E.Unparsed(kind)
+
+
+def _step(obj: E.Expr, op: Tree) -> E.Expr:
+    """`.name`, `.0` or `[key]` of a splat, applied to `obj`."""
+    return E.GetAttr(obj, _name(_rules(op.children)[0])) if op.data == "get_attr" else _index(obj, op)
 
 
 def _index(obj: E.Expr, index: Tree) -> E.Expr:
