@@ -31,6 +31,7 @@ from tfgen.check.cache import MAX_FILE_BYTES
 from tfgen.check.jsontext import parse_json
 from tfgen.check.source import SourceAttribute, SourceBlock, SourceFile
 from tfgen.errors import InputError
+from tfgen.files import read_bounded
 
 if TYPE_CHECKING:
     from lark import Lark, Token, Tree
@@ -153,13 +154,12 @@ def _decoded(source: str | bytes, path: Path) -> str:
 def _read(path: Path) -> str:
     """The file's text (a UTF-8 BOM skipped, as Terraform does), refusing files over the limit."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = read_bounded(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err}") from None
-    if len(data) > MAX_FILE_BYTES:
+    if data is None:
         raise InputError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, the most tfgen reads in one file")
     text = _decoded(data, path)
     _refuse_conflict_markers(text, path)
