@@ -27,7 +27,7 @@ def report_options(command):
         click.option("--show-unknown", is_flag=True, help="List the checks that could not decide because a value is not known statically."),
         click.option("--show-suppressed", is_flag=True, help="List findings suppressed by tfgen:ignore comments or .tfgen.yaml."),
         click.option("--color/--no-color", default=None, help="Color the text report (default: only on a terminal, never with NO_COLOR)."),
-        click.option("--no-cache", is_flag=True, help="Read and judge everything afresh: no parsed files and no earlier report from the cache ($TFGEN_CACHE_DIR, default ~/.cache/tfgen)."),
+        click.option("--no-cache", is_flag=True, help="Check afresh: no earlier report is reused from the cache folder ($TFGEN_CACHE_DIR, default ~/.cache/tfgen), and none is kept."),
     ]
     for option in reversed(options):
         command = option(command)
