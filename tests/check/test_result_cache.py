@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -306,3 +307,39 @@ def test_a_recording_whose_answers_differ_vouches_for_nothing(tmp_path):
     report = runner.Report(rules=())
     results.keep("0" * 64, record, report)
     assert results.reuse("0" * 64) is None
+
+
+def test_the_cache_folder_keeps_the_most_recently_used_reports(check, counted, tmp_path, monkeypatch):
+    """One report per question and tfgen build: the least recently used go beyond the limit,
+    and a report just reused is among the last to go."""
+    monkeypatch.setattr(results, "MAX_ENTRIES", 2)
+    stacks = []
+    for n in range(3):
+        stack = tmp_path / f"s{n}"
+        stack.mkdir()
+        (stack / "main.tf").write_text(f'resource "aws_ecs_cluster" "c{n}" {{\n  name = "c{n}"\n}}\n')
+        stacks.append(stack)
+    folder = tmp_path / "cache" / "results"
+
+    def entries():
+        return sorted(p for p in folder.rglob("*") if p.is_file())
+
+    check(stacks[0])
+    check(stacks[1])
+    old = time.time() - 100
+    for n, path in enumerate(entries()):
+        os.utime(path, (old + n, old + n))
+    check(stacks[0])  # reused: now the most recent
+    assert len(counted) == 2
+    check(stacks[2])
+    assert len(entries()) == 2, "the limit holds"
+    check(stacks[0])
+    assert len(counted) == 3, "the reused report was kept"
+    check(stacks[1])
+    assert len(counted) == 4, "the least recently used was the one pruned"
+    (folder / "v1" / "zz").mkdir(parents=True, exist_ok=True)
+    stale = folder / "v1" / "zz" / ".tmp-left-by-a-killed-run"
+    stale.write_text("half")
+    os.utime(stale, (old - 7200, old - 7200))
+    check(stacks[2])
+    assert not stale.exists()

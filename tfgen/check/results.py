@@ -22,6 +22,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -64,9 +65,11 @@ def reuse(entry_key: str) -> Report | None:
             return None
         if not inputs.unchanged(entry.get("inputs")):
             return None
-        return _decode_report(entry.get("report"))
+        report = _decode_report(entry.get("report"))
     except (OSError, ValueError, RecursionError):  # JSONDecodeError and _Malformed are ValueErrors
         return None
+    _touch(path)  # used: the last to be pruned
+    return report
 
 
 def keep(entry_key: str, record: inputs.Recording, report: Report) -> None:
@@ -78,7 +81,43 @@ def keep(entry_key: str, record: inputs.Recording, report: Report) -> None:
         data = json.dumps({"key": entry_key, "inputs": record.entries(), "report": _encode_report(report)}, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError):
         return
-    _write(_entry(entry_key), data)
+    if _write(_entry(entry_key), data):
+        prune(_entry(entry_key).parent.parent, MAX_ENTRIES)
+
+
+# Kept reports per cache folder: one per question (paths, options, folder) and tfgen build, so
+# a folder fills only with questions no longer asked and builds no longer run; the least
+# recently used go first.
+MAX_ENTRIES = 200
+
+
+def prune(folder: Path, keep_at_most: int) -> None:
+    """Delete the least recently used entries under `folder` beyond `keep_at_most`, and any
+    temporary file a killed run left there over an hour ago. Never fails a check."""
+    entries, now = [], time.time()
+    try:
+        for shard in os.scandir(folder):
+            if not shard.is_dir(follow_symlinks=False):
+                continue
+            for item in os.scandir(shard.path):
+                stat = item.stat(follow_symlinks=False)
+                if item.name.startswith(".tmp-"):
+                    if now - stat.st_mtime > 3600:
+                        os.unlink(item.path)
+                else:
+                    entries.append((stat.st_mtime, item.path))
+        entries.sort(reverse=True)
+        for _, path in entries[keep_at_most:]:
+            os.unlink(path)
+    except OSError:
+        pass  # another run pruning at the same time, or a folder not ours to change
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 def _write(entry: Path, data: str) -> bool:
