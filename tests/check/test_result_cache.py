@@ -314,7 +314,7 @@ def test_the_cache_folder_keeps_the_most_recently_used_reports(check, counted, t
     and a report just reused is among the last to go."""
     monkeypatch.setattr(results, "MAX_ENTRIES", 2)
     stacks = []
-    for n in range(3):
+    for n in range(4):
         stack = tmp_path / f"s{n}"
         stack.mkdir()
         (stack / "main.tf").write_text(f'resource "aws_ecs_cluster" "c{n}" {{\n  name = "c{n}"\n}}\n')
@@ -341,5 +341,5 @@ def test_the_cache_folder_keeps_the_most_recently_used_reports(check, counted, t
     stale = folder / "v1" / "zz" / ".tmp-left-by-a-killed-run"
     stale.write_text("half")
     os.utime(stale, (old - 7200, old - 7200))
-    check(stacks[2])
+    check(stacks[3])  # a new question: a full check, whose report is kept and the folder pruned
     assert not stale.exists()
