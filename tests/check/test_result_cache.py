@@ -126,7 +126,7 @@ def _same_size_edit(path: Path, old: str, new: str) -> None:
     assert path.stat().st_mtime_ns == before.st_mtime_ns and path.stat().st_size == before.st_size
 
 
-def _symlinked_module(top: Path, stack: Path) -> tuple[Path, Path]:
+def _symlinked_module(top: Path) -> tuple[Path, Path]:
     """Point the stack at a symlink to the module, then the link at another copy."""
     other = top / "modules" / "tg2"
     other.mkdir()
@@ -170,7 +170,7 @@ def test_a_change_to_what_the_check_read_means_a_full_check(change, check, count
 
 def test_a_retargeted_symlink_means_a_full_check(check, counted, tmp_path):
     stack = _tree(tmp_path)
-    link, other = _symlinked_module(tmp_path, stack)
+    link, other = _symlinked_module(tmp_path)
     (stack / "main.tf").write_text((stack / "main.tf").read_text().replace("../modules/tg", "../modules/current"))
     assert "TFG303" not in _rules_found(check(stack))
     link.unlink()

@@ -157,10 +157,13 @@ def _load_one(path: Path, kind: str, parse: Callable[[Path], Any], tolerant: boo
     memo = _in_process.get((kind, os.path.abspath(path)))
     # The same bytes read as JSON syntax and as native syntax are different parses.
     salt = f"{kind}\0{'json' if path.name.endswith('.json') else 'hcl'}\0".encode()
+    unchanged = memo is not None and signature is not None and memo[0] == signature
     # While a check's reads are recorded (to reuse its report), its every file is read.
-    if memo is not None and signature is not None and memo[0] == signature and (not recording_active() or _digest(path, salt) == memo[2]):
+    if unchanged and not recording_active():
         return memo[1]
     digest = _digest(path, salt) if signature is not None else None
+    if unchanged and digest == memo[2]:
+        return memo[1]
     known = _in_process.get((kind, digest, "")) if digest is not None else None
     if known is not None:
         return _remember(kind, path, signature, _copy_for(known, path), digest)

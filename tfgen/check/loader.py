@@ -11,7 +11,7 @@ and python-hcl2 is imported only then.
 
 Tested with python-hcl2 8.1.4; the supported range is `>=8.1.4,<8.2` because the grammar's rule
 names are this module's contract with the library (tests/check/test_loader.py pins them).
-Callers go through `tfgen.check.cache`, which keeps parsed files across runs.
+Callers go through `tfgen.check.cache`, which parses each distinct file once a run.
 """
 
 from __future__ import annotations

@@ -81,8 +81,9 @@ def keep(entry_key: str, record: inputs.Recording, report: Report) -> None:
         data = json.dumps({"key": entry_key, "inputs": record.entries(), "report": _encode_report(report)}, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError):
         return
-    if _write(_entry(entry_key), data):
-        prune(_entry(entry_key).parent.parent, MAX_ENTRIES)
+    entry = _entry(entry_key)
+    if _write(entry, data):
+        prune(entry.parent.parent, MAX_ENTRIES)
 
 
 # Kept reports per cache folder: one per question (paths, options, folder) and tfgen build, so
